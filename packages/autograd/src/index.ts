@@ -1,0 +1,2 @@
+// @bitnet-quantize/autograd: entry point (filled in by its issue).
+export {};

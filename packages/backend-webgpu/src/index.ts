@@ -1,0 +1,2 @@
+// @bitnet-quantize/backend-webgpu: entry point (filled in by its issue).
+export {};

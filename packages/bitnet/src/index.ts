@@ -1,0 +1,2 @@
+// @bitnet-quantize/bitnet: entry point (filled in by its issue).
+export {};

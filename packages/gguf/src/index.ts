@@ -1,0 +1,2 @@
+// @bitnet-quantize/gguf: entry point (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// @bitnet-quantize/tensor: entry point (filled in by its issue).
+export {};
