@@ -1,2 +1,30 @@
-// @bitnet-quantize/tensor: entry point (filled in by its issue).
-export {};
+// @bitnet-quantize/tensor: dtypes, shapes, Tensor, the Backend interface, the
+// CPU backend, creation and random functions, and every tensor op.
+export type { DType, DTypeMap, DTypeInfo, TypedArray } from "./dtype.js";
+export { ALL_DTYPES, DTYPE_INFO, allocTyped, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar } from "./dtype.js";
+export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError } from "./errors.js";
+export type { Shape } from "./shape.js";
+export { broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
+export type { Layout } from "./layout.js";
+export { contiguousLayout, isContiguous } from "./layout.js";
+export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "./backend.js";
+export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
+export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";
+export { roundHalfAway, roundHalfEven } from "./rounding.js";
+export type { NestedArray } from "./format.js";
+export { Tensor, fromStorage, sameBackend } from "./tensor.js";
+export type { ReduceOptions, TensorLike } from "./tensor.js";
+export type { TensorData } from "./creation.js";
+export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike } from "./creation.js";
+export type { RandomOptions } from "./random.js";
+export { Generator, manualSeed, rand, randint, randn } from "./random.js";
+export {
+  abs, add, ceil, clamp, cos, div, eq, exp, floor, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, relu,
+  round, rsqrt, sigmoid, sign, sin, sqrt, sub, tanh, where,
+} from "./ops/elementwise.js";
+export type { VarOptions } from "./ops/reduce.js";
+export { argmax, argmin, max, mean, min, prod, sum, variance } from "./ops/reduce.js";
+export { matmul } from "./ops/matmul.js";
+export { logSoftmax, softmax } from "./ops/softmax.js";
+export { gather, indexSelect, oneHot, scatterAdd } from "./ops/indexing.js";
+export { chunk, concat, split, stack } from "./ops/join.js";

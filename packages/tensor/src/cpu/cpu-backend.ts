@@ -1,0 +1,176 @@
+// The CPU backend: storages are plain typed arrays; every primitive is a
+// synchronous loop in cpu/*.ts. This is the default backend.
+import type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "../backend.js";
+import { type DType, type DTypeMap, type TypedArray, allocTyped, dtypeOfArray } from "../dtype.js";
+import { BackendError, DTypeError } from "../errors.js";
+import { numel } from "../shape.js";
+import { binaryKernel, unaryKernel } from "./elementwise.js";
+import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
+import { type FloatArray, matmulBlocked } from "./matmul.js";
+import { reduceKernel } from "./reduce.js";
+import { rowMajor } from "./strided.js";
+import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+
+/**
+ * A CPU storage: the typed array itself.
+ *
+ * @example
+ * ```ts
+ * const s = cpuBackend().upload(new Int8Array([1, -1]), "int8") as CpuStorage;
+ * s.data; // Int8Array [1, -1]
+ * ```
+ */
+export class CpuStorage implements Storage {
+  constructor(
+    readonly backend: Backend,
+    readonly data: TypedArray,
+  ) {}
+  get dtype(): DType {
+    return dtypeOfArray(this.data) as DType;
+  }
+  get length(): number {
+    return this.data.length;
+  }
+}
+
+function dataOf(backend: Backend, s: Storage): TypedArray {
+  if (!(s instanceof CpuStorage) || s.backend !== backend) {
+    throw new BackendError(`cpu: got a storage of backend "${s.backend.name}"; move it with .to(cpu) first`);
+  }
+  return s.data;
+}
+
+/**
+ * Creates a CPU backend. Every call returns a new, independent backend object;
+ * the library's default CPU backend is `defaultCpuBackend()`.
+ *
+ * @example
+ * ```ts
+ * const cpu = cpuBackend();
+ * const s = cpu.upload(new Float32Array([1, 4]), "float32");
+ * cpu.readSync(cpu.unary("sqrt", { storage: s, layout: contiguousLayout([2]) })); // Float32Array [1, 2]
+ * ```
+ */
+export function cpuBackend(): Backend & { readSync(storage: Storage): TypedArray } {
+  const backend: Backend & { readSync(storage: Storage): TypedArray } = {
+    name: "cpu",
+    upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
+      const copy = allocTyped(dtype, data.length);
+      copy.set(data);
+      return new CpuStorage(backend, copy);
+    },
+    alloc(dtype: DType, length: number): Storage {
+      return new CpuStorage(backend, allocTyped(dtype, length));
+    },
+    read(storage: Storage): Promise<TypedArray> {
+      return Promise.resolve(backend.readSync(storage));
+    },
+    readSync(storage: Storage): TypedArray {
+      return dataOf(backend, storage).slice();
+    },
+    free(): void {
+      // garbage collection frees typed arrays
+    },
+    unary(op: UnaryOp, x: View): Storage {
+      const src = rowMajor(dataOf(backend, x.storage), x.layout);
+      const out = allocTyped(x.storage.dtype, src.length);
+      unaryKernel(op, src, out);
+      return new CpuStorage(backend, out);
+    },
+    binary(op: BinaryOp, a: View, b: View, outDtype: DType): Storage {
+      const x = rowMajor(dataOf(backend, a.storage), a.layout);
+      const y = rowMajor(dataOf(backend, b.storage), b.layout);
+      const out = allocTyped(outDtype, x.length);
+      binaryKernel(op, x, y, out);
+      return new CpuStorage(backend, out);
+    },
+    reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+      const keptShape = x.layout.shape.filter((_, d) => !axes.includes(d));
+      const outDtype: DType = op === "argmax" || op === "argmin" ? "int32" : x.storage.dtype;
+      const out = allocTyped(outDtype, numel(keptShape));
+      reduceKernel(op, dataOf(backend, x.storage), x.layout, axes, out);
+      return new CpuStorage(backend, out);
+    },
+    where(cond: View, a: View, b: View): Storage {
+      const c = rowMajor(dataOf(backend, cond.storage), cond.layout);
+      const x = rowMajor(dataOf(backend, a.storage), a.layout);
+      const y = rowMajor(dataOf(backend, b.storage), b.layout);
+      const out = allocTyped(a.storage.dtype, c.length);
+      for (let i = 0; i < c.length; i++) out[i] = (c[i] as number) !== 0 ? (x[i] as number) : (y[i] as number);
+      return new CpuStorage(backend, out);
+    },
+    cast(x: View, dtype: DType): Storage {
+      const src = rowMajor(dataOf(backend, x.storage), x.layout);
+      const out = allocTyped(dtype, src.length);
+      if (dtype === "float32" || dtype === "float64") out.set(src);
+      else for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i] as number);
+      return new CpuStorage(backend, out);
+    },
+    contiguous(x: View): Storage {
+      const src = rowMajor(dataOf(backend, x.storage), x.layout);
+      return new CpuStorage(backend, src.slice());
+    },
+    matmul(a: View, b: View): Storage {
+      const dtype = a.storage.dtype;
+      if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`matmul: cpu kernel needs float32 or float64, got ${dtype}`);
+      const as = a.layout.shape;
+      const nd = as.length;
+      const M = as[nd - 2] as number;
+      const K = as[nd - 1] as number;
+      const N = b.layout.shape[nd - 1] as number;
+      const batch = numel(as.slice(0, nd - 2));
+      const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
+      // Bt: b with its last two dimensions swapped, row-major: [..., N, K]
+      const bl = b.layout;
+      const btLayout = {
+        shape: [...bl.shape.slice(0, nd - 2), N, K],
+        strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number],
+        offset: bl.offset,
+      };
+      const Bt = rowMajor(dataOf(backend, b.storage), btLayout) as FloatArray;
+      const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      for (let i = 0; i < batch; i++) {
+        matmulBlocked(
+          A.subarray(i * M * K, (i + 1) * M * K),
+          Bt.subarray(i * N * K, (i + 1) * N * K),
+          out.subarray(i * M * N, (i + 1) * M * N),
+          M,
+          N,
+          K,
+        );
+      }
+      return new CpuStorage(backend, out);
+    },
+    concat(inputs: readonly View[], axis: number): Storage {
+      const datas = inputs.map((v) => rowMajor(dataOf(backend, v.storage), v.layout));
+      const shapes = inputs.map((v) => v.layout.shape);
+      const total = datas.reduce((s, d) => s + d.length, 0);
+      const out = allocTyped((inputs[0] as View).storage.dtype, total);
+      concatKernel(datas, shapes, axis, out);
+      return new CpuStorage(backend, out);
+    },
+    gather(x: View, axis: number, index: View): Storage {
+      const src = rowMajor(dataOf(backend, x.storage), x.layout);
+      const idx = rowMajor(dataOf(backend, index.storage), index.layout);
+      const out = allocTyped(x.storage.dtype, idx.length);
+      gatherKernel(src, x.layout.shape, axis, idx, index.layout.shape, out);
+      return new CpuStorage(backend, out);
+    },
+    scatterAdd(shape: readonly number[], axis: number, index: View, src: View): Storage {
+      const idx = rowMajor(dataOf(backend, index.storage), index.layout);
+      const s = rowMajor(dataOf(backend, src.storage), src.layout);
+      const out = allocTyped(src.storage.dtype, numel(shape));
+      scatterAddKernel(out, shape, axis, idx, s, index.layout.shape);
+      return new CpuStorage(backend, out);
+    },
+    ternaryMatmul(args: TernaryMatmulArgs): Storage {
+      const read = (v: View): TypedArray => rowMajor(dataOf(backend, v.storage), v.layout);
+      const M = args.x.layout.shape[0] as number;
+      const N = args.w.layout.shape[0] as number;
+      const out = new Float32Array(M * N);
+      ternaryMatmulCpu(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
+      return new CpuStorage(backend, out);
+    },
+  };
+  return backend;
+}

@@ -1,0 +1,123 @@
+// CPU float matmul kernels, in "dot form": C[M,N] = A[M,K] · Btᵀ, where A and
+// Bt are row-major, Bt holding B transposed ([N,K]), so both operands are read
+// along K contiguously. `matmulReference` is the plain twin of `matmulBlocked`;
+// a test holds the fast one to it.
+//
+// Shapes: M rows of A (batch/tokens), N rows of Bt (outputs), K inner.
+
+/** A float typed array the kernels accept. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * The plain reference: one dot product per output, one accumulator.
+ * `c[m*N + n] = Σ_k a[m*K + k] · bt[n*K + k]`.
+ */
+export function matmulReference(a: FloatArray, bt: FloatArray, c: FloatArray, M: number, N: number, K: number): void {
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += (a[m * K + k] as number) * (bt[n * K + k] as number);
+      c[m * N + n] = acc;
+    }
+  }
+}
+
+/**
+ * The fast kernel: a register-blocked micro-tile of 4 rows of A by 2 rows of
+ * Bt (8 accumulators; each loaded element feeds 2 or 4 multiply-adds), then
+ * 1x4 tiles for the last rows of A (k unrolled by 2), then single dots.
+ * Same contract and same result up to float rounding as {@link matmulReference}.
+ */
+export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: number, N: number, K: number): void {
+  let m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const a0 = m * K;
+    const a1 = a0 + K;
+    const a2 = a1 + K;
+    const a3 = a2 + K;
+    let n = 0;
+    for (; n + 2 <= N; n += 2) {
+      const b0 = n * K;
+      const b1 = b0 + K;
+      let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+      for (let k = 0; k < K; k++) {
+        const w0 = bt[b0 + k] as number;
+        const w1 = bt[b1 + k] as number;
+        const x0 = a[a0 + k] as number;
+        const x1 = a[a1 + k] as number;
+        const x2 = a[a2 + k] as number;
+        const x3 = a[a3 + k] as number;
+        c00 += x0 * w0;
+        c01 += x0 * w1;
+        c10 += x1 * w0;
+        c11 += x1 * w1;
+        c20 += x2 * w0;
+        c21 += x2 * w1;
+        c30 += x3 * w0;
+        c31 += x3 * w1;
+      }
+      const o = m * N + n;
+      c[o] = c00;
+      c[o + 1] = c01;
+      c[o + N] = c10;
+      c[o + N + 1] = c11;
+      c[o + 2 * N] = c20;
+      c[o + 2 * N + 1] = c21;
+      c[o + 3 * N] = c30;
+      c[o + 3 * N + 1] = c31;
+    }
+    for (; n < N; n++) {
+      const b0 = n * K;
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let k = 0; k < K; k++) {
+        const w = bt[b0 + k] as number;
+        c0 += (a[a0 + k] as number) * w;
+        c1 += (a[a1 + k] as number) * w;
+        c2 += (a[a2 + k] as number) * w;
+        c3 += (a[a3 + k] as number) * w;
+      }
+      c[m * N + n] = c0;
+      c[(m + 1) * N + n] = c1;
+      c[(m + 2) * N + n] = c2;
+      c[(m + 3) * N + n] = c3;
+    }
+  }
+  for (; m < M; m++) {
+    const a0 = m * K;
+    let n = 0;
+    for (; n + 4 <= N; n += 4) {
+      const b0 = n * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let k = 0;
+      for (; k + 2 <= K; k += 2) {
+        const x0 = a[a0 + k] as number;
+        const x1 = a[a0 + k + 1] as number;
+        c0 += x0 * (bt[b0 + k] as number) + x1 * (bt[b0 + k + 1] as number);
+        c1 += x0 * (bt[b1 + k] as number) + x1 * (bt[b1 + k + 1] as number);
+        c2 += x0 * (bt[b2 + k] as number) + x1 * (bt[b2 + k + 1] as number);
+        c3 += x0 * (bt[b3 + k] as number) + x1 * (bt[b3 + k + 1] as number);
+      }
+      if (k < K) {
+        const x0 = a[a0 + k] as number;
+        c0 += x0 * (bt[b0 + k] as number);
+        c1 += x0 * (bt[b1 + k] as number);
+        c2 += x0 * (bt[b2 + k] as number);
+        c3 += x0 * (bt[b3 + k] as number);
+      }
+      const o = m * N + n;
+      c[o] = c0;
+      c[o + 1] = c1;
+      c[o + 2] = c2;
+      c[o + 3] = c3;
+    }
+    for (; n < N; n++) {
+      const b0 = n * K;
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += (a[a0 + k] as number) * (bt[b0 + k] as number);
+      c[m * N + n] = acc;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// Strided access helpers for the CPU kernels: turn any view into a row-major
+// typed array (zero-copy when the view is already contiguous).
+import type { DType, DTypeMap, TypedArray } from "../dtype.js";
+import { allocTyped } from "../dtype.js";
+import type { Layout } from "../layout.js";
+import { isContiguous } from "../layout.js";
+import { numel } from "../shape.js";
+
+/**
+ * The storage index of every element of a layout, in row-major order.
+ * `[2,2]` with strides `[1,2]` (a transpose) gives `[0, 2, 1, 3]`.
+ */
+export function elementOffsets(layout: Layout): Int32Array {
+  const { shape, strides, offset } = layout;
+  const n = numel(shape);
+  const out = new Int32Array(n);
+  const nd = shape.length;
+  if (n === 0) return out;
+  if (nd === 0) {
+    out[0] = offset;
+    return out;
+  }
+  const inner = shape[nd - 1] as number;
+  const innerStride = strides[nd - 1] as number;
+  const rows = n / inner;
+  const counter = new Array<number>(nd).fill(0);
+  let base = offset;
+  let p = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < inner; j++) out[p++] = base + j * innerStride;
+    for (let d = nd - 2; d >= 0; d--) {
+      const s = strides[d] as number;
+      counter[d] = (counter[d] as number) + 1;
+      base += s;
+      if ((counter[d] as number) < (shape[d] as number)) break;
+      base -= s * (shape[d] as number);
+      counter[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * The elements of a view in row-major order. Returns a subarray of `data`
+ * (no copy) when the view is contiguous: callers must not write to it.
+ */
+export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DTypeMap[D] {
+  const n = numel(layout.shape);
+  if (isContiguous(layout)) return data.subarray(layout.offset, layout.offset + n) as DTypeMap[D];
+  const offsets = elementOffsets(layout);
+  const out = allocTyped(dtypeOf(data), n) as DTypeMap[D];
+  for (let i = 0; i < n; i++) out[i] = data[offsets[i] as number] as number;
+  return out;
+}
+
+function dtypeOf(a: TypedArray): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  if (a instanceof Int8Array) return "int8";
+  if (a instanceof Uint8Array) return "uint8";
+  return "uint32";
+}
