@@ -13,12 +13,10 @@
  * ```
  */
 export function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const diff = x - f;
-  let r: number;
-  if (diff > 0.5) r = f + 1;
-  else if (diff < 0.5) r = f;
-  else r = f % 2 === 0 ? f : f + 1;
+  const t = Math.trunc(x);
+  const frac = Math.abs(x - t); // exact: x - trunc(x) drops only the integer bits
+  let r = t;
+  if (frac > 0.5 || (frac === 0.5 && t % 2 !== 0)) r = t + (x < 0 ? -1 : 1);
   return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
 }
 
@@ -34,8 +32,8 @@ export function roundHalfEven(x: number): number {
  * ```
  */
 export function roundHalfAway(x: number): number {
-  const a = Math.floor(Math.abs(x) + 0.5);
-  // floor(|x| + 0.5) can round up wrongly when |x| + 0.5 is not exact (|x| = 0.49999999999999994)
-  const fixed = a - Math.abs(x) > 0.5 ? a - 1 : a;
-  return x < 0 || Object.is(x, -0) ? -fixed : fixed;
+  const t = Math.trunc(x);
+  const frac = Math.abs(x - t); // exact, see roundHalfEven
+  const r = frac >= 0.5 ? t + (x < 0 ? -1 : 1) : t;
+  return r === 0 && (x < 0 || Object.is(x, -0)) ? -0 : r;
 }
