@@ -92,7 +92,7 @@ export class GgufBuilder {
    */
   addTensor(tensor: GgufTensorInput): this {
     this.checkOpen(`addTensor(${JSON.stringify(tensor.name)})`);
-    const prepared = prepareTensor(tensor);
+    const prepared = prepareTensor(tensor, this.littleEndian);
     if (this.names.has(prepared.name)) throw new GgufError(`GgufBuilder: duplicate tensor name ${JSON.stringify(prepared.name)}`);
     this.names.add(prepared.name);
     this.tensors.push(prepared);

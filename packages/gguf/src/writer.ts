@@ -1,6 +1,6 @@
 // The GGUF writer: metadata, tensor table and aligned tensor data into one version-3 file.
 // It validates everything it writes; it does not stream (see README for sizes).
-import { swapTensorBytes } from "./byte-order.js";
+import { canSwapTensorBytes, swapTensorBytes } from "./byte-order.js";
 import { ByteSink } from "./byte-sink.js";
 import { FLOAT_CODECS, hasCodec, type CodecTypeName } from "./codecs/table.js";
 import { GgufError } from "./errors.js";
@@ -171,14 +171,15 @@ function checkArray(label: string, value: GgufArrayValue): void {
 
 /**
  * Validates a tensor and returns its `ne`, type and little-endian bytes (encoding
- * `values` if given). Throws a {@link GgufError} for a bad name, shape, type or length.
+ * `values` if given). Throws a {@link GgufError} for a bad name, shape, type or length,
+ * or (when `littleEndian` is false) a type whose byte order cannot be converted.
  *
  * @example
  * ```ts
  * prepareTensor({ name: "n", shape: [2, 256], type: "TQ1_0", values: new Float32Array(512) }).bytes.length; // 108
  * ```
  */
-export function prepareTensor(t: GgufTensorInput): PreparedTensor {
+export function prepareTensor(t: GgufTensorInput, littleEndian = true): PreparedTensor {
   const label = `tensor ${JSON.stringify(t.name)}`;
   const nameProblem = scalarProblem("string", t.name);
   if (nameProblem !== undefined) throw new GgufError(`${label}: name ${nameProblem}`);
@@ -195,6 +196,9 @@ export function prepareTensor(t: GgufTensorInput): PreparedTensor {
   }
   if (typeof t.type !== "string" || !isGgmlTypeName(t.type)) throw new GgufError(`${label}: unknown ggml type ${JSON.stringify(t.type)}`);
   const type = ggmlType(t.type);
+  if (!littleEndian && !canSwapTensorBytes(t.type)) {
+    throw new GgufError(`${label}: cannot write ${t.type} data to a big-endian file (its block layout is not known here)`);
+  }
   const ne = [...t.shape].reverse();
   if (ne[0]! % type.blockSize !== 0) {
     throw new GgufError(`${label}: the row length (last dimension of shape, ne[0]) ${ne[0]} is not a multiple of ${type.name}'s block size ${type.blockSize}`);
@@ -255,13 +259,14 @@ export function writeGguf(input: GgufWriteInput): Uint8Array {
     entries.push(["general.alignment", { type: "u32", value: alignment }]);
   }
 
-  const tensors = (input.tensors ?? []).map(prepareTensor);
+  const littleEndian = input.littleEndian ?? true;
+  const tensors = (input.tensors ?? []).map((t) => prepareTensor(t, littleEndian));
   const names = new Set<string>();
   for (const t of tensors) {
     if (names.has(t.name)) throw new GgufError(`duplicate tensor name ${JSON.stringify(t.name)}`);
     names.add(t.name);
   }
-  return assemble(entries, tensors, alignment, input.littleEndian ?? true);
+  return assemble(entries, tensors, alignment, littleEndian);
 }
 
 function resolveAlignment(entries: readonly (readonly [string, GgufValue])[], requested: number | undefined): number {

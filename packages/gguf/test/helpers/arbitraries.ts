@@ -27,9 +27,12 @@ export const ggufValue: fc.Arbitrary<GgufValue> = fc.oneof(
   fc.array(fc.boolean(), { maxLength: 8 }).map((v) => arr("bool", v)),
 );
 
-/** Keys: distinct strings of 1..30 characters (any Unicode), never "general.alignment". */
+/** Keys @huggingface/gguf puts in typedMetadata itself, so they would be overwritten there. */
+const RESERVED = new Set(["general.alignment", "version", "tensor_count", "kv_count"]);
+
+/** Keys: distinct strings of 1..30 characters (any Unicode), never a reserved key. */
 export const metadataEntries: fc.Arbitrary<[string, GgufValue][]> = fc.uniqueArray(
-  fc.tuple(fc.string({ unit: "binary", minLength: 1, maxLength: 30 }).filter((k) => k !== "general.alignment"), ggufValue),
+  fc.tuple(fc.string({ unit: "binary", minLength: 1, maxLength: 30 }).filter((k) => !RESERVED.has(k)), ggufValue),
   { maxLength: 8, selector: ([k]) => k },
 );
 
