@@ -46,7 +46,11 @@ export function elementOffsets(layout: Layout): Int32Array {
  */
 export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DTypeMap[D] {
   const n = numel(layout.shape);
-  if (isContiguous(layout)) return data.subarray(layout.offset, layout.offset + n) as DTypeMap[D];
+  if (isContiguous(layout)) {
+    // the array itself when the view covers it (keeps its identity for caches keyed on it)
+    if (layout.offset === 0 && n === data.length) return data;
+    return data.subarray(layout.offset, layout.offset + n) as DTypeMap[D];
+  }
   const offsets = elementOffsets(layout);
   const out = allocTyped(dtypeOf(data), n) as DTypeMap[D];
   for (let i = 0; i < n; i++) out[i] = data[offsets[i] as number] as number;

@@ -1,4 +1,10 @@
-// @bitnet-quantize/tensor/quant: the packed ternary format and its kernels.
+// @bitnet-quantize/tensor/quant: the packed ternary format, the ternary matmul
+// op, and its CPU kernels (the plain reference and the lookup-table kernels).
 export { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
+export type { PackedTernary } from "./packed-ternary.js";
+export { packTernary, ternaryMatmul, unpackTernary } from "./packed-ternary.js";
 export { ternaryMatmulReference } from "./ternary-reference.js";
+export type { PreparedTernary } from "./lut-prepare.js";
+export { LUT_ENTRIES, LUT_GROUP, prepareBase3 } from "./lut-prepare.js";
+export { ternaryMatmulLut } from "./ternary-lut.js";
 export { ternaryMatmulCpu } from "./ternary-matmul.js";

@@ -1,0 +1,100 @@
+// Tensor-level packed ternary weights and the ternary matmul op. The packed
+// words are a uint32 tensor on any backend; the op calls the backend's
+// `ternaryMatmul` and falls back to the reference kernel where it is absent.
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
+import { numel } from "../shape.js";
+import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
+import { tensor } from "../creation.js";
+import { packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
+import { ternaryMatmulReference } from "./ternary-reference.js";
+
+/**
+ * Ternary values packed 16 per uint32 word (see packed-format.ts): `words`
+ * has shape `[rows, ceil(cols/16)]`, where `rows` is the product of all but the
+ * last dimension of `shape` and `cols` the last.
+ *
+ * @example
+ * ```ts
+ * const p = packTernary(tensor(new Int8Array([1, 0, -1, 1]), [2, 2]));
+ * p.words.shape; // [2, 1]
+ * p.shape; // [2, 2]
+ * ```
+ */
+export interface PackedTernary {
+  readonly words: Tensor<"uint32">;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Packs a tensor of -1/0/1 values (any integer or float dtype, any shape with
+ * at least one dimension) into 2-bit codes. Any other value throws, naming its index.
+ *
+ * @example
+ * ```ts
+ * unpackTernary(packTernary(tensor([[1, 0, -1]]))).toArray(); // [[1, 0, -1]]
+ * ```
+ */
+export function packTernary(t: Tensor): PackedTernary {
+  if (t.ndim === 0) throw new ShapeError("packTernary: needs at least one dimension, got a scalar");
+  const cols = t.shape[t.ndim - 1] as number;
+  const rows = numel(t.shape) / Math.max(cols, 1);
+  const words = packTernaryArray(t.dataSync(), cols === 0 ? 0 : rows, cols);
+  return { words: tensor(words, [cols === 0 ? 0 : rows, wordsPerRow(cols)], "uint32", t.backend), shape: [...t.shape] };
+}
+
+/**
+ * Unpacks to an int8 tensor of the original shape (exact inverse of {@link packTernary}).
+ *
+ * @example
+ * ```ts
+ * unpackTernary(packTernary(tensor([1, -1]))).toArray(); // [1, -1]
+ * ```
+ */
+export function unpackTernary(p: PackedTernary): Tensor<"int8"> {
+  const cols = p.shape[p.shape.length - 1] as number;
+  const rows = cols === 0 ? 0 : numel(p.shape) / cols;
+  return tensor(unpackTernaryArray(p.words.dataSync(), rows, cols), p.shape, "int8", p.words.backend);
+}
+
+/**
+ * `y[..., n] = Σ_g wScale[n,g]·(Σ_{k∈g} t[n,k]·x[..., k]) / xScale[...]`: the
+ * BitLinear matmul on packed weights `[N, K]`. `x` is int8 codes (integer path:
+ * exact int32 sums) or float32 (then pass xScale = 1). `xScale` has x's shape
+ * without the last dimension (or with it as 1); `wScale` is `[N, G]` with
+ * `G = ceil(K / groupSize)` (use `[N, 1]`, groupSize K, for per-row or per-tensor scales).
+ *
+ * @example
+ * ```ts
+ * const w = packTernary(tensor([[1, -1, 0]]));
+ * ternaryMatmul(tensor(new Int8Array([2, 3, 4]), [1, 3]), w, tensor([1]), tensor([[0.5]]), 3).toArray(); // [[-0.5]]
+ * ```
+ */
+export function ternaryMatmul(x: Tensor, w: PackedTernary, xScale: Tensor, wScale: Tensor, groupSize: number): Tensor<"float32"> {
+  if (w.shape.length !== 2) throw new ShapeError(`ternaryMatmul: packed weights must be 2-D [N, K], got ${fmtShape(w.shape)}`);
+  const [N, K] = w.shape as [number, number];
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== K) throw new ShapeError(`ternaryMatmul: x ${fmtShape(x.shape)} does not end in K = ${K}`);
+  if (x.dtype !== "int8" && x.dtype !== "float32") throw new DTypeError(`ternaryMatmul: x must be int8 or float32, got ${x.dtype}`);
+  if (!Number.isInteger(groupSize) || groupSize <= 0) throw new ArgumentError(`ternaryMatmul: groupSize must be a positive integer, got ${groupSize}`);
+  const G = Math.ceil(K / groupSize);
+  const lead = x.shape.slice(0, -1);
+  const M = numel(lead);
+  if (wScale.size !== N * G) throw new ShapeError(`ternaryMatmul: wScale ${fmtShape(wScale.shape)} must hold [${N}, ${G}]`);
+  if (xScale.size !== M) throw new ShapeError(`ternaryMatmul: xScale ${fmtShape(xScale.shape)} must hold one value per row of x (${M})`);
+  const backend = sameBackend("ternaryMatmul", x, w.words, xScale, wScale);
+  const f32 = (t: Tensor): Tensor => t.cast("float32");
+  const args = {
+    x: x.reshape([M, K]).view,
+    xScale: f32(xScale).reshape([M]).view,
+    w: w.words.view,
+    wScale: f32(wScale).reshape([N, G]).view,
+    k: K,
+    groupSize,
+  };
+  if (backend.ternaryMatmul !== undefined) return fromStorage(backend.ternaryMatmul(args), [...lead, N], "float32");
+  // reference fallback on host data (synchronous backends only)
+  const out = new Float32Array(M * N);
+  ternaryMatmulReference(
+    x.reshape([M, K]).dataSync(), f32(xScale).dataSync(), w.words.dataSync(), f32(wScale).dataSync(), M, N, K, groupSize, out,
+  );
+  return tensor(out, [...lead, N], "float32", backend);
+}

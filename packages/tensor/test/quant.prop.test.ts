@@ -1,0 +1,125 @@
+// Packed ternary format and kernels: exact pack/unpack round trips for any
+// shape, and the LUT kernels equal to the plain reference (int8: exactly).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ArgumentError, ShapeError, tensor } from "@bitnet-quantize/tensor";
+import {
+  packTernary, packTernaryArray, prepareBase3, ternaryMatmul, ternaryMatmulLut, ternaryMatmulReference, unpackTernary,
+  unpackTernaryArray, wordsPerRow,
+} from "@bitnet-quantize/tensor/quant";
+import { findMismatch } from "@bitnet-quantize/tensor/testing";
+
+const SEED = 1581;
+const trit = fc.constantFrom(-1, 0, 1);
+
+describe("packed ternary format", () => {
+  it("round-trips any shape exactly, tails included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }).chain((shape) =>
+          fc.tuple(fc.constant(shape), fc.array(trit, { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) })),
+        ),
+        ([shape, values]) => {
+          const t = tensor(Int8Array.from(values), shape, "int8");
+          const p = packTernary(t);
+          const cols = shape[shape.length - 1] as number;
+          expect(p.words.shape).toEqual([values.length / cols, wordsPerRow(cols)]);
+          expect(Array.from(unpackTernary(p).dataSync())).toEqual(values);
+          expect(unpackTernary(p).shape).toEqual(shape);
+        },
+      ),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it("lays codes out LSB first, code = t + 1, padding with zeros", () => {
+    // element j at bits 2j: [1, 0, -1] -> codes 2, 1, 0 then 13 pads of code 1
+    let expected = 2 | (1 << 2) | (0 << 4);
+    for (let j = 3; j < 16; j++) expected |= 1 << (2 * j);
+    expect(packTernaryArray([1, 0, -1], 1, 3)[0]).toBe(expected >>> 0);
+    expect(() => packTernaryArray([2], 1, 1)).toThrow(/value 2 at index 0/);
+    expect(() => unpackTernaryArray(new Uint32Array([3]), 1, 1)).toThrow(ArgumentError);
+    expect(() => packTernary(tensor(1))).toThrow(ShapeError);
+    expect(prepareBase3(packTernaryArray([1, 0, -1, 1], 1, 4), 1, 4).codes[0]).toBe(27 * 2 + 9 * 1 + 3 * 0 + 2);
+  });
+});
+
+const kernelCase = fc
+  .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.constantFrom("row", 16, 32, 7))
+  .chain(([M, N, K, g]) =>
+    fc.tuple(
+      fc.constant({ M, N, K, groupSize: g === "row" ? K : g }),
+      fc.array(fc.integer({ min: -128, max: 127 }), { minLength: M * K, maxLength: M * K }),
+      fc.array(trit, { minLength: N * K, maxLength: N * K }),
+      fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: M, maxLength: M }),
+      fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: N * Math.ceil(K / (g === "row" ? K : g)), maxLength: N * Math.ceil(K / (g === "row" ? K : g)) }),
+    ),
+  );
+
+describe("ternary kernels", () => {
+  it("LUT kernel equals the reference exactly on int8 activations (batch 1..9, any K, groups of 16/32 or per row)", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc]) => {
+        if (groupSize < K && groupSize % 16 !== 0) return; // the LUT kernel needs 16-aligned groups; the dispatcher falls back
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const xScale = Float32Array.from(xsc);
+        const wScale = Float32Array.from(wsc);
+        const ref = new Float32Array(M * N);
+        const lut = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, words, wScale, M, N, K, groupSize, ref);
+        ternaryMatmulLut(x, xScale, prepareBase3(words, N, K), wScale, M, N, K, groupSize, lut);
+        expect(Array.from(lut)).toEqual(Array.from(ref));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it("reference kernel equals a float64 dot of unpacked weights", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc]) => {
+        const G = Math.ceil(K / groupSize);
+        const ref = new Float32Array(M * N);
+        ternaryMatmulReference(Int8Array.from(xs), Float32Array.from(xsc), packTernaryArray(ts, N, K), Float32Array.from(wsc), M, N, K, groupSize, ref);
+        const xScale = Float32Array.from(xsc);
+        const wScale = Float32Array.from(wsc);
+        const expected = new Float64Array(M * N);
+        for (let m = 0; m < M; m++)
+          for (let n = 0; n < N; n++) {
+            let y = 0;
+            for (let k = 0; k < K; k++) y += (wScale[n * G + Math.floor(k / groupSize)] as number) * (ts[n * K + k] as number) * (xs[m * K + k] as number);
+            expected[m * N + n] = y / (xScale[m] as number);
+          }
+        expect(findMismatch(ref, expected, { rtol: 1e-5, atol: 1e-4 })).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it("ternaryMatmul op: int8 and float32 activations, leading dims, any backend path", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc]) => {
+        const G = Math.ceil(K / groupSize);
+        const w = packTernary(tensor(Int8Array.from(ts), [N, K]));
+        const xf = tensor(Float32Array.from(xs, (v) => v / 16), [M, K]);
+        const y = ternaryMatmul(xf.reshape([1, M, K]), w, tensor(new Float32Array(M).fill(1), [1, M]), tensor(Float32Array.from(wsc), [N, G]), groupSize);
+        expect(y.shape).toEqual([1, M, N]);
+        const expected = new Float64Array(M * N);
+        const xd = xf.dataSync();
+        const wScale = Float32Array.from(wsc);
+        for (let m = 0; m < M; m++)
+          for (let n = 0; n < N; n++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) s += (wScale[n * G + Math.floor(k / groupSize)] as number) * (ts[n * K + k] as number) * (xd[m * K + k] as number);
+            expected[m * N + n] = s;
+          }
+        expect(findMismatch(y.dataSync(), expected, { rtol: 1e-5, atol: 1e-3 })).toBeUndefined();
+        void xsc;
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    const w = packTernary(tensor([[1, -1, 0]]));
+    expect(ternaryMatmul(tensor(new Int8Array([2, 3, 4]), [1, 3]), w, tensor([1]), tensor([[0.5]]), 3).toArray()).toEqual([[-0.5]]);
+    expect(() => ternaryMatmul(tensor(new Int8Array(4), [1, 4]), w, tensor([1]), tensor([[1]]), 3)).toThrow(/does not end in K = 3/);
+  });
+});
