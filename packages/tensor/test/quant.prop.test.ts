@@ -46,13 +46,14 @@ describe("packed ternary format", () => {
 
 const kernelCase = fc
   .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.constantFrom("row", 16, 32, 7))
-  .chain(([M, N, K, g]) =>
+  .map(([M, N, K, g]): [number, number, number, number] => [M, N, K, g === "row" ? K : g])
+  .chain(([M, N, K, groupSize]) =>
     fc.tuple(
-      fc.constant({ M, N, K, groupSize: g === "row" ? K : g }),
+      fc.constant({ M, N, K, groupSize }),
       fc.array(fc.integer({ min: -128, max: 127 }), { minLength: M * K, maxLength: M * K }),
       fc.array(trit, { minLength: N * K, maxLength: N * K }),
       fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: M, maxLength: M }),
-      fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: N * Math.ceil(K / (g === "row" ? K : g)), maxLength: N * Math.ceil(K / (g === "row" ? K : g)) }),
+      fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: N * Math.ceil(K / groupSize), maxLength: N * Math.ceil(K / groupSize) }),
     ),
   );
 
