@@ -45,8 +45,8 @@ describe("packed ternary format", () => {
 });
 
 const kernelCase = fc
-  .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.constantFrom("row", 16, 32, 7))
-  .map(([M, N, K, g]): [number, number, number, number] => [M, N, K, g === "row" ? K : g])
+  .tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 70 }), fc.constantFrom(0, 16, 32, 7)) // 0: one group per row
+  .map(([M, N, K, g]): [number, number, number, number] => [M, N, K, g === 0 ? K : g])
   .chain(([M, N, K, groupSize]) =>
     fc.tuple(
       fc.constant({ M, N, K, groupSize }),
