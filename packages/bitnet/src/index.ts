@@ -1,2 +1,13 @@
-// @bitnet-quantize/bitnet: entry point (filled in by its issue).
-export {};
+// @bitnet-quantize/bitnet: BitNet b1.58 quantizers, straight-through
+// estimators, BitLinear and its config; re-exports the packed ternary format.
+export { BitNetError, ConfigError, QuantizationError } from "./errors.js";
+export type { RoundingMode } from "./rounding.js";
+export { roundTensor, roundingFunction } from "./rounding.js";
+export type { GroupSize, TernaryOptions, TernaryWeights } from "./quantize-weights.js";
+export { absMeanTernary, dequantizeTernary, expandScales } from "./quantize-weights.js";
+export type { Int8Activations, Int8Options } from "./quantize-activations.js";
+export { absMaxInt8, absMaxInt8Tensor, dequantizeInt8 } from "./quantize-activations.js";
+export type { BitNetConfigFields } from "./config.js";
+export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
+export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
+export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
