@@ -1,7 +1,10 @@
 // A growable little- or big-endian byte buffer for writing GGUF headers.
 // Only appends; it knows nothing about GGUF's structure (that is ./writer.ts).
 
-/** Appends fixed-width values and byte runs to a buffer that doubles as it fills. */
+/**
+ * Appends fixed-width values and byte runs to a buffer that doubles as it fills.
+ * Each method calls reserve() before touching this.view/this.buf: reserve may replace them.
+ */
 export class ByteSink {
   private buf = new Uint8Array(4096);
   private view = new DataView(this.buf.buffer);
@@ -24,37 +27,48 @@ export class ByteSink {
   }
 
   u8(v: number): void {
-    this.view.setUint8(this.reserve(1), v);
+    const at = this.reserve(1);
+    this.view.setUint8(at, v);
   }
   i8(v: number): void {
-    this.view.setInt8(this.reserve(1), v);
+    const at = this.reserve(1);
+    this.view.setInt8(at, v);
   }
   u16(v: number): void {
-    this.view.setUint16(this.reserve(2), v, this.littleEndian);
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, this.littleEndian);
   }
   i16(v: number): void {
-    this.view.setInt16(this.reserve(2), v, this.littleEndian);
+    const at = this.reserve(2);
+    this.view.setInt16(at, v, this.littleEndian);
   }
   u32(v: number): void {
-    this.view.setUint32(this.reserve(4), v, this.littleEndian);
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, this.littleEndian);
   }
   i32(v: number): void {
-    this.view.setInt32(this.reserve(4), v, this.littleEndian);
+    const at = this.reserve(4);
+    this.view.setInt32(at, v, this.littleEndian);
   }
   f32(v: number): void {
-    this.view.setFloat32(this.reserve(4), v, this.littleEndian);
+    const at = this.reserve(4);
+    this.view.setFloat32(at, v, this.littleEndian);
   }
   f64(v: number): void {
-    this.view.setFloat64(this.reserve(8), v, this.littleEndian);
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, this.littleEndian);
   }
   u64(v: bigint): void {
-    this.view.setBigUint64(this.reserve(8), v, this.littleEndian);
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, v, this.littleEndian);
   }
   i64(v: bigint): void {
-    this.view.setBigInt64(this.reserve(8), v, this.littleEndian);
+    const at = this.reserve(8);
+    this.view.setBigInt64(at, v, this.littleEndian);
   }
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.reserve(b.length));
+    const at = this.reserve(b.length);
+    this.buf.set(b, at);
   }
 
   /** The bytes written so far (a view). */

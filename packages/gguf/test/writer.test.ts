@@ -85,6 +85,23 @@ describe("writeGguf layout", () => {
     expect(dequantize(file, bytes, "v")).toEqual(values);
   });
 
+  it("writes headers far larger than its first 4 KiB buffer, whichever field crosses a growth", () => {
+    // Entries of every scalar type in turn, with odd-length keys, so that each type of
+    // write lands on the boundary where the header buffer grows (4, 8, 16 KiB, ...).
+    const makers: ((i: number) => GgufValue)[] = [
+      (i) => u8(i % 256), (i) => ({ type: "i8", value: -(i % 128) || 0 }), (i) => ({ type: "u16", value: i }), (i) => ({ type: "i16", value: -i || 0 }),
+      (i) => u32(i), (i) => ({ type: "i32", value: -i || 0 }), (i) => f32(i / 3), (i) => ({ type: "f64", value: i / 7 }),
+      (i) => u64(BigInt(i) << 20n), (i) => ({ type: "i64", value: -BigInt(i) }), (i) => ({ type: "bool", value: i % 2 === 0 }), (i) => str("s".repeat(i % 11)),
+      (i) => arr("u16", [i, i + 1, i + 2]),
+    ];
+    for (const le of [true, false]) {
+      const entries: [string, GgufValue][] = Array.from({ length: 3000 }, (_, i) => [`k${"x".repeat(i % 5)}${i}`, makers[i % makers.length]!(i)]);
+      const bytes = writeGguf({ metadata: entries, littleEndian: le });
+      expect(bytes.length).toBeGreaterThan(64 * 1024);
+      expect([...parseGguf(bytes).metadata]).toStrictEqual(entries);
+    }
+  });
+
   it("writes big-endian files on request, converting tensor data", () => {
     const values = new Float32Array([1, -2, 3.5]);
     const bytes = writeGguf({ metadata: { k: u64(5n) }, tensors: [{ name: "h", shape: [3], type: "F16", values }], littleEndian: false });

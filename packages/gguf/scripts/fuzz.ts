@@ -1,0 +1,42 @@
+// The long fuzz run: `node --conditions=source --import tsx packages/gguf/scripts/fuzz.ts [cases] [seed]`.
+// Same cases as test/fuzz.prop.test.ts, many more of them; prints how many ran and how they ended.
+import fc from "fast-check";
+import { checkCase, checkStreamingCase, mutate, mutation, seedFiles } from "../test/helpers/fuzz-cases.js";
+
+const cases = Number(process.argv[2] ?? 100_000);
+const seed = Number(process.argv[3] ?? 0xf022);
+if (!Number.isSafeInteger(cases) || cases < 1 || !Number.isSafeInteger(seed)) {
+  console.error("usage: fuzz.ts [cases (default 100000)] [seed]");
+  process.exit(2);
+}
+
+const seeds = seedFiles();
+const outcomes = { parsed: 0, rejected: 0 };
+const start = performance.now();
+fc.assert(
+  fc.property(
+    fc.record({ seed: fc.integer({ min: 0, max: seeds.length - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }), strict: fc.boolean() }),
+    ({ seed: s, mutations, strict }) => {
+      outcomes[checkCase(mutate(seeds[s]!, mutations), strict)]++;
+    },
+  ),
+  { seed, numRuns: cases },
+);
+const streamCases = Math.max(1, Math.floor(cases / 20));
+let streamed = 0;
+await fc.assert(
+  fc.asyncProperty(
+    fc.record({ seed: fc.integer({ min: 0, max: seeds.length - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }), strict: fc.boolean() }),
+    fc.integer({ min: 1, max: 4096 }),
+    async ({ seed: s, mutations, strict }, initialBytes) => {
+      await checkStreamingCase(mutate(seeds[s]!, mutations), strict, initialBytes);
+      streamed++;
+    },
+  ),
+  { seed: seed + 1, numRuns: streamCases },
+);
+const seconds = ((performance.now() - start) / 1000).toFixed(1);
+console.log(
+  `fuzz: ${outcomes.parsed + outcomes.rejected} cases (seed ${seed}): ${outcomes.parsed} parsed, ${outcomes.rejected} rejected with GgufError, 0 other errors; ` +
+    `${streamed} streaming cases agreed with parseGguf; ${seconds} s`,
+);
