@@ -11,3 +11,4 @@ export type { BitNetConfigFields } from "./config.js";
 export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
 export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
+export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
