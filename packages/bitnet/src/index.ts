@@ -12,3 +12,5 @@ export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
 export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
 export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
+export type { BitLinearOptions } from "./bit-linear.js";
+export { BitLinear } from "./bit-linear.js";
