@@ -1,7 +1,14 @@
 // The ggml tensor type table: id, name, elements per block and bytes per block.
 // It does not decode anything; codecs live in ./codecs.
 
-/** One ggml tensor type: `blockSize` elements are stored in `typeSize` bytes. */
+/**
+ * One ggml tensor type: `blockSize` elements are stored in `typeSize` bytes.
+ *
+ * @example
+ * ```ts
+ * const q8: GgmlTypeInfo = ggmlType("Q8_0"); // { id: 8, name: "Q8_0", blockSize: 32, typeSize: 34 }
+ * ```
+ */
 export interface GgmlTypeInfo {
   readonly id: number;
   readonly name: GgmlTypeName;

@@ -18,7 +18,14 @@ export interface InspectOptions {
   readonly maxStringChars?: number;
 }
 
-/** A metadata value in JSON: 64-bit integers and non-finite numbers as strings. */
+/**
+ * A value that JSON.stringify writes as is.
+ *
+ * @example
+ * ```ts
+ * const v: JsonValue = { type: "u64", value: "18446744073709551615" };
+ * ```
+ */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
@@ -32,8 +39,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  */
 export function ggufToJson(file: GgufFile, options: InspectOptions = {}): { [key: string]: JsonValue } {
   const max = options.maxArrayItems ?? 8;
-  const metadata: { [key: string]: JsonValue } = {};
-  for (const [key, value] of file.metadata) metadata[key] = valueToJson(value, max);
+  // fromEntries defines own properties, so a key such as "__proto__" from the file stays a key.
+  const metadata: { [key: string]: JsonValue } = Object.fromEntries([...file.metadata].map(([key, value]) => [key, valueToJson(value, max)]));
   return {
     version: file.version,
     littleEndian: file.littleEndian,

@@ -320,7 +320,14 @@ export const bool = (value: boolean): { readonly type: "bool"; readonly value: b
  */
 export const str = (value: string): { readonly type: "string"; readonly value: string } => checked("string", value);
 
-/** What {@link arr} accepts for each element type. */
+/**
+ * What {@link arr} accepts for each element type: any array-like of the element's JS type.
+ *
+ * @example
+ * ```ts
+ * const ids: GgufArrayInputMap["i32"] = [1, 2, 3];
+ * ```
+ */
 export interface GgufArrayInputMap {
   u8: ArrayLike<number>;
   i8: ArrayLike<number>;

@@ -82,7 +82,14 @@ export interface GgufFile {
   readonly fileSize: number;
 }
 
-/** Default `general.alignment`. */
+/**
+ * The alignment of a file without `general.alignment`.
+ *
+ * @example
+ * ```ts
+ * GGUF_DEFAULT_ALIGNMENT; // 32
+ * ```
+ */
 export const GGUF_DEFAULT_ALIGNMENT = 32;
 
 /** Bytes in the file of one element of each fixed-size value type. */

@@ -1,6 +1,6 @@
 // The reader on hand-built buffers: what it accepts, and each rejection with its offset and reason.
 import { describe, expect, it } from "vitest";
-import { GgufError, dequantize, parseGguf, tensorData, type GgufReadOptions } from "@bitnet-quantize/gguf";
+import { GgufError, dequantize, ggufToJson, parseGguf, tensorData, type GgufReadOptions } from "@bitnet-quantize/gguf";
 import { Bytes } from "./helpers/bytes.js";
 
 /** Parses and returns the GgufError; fails the test if parsing succeeds or throws anything else. */
@@ -97,6 +97,15 @@ describe("parseGguf accepts", () => {
       a_bool: { type: "array", itemType: "bool", value: [false, true, false] },
       a_i64: { type: "array", itemType: "i64", value: new BigInt64Array([-5n]) },
     });
+  });
+
+  it("keys such as __proto__ as ordinary keys, in the Map and in the JSON summary", () => {
+    const bytes = new Bytes().header(3, 0, 2).str("__proto__").u32(4).u32(1).str("constructor").u32(8).str("x").build();
+    const file = parseGguf(bytes);
+    expect([...file.metadata.keys()]).toEqual(["__proto__", "constructor"]);
+    const json = ggufToJson(file);
+    expect(JSON.parse(JSON.stringify(json))).toMatchObject({ metadata: { ["__proto__"]: { type: "u32", value: 1 }, constructor: { type: "string", value: "x" } } });
+    expect(Object.keys(json["metadata"] as object)).toEqual(["__proto__", "constructor"]);
   });
 
   it("general.alignment (u32 power of two) moves the data section", () => {

@@ -4,9 +4,21 @@ import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
 
-/** Elements per Q8_0 block. */
+/**
+ * Elements per Q8_0 block.
+ * @example
+ * ```ts
+ * Q8_0_BLOCK_SIZE; // 32
+ * ```
+ */
 export const Q8_0_BLOCK_SIZE = 32;
-/** Bytes per Q8_0 block: fp16 d, then 32 int8 codes. */
+/**
+ * Bytes per Q8_0 block: fp16 d, then 32 int8 codes.
+ * @example
+ * ```ts
+ * Q8_0_BLOCK_BYTES; // 34
+ * ```
+ */
 export const Q8_0_BLOCK_BYTES = 34;
 
 /**

@@ -7,7 +7,15 @@ import { decodeQ8_0, encodeQ8_0 } from "./q8_0.js";
 import { decodeTQ1_0, encodeTQ1_0 } from "./tq1_0.js";
 import { decodeTQ2_0, encodeTQ2_0 } from "./tq2_0.js";
 
-/** An encoder from f32 values to little-endian ggml bytes, and its decoder. */
+/**
+ * An encoder from f32 values to little-endian ggml bytes, and its decoder.
+ *
+ * @example
+ * ```ts
+ * const codec: FloatCodec = FLOAT_CODECS.F16;
+ * codec.decode(codec.encode(new Float32Array([0.5])), 1); // Float32Array [0.5]
+ * ```
+ */
 export interface FloatCodec {
   readonly encode: (values: Float32Array) => Uint8Array;
   readonly decode: (bytes: Uint8Array, count: number) => Float32Array;

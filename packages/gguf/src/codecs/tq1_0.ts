@@ -4,9 +4,21 @@ import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
 
-/** Elements per TQ1_0 block (QK_K). */
+/**
+ * Elements per TQ1_0 block (QK_K).
+ * @example
+ * ```ts
+ * TQ1_0_BLOCK_SIZE; // 256
+ * ```
+ */
 export const TQ1_0_BLOCK_SIZE = 256;
-/** Bytes per TQ1_0 block: qs[48], qh[4], then fp16 d. */
+/**
+ * Bytes per TQ1_0 block: qs[48], qh[4], then fp16 d.
+ * @example
+ * ```ts
+ * TQ1_0_BLOCK_BYTES; // 54
+ * ```
+ */
 export const TQ1_0_BLOCK_BYTES = 54;
 
 const POW3 = [1, 3, 9, 27, 81, 243] as const;

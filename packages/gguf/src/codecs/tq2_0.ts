@@ -4,9 +4,21 @@ import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
 
-/** Elements per TQ2_0 block (QK_K). */
+/**
+ * Elements per TQ2_0 block (QK_K).
+ * @example
+ * ```ts
+ * TQ2_0_BLOCK_SIZE; // 256
+ * ```
+ */
 export const TQ2_0_BLOCK_SIZE = 256;
-/** Bytes per TQ2_0 block: qs[64], then fp16 d. */
+/**
+ * Bytes per TQ2_0 block: qs[64], then fp16 d.
+ * @example
+ * ```ts
+ * TQ2_0_BLOCK_BYTES; // 66
+ * ```
+ */
 export const TQ2_0_BLOCK_BYTES = 66;
 
 /**
