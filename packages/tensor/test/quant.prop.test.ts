@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ArgumentError, ShapeError, tensor } from "@bitnet-quantize/tensor";
 import {
-  packTernary, packTernaryArray, prepareBase3, ternaryMatmul, ternaryMatmulLut, ternaryMatmulReference, unpackTernary,
+  packTernary, packTernaryArray, prepareBase3, prepareBase3x5, ternaryMatmul, ternaryMatmulLut5, ternaryMatmulLut, ternaryMatmulReference, unpackTernary,
   unpackTernaryArray, wordsPerRow,
 } from "@bitnet-quantize/tensor/quant";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
@@ -73,6 +73,23 @@ describe("ternary kernels", () => {
         expect(Array.from(lut)).toEqual(Array.from(ref));
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it("5-per-lookup kernel equals the reference exactly for one scale per row", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K }, xs, ts, xsc, wsc]) => {
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const xScale = Float32Array.from(xsc);
+        const wScale = Float32Array.from(wsc.slice(0, N * Math.ceil(K / K)));
+        const ref = new Float32Array(M * N);
+        const lut = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, words, wScale, M, N, K, K, ref);
+        ternaryMatmulLut5(x, xScale, prepareBase3x5(words, N, K), wScale, M, N, K, lut);
+        expect(Array.from(lut)).toEqual(Array.from(ref));
+      }),
+      { seed: SEED, numRuns: 200 },
     );
   });
 

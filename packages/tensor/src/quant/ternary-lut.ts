@@ -72,10 +72,11 @@ export function ternaryMatmulLut(
     const t4 = allocTables(isInt, groups * LUT_ENTRIES * 4);
     for (; m + 4 <= M; m += 4) {
       for (let lane = 0; lane < 4; lane++) buildTable(x, (m + lane) * K, K, groups, t4, 4, lane);
-      const inv0 = 1 / (xScale[m] as number);
-      const inv1 = 1 / (xScale[m + 1] as number);
-      const inv2 = 1 / (xScale[m + 2] as number);
-      const inv3 = 1 / (xScale[m + 3] as number);
+      // divide (not multiply by an inverse) to round exactly as the reference does
+      const xs0 = xScale[m] as number;
+      const xs1 = xScale[m + 1] as number;
+      const xs2 = xScale[m + 2] as number;
+      const xs3 = xScale[m + 3] as number;
       for (let n = 0; n < N; n++) {
         const rowBase = n * words;
         let y0 = 0, y1 = 0, y2 = 0, y3 = 0;
@@ -99,10 +100,10 @@ export function ternaryMatmulLut(
           const s = wScale[n * G + g] as number;
           y0 += s * a0; y1 += s * a1; y2 += s * a2; y3 += s * a3;
         }
-        out[m * N + n] = y0 * inv0;
-        out[(m + 1) * N + n] = y1 * inv1;
-        out[(m + 2) * N + n] = y2 * inv2;
-        out[(m + 3) * N + n] = y3 * inv3;
+        out[m * N + n] = y0 / xs0;
+        out[(m + 1) * N + n] = y1 / xs1;
+        out[(m + 2) * N + n] = y2 / xs2;
+        out[(m + 3) * N + n] = y3 / xs3;
       }
     }
   }
@@ -110,7 +111,7 @@ export function ternaryMatmulLut(
     const t1 = allocTables(isInt, groups * LUT_ENTRIES);
     for (; m < M; m++) {
       buildTable(x, m * K, K, groups, t1, 1, 0);
-      const inv = 1 / (xScale[m] as number);
+      const xs = xScale[m] as number;
       for (let n = 0; n < N; n++) {
         const rowBase = n * words;
         let y = 0;
@@ -129,7 +130,7 @@ export function ternaryMatmulLut(
           }
           y += (wScale[n * G + g] as number) * acc;
         }
-        out[m * N + n] = y * inv;
+        out[m * N + n] = y / xs;
       }
     }
   }

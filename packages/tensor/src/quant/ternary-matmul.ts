@@ -1,12 +1,16 @@
-// The CPU backend's ternary matmul entry: the LUT kernels when the scale
-// groups line up with their 16-column words, the reference kernel otherwise.
-// Prepared (base-3) weights are cached per packed-words array.
+// The CPU backend's ternary matmul entry: for fewer than 4 tokens with one
+// scale per row, the 5-weights-per-lookup kernel; otherwise the 4-weights
+// kernel (4 tokens at a time) when the scale groups line up with its 16-column
+// words; the reference kernel for anything else. Prepared (base-3) weights are
+// cached per packed-words array (weights are immutable).
 import type { TypedArray } from "../dtype.js";
 import { type PreparedTernary, prepareBase3 } from "./lut-prepare.js";
 import { ternaryMatmulLut } from "./ternary-lut.js";
+import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
 
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
+const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
 
 /**
  * Runs the best CPU kernel for these shapes; same contract as {@link ternaryMatmulReference}.
@@ -28,6 +32,15 @@ export function ternaryMatmulCpu(
   groupSize: number,
   out: Float32Array,
 ): void {
+  if (M < 4 && groupSize >= K) {
+    let p5 = prepared5.get(w);
+    if (p5 === undefined || p5.rows !== N || p5.cols !== K) {
+      p5 = prepareBase3x5(w, N, K);
+      prepared5.set(w, p5);
+    }
+    ternaryMatmulLut5(x, xScale, p5, wScale, M, N, K, out);
+    return;
+  }
   const lutOk = groupSize >= K || groupSize % 16 === 0;
   if (!lutOk) {
     ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, out);

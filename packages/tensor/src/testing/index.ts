@@ -5,3 +5,4 @@ export type { CloseOptions, Mismatch } from "./allclose.js";
 export { allCloseMatchers, allclose, findMismatch } from "./allclose.js";
 export type { ShapeOptions, TensorArbOptions } from "./arbitraries.js";
 export { broadcastPairArb, floatDataArb, shapeArb, tensorArb, tensorOfShapeArb } from "./arbitraries.js";
+export { ConformanceError, conformanceCases, type ConformanceCase, type ConformanceOptions } from "./conformance.js";
