@@ -14,3 +14,7 @@ export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
 export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
 export type { BitLinearOptions } from "./bit-linear.js";
 export { BitLinear } from "./bit-linear.js";
+
+// model, tokenizer (issue 7)
+export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
+export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
