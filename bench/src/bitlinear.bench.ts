@@ -26,12 +26,12 @@ export async function run(): Promise<void> {
   for (const [inF, outF] of SHAPES) {
     const ternary = new BitLinear(inF, outF, { seed: 1 }).freeze();
     const linear = new Linear(inF, outF, { seed: 1 });
-    const wTf = tf.tensor2d(linear.weight.value.dataSync(), [outF, inF]);
-    const bTf = tf.tensor1d((linear.bias as Var).value.dataSync());
+    const wTf = tf.tensor2d(linear.weight.value.cast("float32").dataSync(), [outF, inF]);
+    const bTf = tf.tensor1d((linear.bias as Var).value.cast("float32").dataSync());
     for (const batch of quick ? [1] : [1, 4, 64]) {
       const x = randn([batch, inF], { seed: 2 });
       const xv = new Var(x);
-      const xTf = tf.tensor2d(x.dataSync(), [batch, inF]);
+      const xTf = tf.tensor2d(x.cast("float32").dataSync(), [batch, inF]);
       // warm the prepared-weight cache and JIT before timing
       ternary.forward(xv);
       const big = inF * outF * batch > 64 * 1024 * 1024;

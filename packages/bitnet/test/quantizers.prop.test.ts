@@ -32,8 +32,8 @@ describe("absMeanTernary", () => {
 
   it("gives zeros for all-zero groups and rejects NaN/Inf and bad options", () => {
     const q = absMeanTernary(tensor([[0, 0, 0, 0], [1, 2, 3, 4]]), { groupSize: "row" });
-    expect(q.codes.toArray()[0]).toEqual([0, 0, 0, 0]);
-    expect(dequantizeTernary(q).toArray()[0]).toEqual([0, 0, 0, 0]);
+    expect((q.codes.toArray() as number[][])[0]).toEqual([0, 0, 0, 0]);
+    expect((dequantizeTernary(q).toArray() as number[][])[0]).toEqual([0, 0, 0, 0]);
     expect(() => absMeanTernary(tensor([1, NaN]))).toThrow(QuantizationError);
     expect(() => absMeanTernary(tensor([1, NaN]), { name: "blk.0.q" })).toThrow("absMeanTernary: blk.0.q has NaN at index 1");
     expect(() => absMeanTernary(tensor([Infinity]))).toThrow(/Infinity at index 0/);
@@ -97,7 +97,7 @@ describe("absMaxInt8", () => {
     expect(q.codes.toArray()).toEqual([[64, -127, 32, 0], [0, 0, 0, 0]]);
     expect(q.scales.shape).toEqual([2, 1]);
     expect(q.scales.toArray()).toEqual([[127], [127 / 1e-5]].map((r) => r.map(Math.fround)));
-    expect(dequantizeInt8(q).toArray()[1]).toEqual([0, 0, 0, 0]);
+    expect((dequantizeInt8(q).toArray() as number[][])[1]).toEqual([0, 0, 0, 0]);
   });
 
   it("supports per-tensor scales and 2..8 bits, clamps to [-Qp-1, Qp], rejects NaN", () => {
