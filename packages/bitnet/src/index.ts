@@ -18,3 +18,11 @@ export { BitLinear } from "./bit-linear.js";
 // model, tokenizer (issue 7)
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
+export {
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, argmax, headDim, resolveModelConfig, rmsNorm,
+  ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
+} from "./model/index.js";
+export type {
+  ActivationMode, AttentionInputs, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceWeights,
+  Int8ActivationSettings, LayerWeights, RopeTables, SampleOptions, TernaryProjection,
+} from "./model/index.js";

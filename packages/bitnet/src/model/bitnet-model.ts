@@ -1,0 +1,229 @@
+// BitNetModel: a decoder-only BitNet b1.58 transformer that computes what
+// llama.cpp's `bitnet` architecture computes (pre-norm RMSNorm, NEOX RoPE,
+// grouped-query causal attention, attention and FFN sub-norms, gated FFN,
+// output norm, tied embeddings as the lm_head), every projection a
+// BitLinear. `forward` is the training path (autograd); `logits` and
+// `generate` run the cached inference pass (inference.ts).
+//
+// Shapes: B batch, T time, C = dim channels, V vocab; ids [B, T] -> logits [B, T, V].
+import { type Var, noGrad } from "@bitnet-quantize/autograd";
+import { Embedding, Module, RMSNorm } from "@bitnet-quantize/autograd/nn";
+import { type Tensor, Generator, randn, tensor } from "@bitnet-quantize/tensor";
+import type { BitLinear } from "../bit-linear.js";
+import { BitNetConfig } from "../config.js";
+import { BitNetError } from "../errors.js";
+import type { AttentionInputs } from "./attention.js";
+import { BitNetDecoderLayer } from "./decoder-layer.js";
+import { type ActivationMode, BitNetInference, type InferenceWeights, type TernaryProjection } from "./inference.js";
+import { type BitNetModelConfig, type BitNetModelConfigInput, resolveModelConfig } from "./model-config.js";
+import { type RopeTables, ropeTables, ropeTensors } from "./rope.js";
+import { type SampleOptions, sampleToken } from "./sampling.js";
+
+/** Options of the {@link BitNetModel} constructor. */
+export interface BitNetModelOptions {
+  /** How every BitLinear quantizes (default `BitNetConfig.default()`: per-tensor ternary, per-token int8). */
+  readonly quant?: BitNetConfig;
+  /** Seed of the initial weights (default 0). */
+  readonly seed?: number;
+}
+
+/** Options of {@link BitNetModel.generate}. */
+export interface GenerateOptions extends SampleOptions {
+  /** New tokens at most (default 32). */
+  readonly maxTokens?: number;
+  /** Seed of the sampler (default 0); unused at temperature 0. */
+  readonly seed?: number;
+  /** Projection input treatment (default "int8", as trained); see {@link ActivationMode}. */
+  readonly activations?: ActivationMode;
+  /** Stop after the end-of-sequence id (default: none). */
+  readonly eosId?: number;
+}
+
+/**
+ * The BitNet b1.58 language model. Parameter names follow Hugging Face:
+ * `embed_tokens.weight`, `layers.N.input_layernorm.weight`,
+ * `layers.N.self_attn.{q,k,v,o}_proj.weight`, `layers.N.self_attn.attn_sub_norm.weight`,
+ * `layers.N.post_attention_layernorm.weight`, `layers.N.mlp.{gate,up,down}_proj.weight`,
+ * `layers.N.mlp.ffn_sub_norm.weight`, `norm.weight`; the lm_head is `embed_tokens` (tied).
+ *
+ * @example
+ * ```ts
+ * const model = new BitNetModel({ vocabSize: 300, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 64 });
+ * const logits = model.forward(tensor([[1, 5, 9]], [1, 3], "int32")); // Var [1, 3, 300]
+ * model.generate([1, 5], { maxTokens: 4 }); // 4 ids (greedy)
+ * ```
+ */
+export class BitNetModel extends Module<Tensor, Var> {
+  readonly config: BitNetModelConfig;
+  readonly quant: BitNetConfig;
+  embed_tokens: Embedding;
+  layers: BitNetDecoderLayer[];
+  norm: RMSNorm;
+  readonly #rope: RopeTables;
+
+  constructor(config: BitNetModelConfigInput, opts: BitNetModelOptions = {}) {
+    super();
+    this.config = resolveModelConfig(config);
+    this.quant = opts.quant ?? BitNetConfig.default();
+    const c = this.config;
+    const seed = opts.seed ?? 0;
+    // N(0, 1/C): with tied embeddings the initial logits have unit scale.
+    this.embed_tokens = new Embedding(c.vocabSize, c.dim);
+    this.embed_tokens.weight.value = randn([c.vocabSize, c.dim], { generator: new Generator(seed) }).mul(1 / Math.sqrt(c.dim));
+    this.layers = Array.from({ length: c.layers }, (_, i) => new BitNetDecoderLayer(c, this.quant, seed * 1000 + 1 + i * 7));
+    this.norm = new RMSNorm(c.dim, { eps: c.normEps });
+    this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
+  }
+
+  /**
+   * The training forward: ids `[B, T]` (int32, T ≤ contextLength) to logits
+   * `[B, T, V]`, through BitLinear's straight-through estimators.
+   *
+   * @example
+   * ```ts
+   * model.forward(tensor([[1, 2, 3]], [1, 3], "int32")).shape; // [1, 3, V]
+   * ```
+   */
+  forward(ids: Tensor): Var {
+    const c = this.config;
+    if (ids.ndim !== 2) throw new BitNetError(`BitNetModel.forward: ids must be [B, T], got [${ids.shape.join(", ")}]`);
+    const [B, T] = ids.shape as [number, number];
+    if (T > c.contextLength) throw new BitNetError(`BitNetModel.forward: T = ${T} exceeds contextLength ${c.contextLength}`);
+    const { cos, sin } = ropeTensors(this.#rope, T);
+    const inputs: AttentionInputs = { cos, sin, mask: causalMask(T) };
+    let x = this.embed_tokens.forward(ids);
+    for (const layer of this.layers) x = layer.forward([x, inputs]);
+    return this.norm.forward(x).matmul(this.embed_tokens.weight.transpose());
+  }
+
+  /** Every BitLinear with its GGUF base name (`blk.N.attn_q`, ...), in file order. */
+  projections(): [string, BitLinear][] {
+    const out: [string, BitLinear][] = [];
+    this.layers.forEach((l, i) => {
+      out.push(
+        [`blk.${i}.attn_q`, l.self_attn.q_proj],
+        [`blk.${i}.attn_k`, l.self_attn.k_proj],
+        [`blk.${i}.attn_v`, l.self_attn.v_proj],
+        [`blk.${i}.attn_output`, l.self_attn.o_proj],
+        [`blk.${i}.ffn_gate`, l.mlp.gate_proj],
+        [`blk.${i}.ffn_up`, l.mlp.up_proj],
+        [`blk.${i}.ffn_down`, l.mlp.down_proj],
+      );
+    });
+    return out;
+  }
+
+  /**
+   * A snapshot of the current weights for the inference pass: ternary codes
+   * and scales of every projection, float32 copies of the rest.
+   *
+   * @example
+   * ```ts
+   * model.inferenceWeights().layers[0]?.q.codes.length; // dim * dim
+   * ```
+   */
+  inferenceWeights(): InferenceWeights {
+    return noGrad(() => ({
+      config: this.config,
+      embedding: Float32Array.from(this.embed_tokens.weight.value.contiguous().dataSync()),
+      outputNorm: normWeight(this.norm),
+      layers: this.layers.map((l) => ({
+        attnNorm: normWeight(l.input_layernorm),
+        attnSubNorm: normWeight(l.self_attn.attn_sub_norm),
+        ffnNorm: normWeight(l.post_attention_layernorm),
+        ffnSubNorm: normWeight(l.mlp.ffn_sub_norm),
+        q: ternaryProjection(l.self_attn.q_proj),
+        k: ternaryProjection(l.self_attn.k_proj),
+        v: ternaryProjection(l.self_attn.v_proj),
+        o: ternaryProjection(l.self_attn.o_proj),
+        gate: ternaryProjection(l.mlp.gate_proj),
+        up: ternaryProjection(l.mlp.up_proj),
+        down: ternaryProjection(l.mlp.down_proj),
+      })),
+      int8: { bits: this.quant.activationBits, eps: this.quant.eps, rounding: this.quant.rounding },
+    }));
+  }
+
+  /**
+   * The inference pass over the current weights (take a new one after training steps).
+   *
+   * @example
+   * ```ts
+   * const inf = model.inference("float");
+   * ```
+   */
+  inference(mode: ActivationMode = "int8"): BitNetInference {
+    return new BitNetInference(this.inferenceWeights(), mode);
+  }
+
+  /**
+   * Logits `[N, V]` (row-major) for every position of one sequence, with the
+   * inference pass: what llama.cpp returns for the same ids.
+   *
+   * @example
+   * ```ts
+   * model.logits([1, 5, 9], "float").length; // 3 * V
+   * ```
+   */
+  logits(ids: readonly number[], mode: ActivationMode = "int8"): Float32Array {
+    const inf = this.inference(mode);
+    return inf.forward(ids, inf.newCache(), true);
+  }
+
+  /**
+   * Continues `promptIds` by up to `maxTokens` tokens with the KV cache:
+   * greedy at temperature 0 (the default), otherwise sampled (top-k,
+   * seeded). Stops early at `eosId` (included) or the context length.
+   * Returns the new ids only.
+   *
+   * @example
+   * ```ts
+   * const ids = model.generate(tok.encode("the cat"), { maxTokens: 16, temperature: 0 });
+   * tok.decode(ids); // the continuation
+   * ```
+   */
+  generate(promptIds: readonly number[], opts: GenerateOptions = {}): number[] {
+    if (promptIds.length === 0) throw new BitNetError("BitNetModel.generate: the prompt is empty (start it with BOS)");
+    const inf = this.inference(opts.activations ?? "int8");
+    const cache = inf.newCache();
+    const gen = new Generator(opts.seed ?? 0);
+    const V = this.config.vocabSize;
+    const out: number[] = [];
+    const maxTokens = opts.maxTokens ?? 32;
+    if (promptIds.length > cache.capacity) throw new BitNetError(`BitNetModel.generate: the prompt has ${promptIds.length} tokens; the context length is ${cache.capacity}`);
+    let logits = inf.forward(promptIds, cache);
+    while (out.length < maxTokens) {
+      const next = sampleToken(logits, 0, V, opts, gen);
+      out.push(next);
+      if (next === opts.eosId || cache.remaining === 0 || out.length === maxTokens) break;
+      logits = inf.forward([next], cache);
+    }
+    return out;
+  }
+}
+
+/** The additive causal mask `[T, T]`: 0 on and below the diagonal, −∞ above. */
+function causalMask(T: number): Tensor {
+  const m = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -Infinity;
+  return tensor(m, [T, T]);
+}
+
+function normWeight(n: RMSNorm): Float32Array {
+  if (n.weight === null) throw new BitNetError("BitNetModel: every RMSNorm needs a weight");
+  return Float32Array.from(n.weight.value.contiguous().dataSync());
+}
+
+/** Codes and per-(row, group) scales of a BitLinear. */
+export function ternaryProjection(layer: BitLinear): TernaryProjection {
+  const q = layer.quantizedWeight();
+  const O = layer.outFeatures;
+  const I = layer.inFeatures;
+  const gc = Math.min(q.groupColumns, I);
+  const G = Math.ceil(I / gc);
+  const s = q.scales.contiguous().dataSync();
+  const scales = new Float32Array(O * G);
+  const perRow = (q.scales.shape[0] as number) === O;
+  for (let o = 0; o < O; o++) for (let g = 0; g < G; g++) scales[o * G + g] = s[(perRow ? o : 0) * (q.scales.shape[1] as number) + ((q.scales.shape[1] as number) === 1 ? 0 : g)] as number;
+  return { outFeatures: O, inFeatures: I, codes: Int8Array.from(q.codes.contiguous().dataSync()), scales, groupColumns: gc };
+}

@@ -1,0 +1,105 @@
+// Rotary position embedding, NEOX style (llama.cpp rope type 2, HF
+// "rotate_half"): inside each head, the pair (i, i + D/2) is rotated by
+// pos·θ^(−2i/D). Tables are built in float32 the way ggml builds them
+// (θ_i = pos·s^i by repeated float multiplication), so logits line up with
+// llama.cpp's. Not the attention around it.
+//
+// Shapes: T positions, D head size, P = D/2 pairs; x [..., T, D].
+import { type Var, concat } from "@bitnet-quantize/autograd";
+import { type Tensor, tensor } from "@bitnet-quantize/tensor";
+
+/**
+ * cos and sin of every (position, pair) angle: `cos[t·P + i]`, `sin[t·P + i]`.
+ *
+ * @example
+ * ```ts
+ * const r = ropeTables(4, 8, 10000);
+ * r.cos[0]; // 1 (position 0)
+ * ```
+ */
+export interface RopeTables {
+  readonly positions: number;
+  readonly pairs: number;
+  readonly cos: Float32Array;
+  readonly sin: Float32Array;
+}
+
+/**
+ * Builds the tables for positions `0..positions-1` and a head size `headDim`
+ * (even) with base `theta`, in float32 as ggml's `ggml_rope_cache_init`.
+ *
+ * @example
+ * ```ts
+ * const r = ropeTables(2, 4, 10000);
+ * r.sin[2]; // sin(1) ≈ 0.841 (position 1, pair 0)
+ * ```
+ */
+export function ropeTables(positions: number, headDim: number, theta: number): RopeTables {
+  const pairs = headDim / 2;
+  const f = Math.fround;
+  const scale = f(Math.pow(f(theta), f(-2 / headDim)));
+  const cos = new Float32Array(positions * pairs);
+  const sin = new Float32Array(positions * pairs);
+  for (let t = 0; t < positions; t++) {
+    let angle = f(t);
+    for (let i = 0; i < pairs; i++) {
+      cos[t * pairs + i] = Math.cos(angle);
+      sin[t * pairs + i] = Math.sin(angle);
+      angle = f(angle * scale);
+    }
+  }
+  return { positions, pairs, cos, sin };
+}
+
+/**
+ * The first `T` rows of the tables as `[T, P]` tensors (for the autograd path).
+ *
+ * @example
+ * ```ts
+ * ropeTensors(ropeTables(8, 4, 1e4), 3).cos.shape; // [3, 2]
+ * ```
+ */
+export function ropeTensors(r: RopeTables, T: number): { cos: Tensor; sin: Tensor } {
+  return {
+    cos: tensor(r.cos.subarray(0, T * r.pairs), [T, r.pairs]),
+    sin: tensor(r.sin.subarray(0, T * r.pairs), [T, r.pairs]),
+  };
+}
+
+/**
+ * Rotates x `[..., T, D]` (positions 0..T-1) with `[T, P]` tables:
+ * `out[i] = x[i]·cos − x[i+P]·sin`, `out[i+P] = x[i+P]·cos + x[i]·sin`.
+ *
+ * @example
+ * ```ts
+ * const { cos, sin } = ropeTensors(ropeTables(3, 4, 1e4), 3);
+ * applyRope(q, cos, sin).shape; // q.shape
+ * ```
+ */
+export function applyRope(x: Var, cos: Tensor, sin: Tensor): Var {
+  const D = x.shape[x.ndim - 1] as number;
+  const P = D / 2;
+  const x1 = x.narrow(-1, 0, P);
+  const x2 = x.narrow(-1, P, P);
+  return concat([x1.mul(cos).sub(x2.mul(sin)), x2.mul(cos).add(x1.mul(sin))], -1);
+}
+
+/**
+ * Rotates one head vector in place: `v[off..off+D)` at table row `t`.
+ *
+ * @example
+ * ```ts
+ * ropeInPlace(q, 0, 64, tables, 5); // q[0..64) rotated for position 5
+ * ```
+ */
+export function ropeInPlace(v: Float32Array, off: number, D: number, r: RopeTables, t: number): void {
+  const P = D / 2;
+  for (let i = 0; i < P; i++) {
+    const c = r.cos[t * r.pairs + i] as number;
+    const s = r.sin[t * r.pairs + i] as number;
+    const a = v[off + i] as number;
+    const b = v[off + i + P] as number;
+    v[off + i] = a * c - b * s;
+    v[off + i + P] = b * c + a * s;
+  }
+}
