@@ -216,163 +216,163 @@ export class Var {
 
   // ---- chaining: each method calls the op function of the same name ----------
 
-  /** `this + other`. @example `x.add(1)` */
+  /** `this + other`. @example `param(tensor([1, 2])).add(1).toArray(); // [2, 3]` */
   add(other: VarLike): Var {
     return add(this, other);
   }
-  /** `this - other`. @example `x.sub(1)` */
+  /** `this - other`. @example `param(tensor([1, 2])).sub(1).toArray(); // [0, 1]` */
   sub(other: VarLike): Var {
     return sub(this, other);
   }
-  /** `this * other`. @example `x.mul(y)` */
+  /** `this * other`. @example `param(tensor([1, 2])).mul(3).toArray(); // [3, 6]` */
   mul(other: VarLike): Var {
     return mul(this, other);
   }
-  /** `this / other`. @example `x.div(2)` */
+  /** `this / other`. @example `param(tensor([1, 2])).div(2).toArray(); // [0.5, 1]` */
   div(other: VarLike): Var {
     return div(this, other);
   }
-  /** `this ** other`. @example `x.pow(2)` */
+  /** `this ** other`. @example `param(tensor([2, 3])).pow(2).toArray(); // [4, 9]` */
   pow(other: VarLike): Var {
     return pow(this, other);
   }
-  /** Elementwise maximum. @example `x.maximum(0)` */
+  /** Elementwise maximum. @example `param(tensor([-1, 2])).maximum(0).toArray(); // [0, 2]` */
   maximum(other: VarLike): Var {
     return maximum(this, other);
   }
-  /** Elementwise minimum. @example `x.minimum(1)` */
+  /** Elementwise minimum. @example `param(tensor([-1, 2])).minimum(1).toArray(); // [-1, 1]` */
   minimum(other: VarLike): Var {
     return minimum(this, other);
   }
-  /** `-this`. @example `x.neg()` */
+  /** `-this`. @example `param(tensor([1, -2])).neg().toArray(); // [-1, 2]` */
   neg(): Var {
     return neg(this);
   }
-  /** `|this|`. @example `x.abs()` */
+  /** `|this|`. @example `param(tensor([1, -2])).abs().toArray(); // [1, 2]` */
   abs(): Var {
     return abs(this);
   }
-  /** `e^this`. @example `x.exp()` */
+  /** `e^this`. @example `param(tensor([0])).exp().toArray(); // [1]` */
   exp(): Var {
     return exp(this);
   }
-  /** Natural log. @example `x.log()` */
+  /** Natural log. @example `param(tensor([1])).log().toArray(); // [0]` */
   log(): Var {
     return log(this);
   }
-  /** Square root. @example `x.sqrt()` */
+  /** Square root. @example `param(tensor([9])).sqrt().toArray(); // [3]` */
   sqrt(): Var {
     return sqrt(this);
   }
-  /** `1 / sqrt(this)`. @example `x.rsqrt()` */
+  /** `1 / sqrt(this)`. @example `param(tensor([4])).rsqrt().toArray(); // [0.5]` */
   rsqrt(): Var {
     return rsqrt(this);
   }
-  /** Sine. @example `x.sin()` */
+  /** Sine. @example `param(tensor([0])).sin().toArray(); // [0]` */
   sin(): Var {
     return sin(this);
   }
-  /** Cosine. @example `x.cos()` */
+  /** Cosine. @example `param(tensor([0])).cos().toArray(); // [1]` */
   cos(): Var {
     return cos(this);
   }
-  /** Hyperbolic tangent. @example `x.tanh()` */
+  /** Hyperbolic tangent. @example `param(tensor([0])).tanh().toArray(); // [0]` */
   tanh(): Var {
     return tanh(this);
   }
-  /** Logistic sigmoid. @example `x.sigmoid()` */
+  /** Logistic sigmoid. @example `param(tensor([0])).sigmoid().toArray(); // [0.5]` */
   sigmoid(): Var {
     return sigmoid(this);
   }
-  /** `max(this, 0)`. @example `x.relu()` */
+  /** `max(this, 0)`. @example `param(tensor([-1, 2])).relu().toArray(); // [0, 2]` */
   relu(): Var {
     return relu(this);
   }
-  /** Clamp into `[min, max]`. @example `x.clamp(-1, 1)` */
+  /** Clamp into `[min, max]`. @example `param(tensor([-2, 0, 2])).clamp(-1, 1).toArray(); // [-1, 0, 1]` */
   clamp(min?: number, max?: number): Var {
     return clamp(this, min, max);
   }
-  /** Sum over axes (all by default). @example `x.sum(0)` */
+  /** Sum over axes (all by default). @example `param(tensor([[1, 2], [3, 4]])).sum(0).toArray(); // [4, 6]` */
   sum(axes?: number | readonly number[], opts?: ReduceOptions): Var {
     return sum(this, axes, opts);
   }
-  /** Mean over axes. @example `x.mean(-1, { keepDims: true })` */
+  /** Mean over axes. @example `param(tensor([[1, 2], [3, 4]])).mean(-1, { keepDims: true }).toArray(); // [[1.5], [3.5]]` */
   mean(axes?: number | readonly number[], opts?: ReduceOptions): Var {
     return mean(this, axes, opts);
   }
-  /** Maximum over axes. @example `x.max(1)` */
+  /** Maximum over axes. @example `param(tensor([[1, 5], [3, 4]])).max(1).toArray(); // [5, 4]` */
   max(axes?: number | readonly number[], opts?: ReduceOptions): Var {
     return max(this, axes, opts);
   }
-  /** Minimum over axes. @example `x.min(1)` */
+  /** Minimum over axes. @example `param(tensor([[1, 5], [3, 4]])).min(1).toArray(); // [1, 3]` */
   min(axes?: number | readonly number[], opts?: ReduceOptions): Var {
     return min(this, axes, opts);
   }
-  /** Variance (Bessel-corrected by default). @example `x.var(-1, { correction: 0 })` */
+  /** Variance (Bessel-corrected by default). @example `param(tensor([1, 2, 3, 4])).var(0, { correction: 0 }).item(); // 1.25` */
   var(axes?: number | readonly number[], opts?: VarOptions): Var {
     return variance(this, axes, opts);
   }
-  /** Matrix product. @example `x.matmul(w)` */
+  /** Matrix product. @example `param(tensor([[1, 2]])).matmul(tensor([[3], [4]])).toArray(); // [[11]]` */
   matmul(other: VarInput): Var {
     return matmul(this, other);
   }
-  /** Reshape (one entry may be -1). @example `x.reshape([2, -1])` */
+  /** Reshape (one entry may be -1). @example `param(tensor([1, 2, 3, 4])).reshape([2, -1]).toArray(); // [[1, 2], [3, 4]]` */
   reshape(shape: Shape): Var {
     return reshape(this, shape);
   }
-  /** Reorder dimensions. @example `x.permute([1, 0])` */
+  /** Reorder dimensions. @example `param(zeros([2, 3, 4])).permute([2, 0, 1]).shape; // [4, 2, 3]` */
   permute(dims: readonly number[]): Var {
     return permute(this, dims);
   }
-  /** Swap two dimensions (default the last two). @example `x.transpose()` */
+  /** Swap two dimensions (default the last two). @example `param(tensor([[1, 2]])).transpose().toArray(); // [[1], [2]]` */
   transpose(dim0 = -2, dim1 = -1): Var {
     return transpose(this, dim0, dim1);
   }
-  /** Broadcast to a larger shape. @example `x.expand([4, 3])` */
+  /** Broadcast to a larger shape. @example `param(tensor([1, 2])).expand([2, 2]).toArray(); // [[1, 2], [1, 2]]` */
   expand(shape: Shape): Var {
     return expand(this, shape);
   }
-  /** `length` elements from `start` along `axis`. @example `x.narrow(0, 1, 2)` */
+  /** `length` elements from `start` along `axis`. @example `param(tensor([0, 1, 2, 3])).narrow(0, 1, 2).toArray(); // [1, 2]` */
   narrow(axis: number, start: number, length: number): Var {
     return narrow(this, axis, start, length);
   }
-  /** Python-style slice of one axis. @example `x.slice(1, 0, -1, 2)` */
+  /** Python-style slice of one axis. @example `param(tensor([0, 1, 2, 3, 4, 5])).slice(0, 1, -1, 2).toArray(); // [1, 3]` */
   slice(axis: number, start = 0, end?: number, step = 1): Var {
     return slice(this, axis, start, end, step);
   }
-  /** Remove size-1 dimensions. @example `x.squeeze(0)` */
+  /** Remove size-1 dimensions. @example `param(zeros([1, 3, 1])).squeeze().shape; // [3]` */
   squeeze(axis?: number): Var {
     return squeeze(this, axis);
   }
-  /** Insert a size-1 dimension. @example `x.unsqueeze(0)` */
+  /** Insert a size-1 dimension. @example `param(zeros([3])).unsqueeze(0).shape; // [1, 3]` */
   unsqueeze(axis: number): Var {
     return unsqueeze(this, axis);
   }
-  /** Flatten dimensions `start..end`. @example `x.flatten(1)` */
+  /** Flatten dimensions `start..end`. @example `param(zeros([2, 3, 4])).flatten(1).shape; // [2, 12]` */
   flatten(start = 0, end = -1): Var {
     return flatten(this, start, end);
   }
-  /** Split into pieces along an axis. @example `x.split(2, 0)` */
+  /** Split into pieces along an axis. @example `param(tensor([0, 1, 2])).split(2).map((p) => p.toArray()); // [[0, 1], [2]]` */
   split(sizes: number | readonly number[], axis = 0): Var[] {
     return split(this, sizes, axis);
   }
-  /** Gather along an axis. @example `x.gather(1, idx)` */
+  /** Gather along an axis. @example `param(tensor([[1, 2], [3, 4]])).gather(1, tensor([[1], [0]], undefined, "int32")).toArray(); // [[2], [3]]` */
   gather(axis: number, index: Tensor): Var {
     return gather(this, axis, index);
   }
-  /** Select entries along an axis. @example `x.indexSelect(0, idx)` */
+  /** Select entries along an axis. @example `param(tensor([10, 20, 30])).indexSelect(0, tensor([2, 0], undefined, "int32")).toArray(); // [30, 10]` */
   indexSelect(axis: number, index: Tensor): Var {
     return indexSelect(this, axis, index);
   }
-  /** Softmax along an axis. @example `x.softmax(-1)` */
+  /** Softmax along an axis. @example `param(tensor([0, 0])).softmax(-1).toArray(); // [0.5, 0.5]` */
   softmax(axis = -1): Var {
     return softmax(this, axis);
   }
-  /** Log-softmax along an axis. @example `x.logSoftmax(-1)` */
+  /** Log-softmax along an axis. @example `param(tensor([0, 0])).logSoftmax(-1).toArray(); // [-0.6931472, -0.6931472]` */
   logSoftmax(axis = -1): Var {
     return logSoftmax(this, axis);
   }
-  /** Convert to another float dtype. @example `x.cast("float64")` */
+  /** Convert to another float dtype. @example `param(tensor([1.5])).cast("float64").dtype; // "float64"` */
   cast(dtype: "float32" | "float64"): Var {
     return cast(this, dtype);
   }
