@@ -49,7 +49,8 @@ export type BitNetModelConfigInput = Pick<BitNetModelConfig, "vocabSize" | "dim"
  * Fills defaults (`kvHeads` = `heads`, `ffnDim` = the smallest multiple of 256
  * at or above 8/3·dim, `contextLength` 256, `ropeTheta` 10000, `normEps`
  * 1e-5, `hiddenActivation` "silu") and validates; a bad value throws a
- * `ConfigError` naming the field.
+ * `ConfigError` naming the field. `ropeTheta` and `normEps` are rounded to
+ * float32, as GGUF stores them.
  *
  * @example
  * ```ts
@@ -79,7 +80,8 @@ export function resolveModelConfig(input: BitNetModelConfigInput): BitNetModelCo
   if (cfg.hiddenActivation !== "silu" && cfg.hiddenActivation !== "relu2") {
     throw new ConfigError(`BitNetModelConfig.hiddenActivation must be "silu" or "relu2", got ${String(cfg.hiddenActivation)}`);
   }
-  return Object.freeze(cfg);
+  // Held in float32, as GGUF stores them and llama.cpp computes with them.
+  return Object.freeze({ ...cfg, ropeTheta: Math.fround(cfg.ropeTheta), normEps: Math.fround(cfg.normEps) });
 }
 
 /**

@@ -1,0 +1,221 @@
+// GGUF import: a `bitnet` file (ours, or one from llama.cpp's converter or
+// llama-quantize) back into a BitNetModel and SpmTokenizer with the same
+// logits. Not the export.
+//
+// Each projection must be ternary with one scale: its decoded values
+// (times `.scale` if present) are ±m or 0. The model's BitLinear derives its
+// codes and scale from a latent weight by AbsMean, so the latent weight is
+// built to give back exactly codes t and scale m, and checked.
+import { noGrad } from "@bitnet-quantize/autograd";
+import { type GgufFile, type GgufValue, dequantize, parseGguf } from "@bitnet-quantize/gguf";
+import { tensor } from "@bitnet-quantize/tensor";
+import { BitLinear } from "../bit-linear.js";
+import { BitNetConfig } from "../config.js";
+import { BitNetModel } from "../model/bitnet-model.js";
+import type { BitNetModelConfig, HiddenActivation } from "../model/model-config.js";
+import { absMeanTernary } from "../quantize-weights.js";
+import { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
+import { TOKEN_TYPE } from "../tokenizer/token-type.js";
+import { ARCH, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
+
+/**
+ * What {@link importGguf} returns: the model, its tokenizer, and the parsed header.
+ *
+ * @example
+ * ```ts
+ * const { model, tokenizer } = importGguf(bytes);
+ * ```
+ */
+export interface ImportedGguf {
+  readonly model: BitNetModel;
+  readonly tokenizer: SpmTokenizer;
+  readonly file: GgufFile;
+}
+
+/**
+ * Loads a `bitnet` GGUF: F32/F16/BF16/Q8_0/TQ1_0/TQ2_0 tensors (what
+ * `@bitnet-quantize/gguf` can decode; Q6_K and other k-quants give a clear
+ * error naming the tensor), an SPM (`llama`) tokenizer, optional `.scale`
+ * tensors. Throws a {@link GgufModelError} naming the key or tensor that is
+ * missing, mistyped or not ternary.
+ *
+ * @example
+ * ```ts
+ * const { model, tokenizer } = importGguf(await readFile("out/model.gguf"));
+ * model.generate(tokenizer.encode("the cat"), { maxTokens: 16 });
+ * ```
+ */
+export function importGguf(input: Uint8Array): ImportedGguf {
+  // A plain view: a Node Buffer's slice() shares memory, which the gguf codecs do not expect.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const file = parseGguf(bytes);
+  const meta = file.metadata;
+  const arch = meta.get("general.architecture");
+  if (arch?.type !== "string" || arch.value !== ARCH) {
+    throw new GgufModelError(`importGguf: general.architecture is ${arch === undefined ? "missing" : JSON.stringify(arch.value)}; importGguf reads "${ARCH}" files`);
+  }
+  const tokenizer = readTokenizer(meta);
+  const int = (key: string, fallback?: number): number => {
+    const v = meta.get(key);
+    if (v === undefined) {
+      if (fallback !== undefined) return fallback;
+      throw new GgufModelError(`importGguf: the required key ${key} is missing`);
+    }
+    if (v.type === "array") {
+      const vals = Array.from(v.value as ArrayLike<number | bigint>, Number);
+      if (vals.length > 0 && vals.every((x) => x === vals[0])) return vals[0] as number;
+      throw new GgufModelError(`importGguf: ${key} differs between layers (${vals.join(", ")}); BitNetModel needs one value`);
+    }
+    if (typeof v.value === "number" || typeof v.value === "bigint") return Number(v.value);
+    throw new GgufModelError(`importGguf: ${key} is a ${v.type}, expected an integer`);
+  };
+  const float = (key: string, fallback?: number): number => {
+    const v = meta.get(key);
+    if (v === undefined) {
+      if (fallback !== undefined) return fallback;
+      throw new GgufModelError(`importGguf: the required key ${key} is missing`);
+    }
+    if (typeof v.value !== "number") throw new GgufModelError(`importGguf: ${key} is a ${v.type}, expected a number`);
+    return v.value;
+  };
+  const act = meta.get(`${ARCH}.hidden_activation`);
+  const hiddenActivation: HiddenActivation = act?.type === "string" && act.value === "relu2" ? "relu2" : "silu";
+  const heads = int(`${ARCH}.attention.head_count`);
+  const config: BitNetModelConfig = {
+    vocabSize: tokenizer.vocabSize,
+    dim: int(`${ARCH}.embedding_length`),
+    layers: int(`${ARCH}.block_count`),
+    heads,
+    kvHeads: int(`${ARCH}.attention.head_count_kv`, heads),
+    ffnDim: int(`${ARCH}.feed_forward_length`),
+    contextLength: int(`${ARCH}.context_length`),
+    ropeTheta: float(`${ARCH}.rope.freq_base`, 10000),
+    normEps: float(`${ARCH}.attention.layer_norm_rms_epsilon`),
+    hiddenActivation,
+  };
+  const rot = meta.get(`${ARCH}.rope.dimension_count`);
+  if (rot !== undefined && Number(rot.value) !== config.dim / config.heads) {
+    throw new GgufModelError(`importGguf: ${ARCH}.rope.dimension_count ${String(rot.value)} differs from the head size ${config.dim / config.heads}; partial RoPE is not supported`);
+  }
+  const model = new BitNetModel(config, { quant: BitNetConfig.default() });
+  const used = new Set<string>();
+  const read = (name: string, shape: readonly number[]): Float32Array => {
+    const info = file.tensors.find((t) => t.name === name);
+    if (info === undefined) throw new GgufModelError(`importGguf: tensor ${name} is missing`);
+    if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+      throw new GgufModelError(`importGguf: tensor ${name} has shape [${info.shape.join(", ")}], expected [${shape.join(", ")}]`);
+    }
+    used.add(name);
+    try {
+      return dequantize(file, bytes, name);
+    } catch (e) {
+      throw new GgufModelError(`importGguf: tensor ${name} is ${info.type}, which this importer cannot decode (${e instanceof Error ? e.message : String(e)}); re-quantize token_embd with llama-quantize --token-embedding-type f16`);
+    }
+  };
+  const c = config;
+  noGrad(() => {
+    model.embed_tokens.weight.value = tensor(read("token_embd.weight", [c.vocabSize, c.dim]), [c.vocabSize, c.dim]);
+    model.getParameter("norm.weight").value = tensor(read("output_norm.weight", [c.dim]), [c.dim]);
+    model.layers.forEach((layer, i) => {
+      for (const [gname, path] of NORMS) {
+        const n = gname === "ffn_sub_norm" ? c.ffnDim : c.dim;
+        layer.getParameter(path).value = tensor(read(`blk.${i}.${gname}.weight`, [n]), [n]);
+      }
+      for (const [gname, path] of PROJECTIONS) {
+        const sub = layer.getSubmodule(path);
+        if (!(sub instanceof BitLinear)) throw new GgufModelError(`importGguf: layers.${i}.${path} is not a BitLinear`);
+        const name = `blk.${i}.${gname}`;
+        const values = read(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
+        let scale = 1;
+        if (file.tensors.some((t) => t.name === `${name}.scale`)) {
+          const s = read(`${name}.scale`, [1]);
+          scale = s[0] as number;
+        }
+        sub.weight.value = tensor(latentWeight(name, values, scale, model.quant), [sub.outFeatures, sub.inFeatures]);
+      }
+    });
+  });
+  const extra = file.tensors.filter((t) => !used.has(t.name)).map((t) => t.name);
+  if (extra.length > 0) throw new GgufModelError(`importGguf: unexpected tensors ${extra.join(", ")} (llama.cpp's bitnet loader rejects them too)`);
+  return { model, tokenizer, file };
+}
+
+/**
+ * A latent float weight whose AbsMean quantization gives exactly the ternary
+ * codes of `values` and the scale m·`scale` (m = the common magnitude of the
+ * non-zero values). All non-zero entries get one magnitude v except the
+ * last, tuned so that the mean of |W| rounds to the scale exactly.
+ */
+function latentWeight(name: string, values: Float32Array, scale: number, quant: BitNetConfig): Float32Array {
+  let m = 0;
+  let nnz = 0;
+  for (const v of values) {
+    if (v === 0) continue;
+    const a = Math.abs(v);
+    if (m === 0) m = a;
+    else if (a !== m) throw new GgufModelError(`importGguf: ${name}.weight is not ternary with one scale (magnitudes ${m} and ${a}); BitNetModel needs BitNet b1.58 weights`);
+    nnz++;
+  }
+  const n = values.length;
+  const W = new Float32Array(n);
+  if (nnz === 0) return W;
+  const s = Math.fround(m * scale);
+  if (s < quant.eps) throw new GgufModelError(`importGguf: ${name} has scale ${s}, below the quantizer's eps ${quant.eps}`);
+  const total = s * n; // the sum of |W| that averages to s
+  const v = Math.fround(total / nnz);
+  const last = Math.fround(total - (nnz - 1) * v);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i] as number;
+    if (x === 0) continue;
+    k++;
+    W[i] = (x > 0 ? 1 : -1) * (k === nnz ? last : v);
+  }
+  // Check against the quantizer itself: codes and scale must come back exactly.
+  const q = absMeanTernary(tensor(W, [n]), { groupSize: quant.groupSize, eps: quant.eps, rounding: quant.rounding });
+  const codes = q.codes.dataSync();
+  const got = q.scales.dataSync()[0] as number;
+  for (let i = 0; i < n; i++) {
+    const want = Math.sign(values[i] as number);
+    if ((codes[i] as number) !== want) throw new GgufModelError(`importGguf: ${name}: could not rebuild a weight with code ${want} at ${i}`);
+  }
+  if (got !== s) throw new GgufModelError(`importGguf: ${name}: the rebuilt weight has scale ${got}, not ${s}`);
+  return W;
+}
+
+function readTokenizer(meta: ReadonlyMap<string, GgufValue>): SpmTokenizer {
+  const model = meta.get("tokenizer.ggml.model");
+  if (model?.type !== "string") throw new GgufModelError("importGguf: tokenizer.ggml.model is missing");
+  if (model.value !== "llama") throw new GgufModelError(`importGguf: tokenizer.ggml.model is "${model.value}"; only SPM ("llama") vocabularies are supported`);
+  const tokens = meta.get("tokenizer.ggml.tokens");
+  if (tokens?.type !== "array" || tokens.itemType !== "string") throw new GgufModelError("importGguf: tokenizer.ggml.tokens must be an array of strings");
+  const list = Array.from(tokens.value as ArrayLike<string>);
+  const n = list.length;
+  const numArray = (key: string, fallback: number): number[] => {
+    const v = meta.get(key);
+    if (v === undefined) return new Array<number>(n).fill(fallback);
+    if (v.type !== "array" || typeof (v.value as ArrayLike<unknown>)[0] !== "number" || v.value.length !== n) {
+      throw new GgufModelError(`importGguf: ${key} must be a numeric array of ${n} entries`);
+    }
+    return Array.from(v.value as ArrayLike<number>);
+  };
+  const id = (key: string, fallback: number): number => {
+    const v = meta.get(key);
+    return v !== undefined && (typeof v.value === "number" || typeof v.value === "bigint") && Number(v.value) < n ? Number(v.value) : fallback;
+  };
+  const flag = (key: string, fallback: boolean): boolean => {
+    const v = meta.get(key);
+    return v?.type === "bool" ? v.value : fallback;
+  };
+  return new SpmTokenizer({
+    tokens: list,
+    scores: numArray("tokenizer.ggml.scores", 0),
+    types: numArray("tokenizer.ggml.token_type", TOKEN_TYPE.normal),
+    bosId: id("tokenizer.ggml.bos_token_id", 1),
+    eosId: id("tokenizer.ggml.eos_token_id", 2),
+    unkId: id("tokenizer.ggml.unknown_token_id", 0),
+    addBos: flag("tokenizer.ggml.add_bos_token", true),
+    addEos: flag("tokenizer.ggml.add_eos_token", false),
+    addSpacePrefix: flag("tokenizer.ggml.add_space_prefix", true),
+  });
+}
