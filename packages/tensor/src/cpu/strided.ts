@@ -41,8 +41,10 @@ export function elementOffsets(layout: Layout): Int32Array {
 }
 
 /**
- * The elements of a view in row-major order. Returns a subarray of `data`
- * (no copy) when the view is contiguous: callers must not write to it.
+ * The elements of a view in row-major order. Returns `data` itself or a
+ * subarray of it (no copy) when the view is contiguous: callers must not
+ * write to it. Otherwise copies row by row: broadcast (stride 0) values are
+ * filled, unit-stride rows are block-copied, other rows gathered.
  */
 export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DTypeMap[D] {
   const n = numel(layout.shape);
@@ -51,9 +53,33 @@ export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DT
     if (layout.offset === 0 && n === data.length) return data;
     return data.subarray(layout.offset, layout.offset + n) as DTypeMap[D];
   }
-  const offsets = elementOffsets(layout);
   const out = allocTyped(dtypeOf(data), n) as DTypeMap[D];
-  for (let i = 0; i < n; i++) out[i] = data[offsets[i] as number] as number;
+  const { shape, strides, offset } = layout;
+  if (strides.every((st) => st === 0)) {
+    out.fill(data[offset] as number);
+    return out;
+  }
+  const nd = shape.length;
+  const inner = shape[nd - 1] as number;
+  const innerStride = strides[nd - 1] as number;
+  const rows = n / inner;
+  const counter = new Array<number>(nd).fill(0);
+  let base = offset;
+  let p = 0;
+  for (let r = 0; r < rows; r++) {
+    if (innerStride === 1 && inner >= 16) out.set(data.subarray(base, base + inner), p);
+    else if (innerStride === 0) out.fill(data[base] as number, p, p + inner);
+    else for (let j = 0; j < inner; j++) out[p + j] = data[base + j * innerStride] as number;
+    p += inner;
+    for (let d = nd - 2; d >= 0; d--) {
+      const st = strides[d] as number;
+      counter[d] = (counter[d] as number) + 1;
+      base += st;
+      if ((counter[d] as number) < (shape[d] as number)) break;
+      base -= st * (shape[d] as number);
+      counter[d] = 0;
+    }
+  }
   return out;
 }
 
