@@ -1,0 +1,148 @@
+// Records dispatches into one command encoder and submits them together; owns
+// the per-batch metadata buffer and defers buffer reuse until the commands
+// that may read a released buffer have been submitted. Not the op logic.
+import type { BufferPool } from "./buffer-pool.js";
+import { BufferUsage } from "./gpu-constants.js";
+import type { PipelineCache } from "./pipeline-cache.js";
+import type { Program } from "./program.js";
+
+/** Bytes of the metadata buffer of one batch. */
+const META_BYTES = 64 * 1024;
+
+/** Counters of the batcher. */
+export interface BatchStats {
+  dispatches: number;
+  submits: number;
+}
+
+/**
+ * The batch of commands not yet submitted. `run` appends a dispatch; `flush`
+ * writes the batch's metadata and submits. Buffers released while a batch is
+ * open go back to their pool only after it is submitted: queue order then
+ * guarantees that later writes to them come after every earlier read.
+ *
+ * @example
+ * ```ts
+ * const batch = new CommandBatch(device, pipelines, storagePool, 256);
+ * batch.run(program, [x, out], meta);
+ * batch.flush();
+ * ```
+ */
+export class CommandBatch {
+  #encoder: GPUCommandEncoder | null = null;
+  #metaBuffer: GPUBuffer | null = null;
+  readonly #metaHost = new Uint32Array(META_BYTES / 4);
+  #metaWords = 0;
+  #count = 0;
+  readonly #deferred: { pool: BufferPool; buffer: GPUBuffer }[] = [];
+  readonly #alignWords: number;
+  /** While > 0, batches are not flushed automatically (one submission for a timed run). */
+  holdOpen = 0;
+  readonly stats: BatchStats = { dispatches: 0, submits: 0 };
+  #timestamps: { set: GPUQuerySet; resolve: GPUBuffer } | null = null;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pipelines: PipelineCache,
+    private readonly metaPool: BufferPool,
+    alignBytes: number,
+    private readonly maxDispatches = 128,
+  ) {
+    this.#alignWords = Math.max(1, alignBytes / 4);
+  }
+
+  /** True while commands are recorded but not submitted. */
+  get open(): boolean {
+    return this.#encoder !== null;
+  }
+
+  #begin(): GPUCommandEncoder {
+    if (this.#encoder === null) {
+      this.#encoder = this.device.createCommandEncoder();
+      this.#metaBuffer = this.metaPool.acquire(META_BYTES);
+      this.#metaWords = 0;
+      this.#count = 0;
+    }
+    return this.#encoder;
+  }
+
+  /** Appends one dispatch of `program` over `buffers` (in binding order) with its metadata. */
+  run(program: Program, buffers: readonly GPUBuffer[], meta: Uint32Array): void {
+    if (buffers.length !== program.bindings.length) {
+      throw new RangeError(`webgpu: program ${program.key} binds ${program.bindings.length} buffers, got ${buffers.length}`);
+    }
+    const words = Math.max(1, meta.length);
+    const padded = Math.ceil(words / this.#alignWords) * this.#alignWords;
+    if (padded > this.#metaHost.length) throw new RangeError(`webgpu: metadata of ${program.key} is ${words} words, more than ${this.#metaHost.length}`);
+    if (this.#encoder !== null && (this.#metaWords + padded > this.#metaHost.length || (this.#count >= this.maxDispatches && this.holdOpen === 0))) {
+      this.flush();
+    }
+    const encoder = this.#begin();
+    const at = this.#metaWords;
+    this.#metaHost.set(meta, at);
+    this.#metaWords += padded;
+    this.#count++;
+    this.stats.dispatches++;
+    const { pipeline, layout } = this.pipelines.get(program);
+    const entries: GPUBindGroupEntry[] = buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+    entries.push({ binding: buffers.length, resource: { buffer: this.#metaBuffer as GPUBuffer, offset: at * 4, size: words * 4 } });
+    const bindGroup = this.device.createBindGroup({ layout, entries });
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    const [x, y, z] = program.dispatch;
+    pass.dispatchWorkgroups(x, y, z);
+    pass.end();
+  }
+
+  /** Appends a zero fill of the first `bytes` bytes of `buffer`. */
+  clear(buffer: GPUBuffer, bytes: number): void {
+    this.#begin().clearBuffer(buffer, 0, bytes);
+  }
+
+  /** Appends a buffer-to-buffer copy (offsets and size multiples of 4). */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.#begin().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Gives `buffer` back to `pool` once no recorded command can still read it. */
+  release(pool: BufferPool, buffer: GPUBuffer): void {
+    if (this.#encoder === null) pool.release(buffer);
+    else this.#deferred.push({ pool, buffer });
+  }
+
+  /** Marks the start of a timed span with a timestamp (where the device has timestamp queries). */
+  beginTimestamps(set: GPUQuerySet, resolve: GPUBuffer): void {
+    this.#timestamps = { set, resolve };
+    const pass = this.#begin().beginComputePass({ timestampWrites: { querySet: set, beginningOfPassWriteIndex: 0 } });
+    pass.end();
+  }
+
+  /** Marks the end of the timed span and resolves both timestamps into the resolve buffer. */
+  endTimestamps(): void {
+    const ts = this.#timestamps;
+    if (ts === null) return;
+    const encoder = this.#begin();
+    const pass = encoder.beginComputePass({ timestampWrites: { querySet: ts.set, endOfPassWriteIndex: 1 } });
+    pass.end();
+    encoder.resolveQuerySet(ts.set, 0, 2, ts.resolve, 0);
+    this.#timestamps = null;
+  }
+
+  /** Submits everything recorded so far (no-op when nothing is). */
+  flush(): void {
+    const encoder = this.#encoder;
+    if (encoder === null) return;
+    const metaBuffer = this.#metaBuffer as GPUBuffer;
+    if (this.#metaWords > 0) this.device.queue.writeBuffer(metaBuffer, 0, this.#metaHost.subarray(0, this.#metaWords));
+    this.device.queue.submit([encoder.finish()]);
+    this.stats.submits++;
+    this.#encoder = null;
+    this.#metaBuffer = null;
+    this.metaPool.release(metaBuffer);
+    for (const { pool, buffer } of this.#deferred.splice(0)) pool.release(buffer);
+  }
+}
+
+/** Usage flags of metadata buffers. */
+export const META_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST;
