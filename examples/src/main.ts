@@ -1,13 +1,91 @@
-// The main demo (`npm start`): a short tour of the tensor library.
-// Later work replaces it with BitNet training; this one needs no data.
-import { arange, matmul, randn, softmax, tensor } from "@bitnet-quantize/tensor";
+// The main demo (`npm start`): trains a small BitNet b1.58 language model on
+// generated tiny stories, shows it learning, and exports a GGUF that
+// llama.cpp runs. Options: `npm start -- --help`. The recipe is in train-lm.ts.
+import { parseArgs } from "node:util";
+import type { GgufWeightType } from "@bitnet-quantize/bitnet/gguf";
+import { DEFAULT_TRAIN_OPTIONS, type TrainLmOptions, trainLm } from "./train-lm.js";
 
-const x = tensor([[1, 2, 3], [4, 5, 6]]);
-console.log("x =", String(x));
-console.log("x.T (a view, no copy) =", String(x.transpose()));
-console.log("x + [10, 20, 30] (broadcast) =", String(x.add(tensor([10, 20, 30]))));
-console.log("sum over rows =", String(x.sum(1)));
-console.log("softmax(x) =", String(softmax(x)));
-const w = randn([3, 4], { seed: 0 });
-console.log("x @ w, w ~ N(0,1) seeded =", String(matmul(x, w)));
-console.log("arange(12).reshape([3, 4]).slice(1, 0, undefined, 2) =", String(arange(12).reshape([3, 4]).slice(1, 0, undefined, 2)));
+const d = DEFAULT_TRAIN_OPTIONS;
+const HELP = `Train a BitNet b1.58 language model in TypeScript and export it for llama.cpp.
+
+usage: npm start -- [options]
+
+  --steps N         training steps (default ${d.steps}; each is --batch x --context tokens)
+  --dim N           model width, a multiple of 256 for TQ export (default ${d.dim})
+  --layers N        decoder layers (default ${d.layers})
+  --heads N         attention heads (default ${d.heads})
+  --kv-heads N      key/value heads, divides --heads (default ${d.kvHeads})
+  --ffn N           feed-forward width, a multiple of 256 for TQ export (default ${d.ffnDim})
+  --context N       sequence length and the model's context (default ${d.context})
+  --batch N         sequences per step (default ${d.batch})
+  --lr X            peak learning rate of AdamW, warmup then cosine (default ${d.lr})
+  --vocab N         tokenizer size: 259 specials and bytes, characters, merges (default ${d.vocab})
+  --data FILE       train on this UTF-8 text file instead of the generated stories
+  --out DIR         output directory for loss.svg and model.gguf (default ${d.outDir})
+  --type T          GGUF projection type: TQ2_0, TQ1_0, F16 or F32 (default ${d.type})
+  --seed N          seed for data, weights and batches (default ${d.seed})
+  --max-minutes X   stop training after X minutes; the export still runs (default ${d.maxMinutes})
+  --sample-every N  print a greedy sample every N steps, 0 for none (default ${d.sampleEvery})
+  --prompt TEXT     the sample prompt (default "${d.prompt}")
+  --no-progress     log lines instead of a progress bar
+  -h, --help        this text`;
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: "string" },
+    dim: { type: "string" },
+    layers: { type: "string" },
+    heads: { type: "string" },
+    "kv-heads": { type: "string" },
+    ffn: { type: "string" },
+    context: { type: "string" },
+    batch: { type: "string" },
+    lr: { type: "string" },
+    vocab: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+    type: { type: "string" },
+    seed: { type: "string" },
+    "max-minutes": { type: "string" },
+    "sample-every": { type: "string" },
+    prompt: { type: "string" },
+    "no-progress": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  strict: true,
+});
+
+if (values.help === true) {
+  console.log(HELP);
+} else {
+  const num = (name: string, v: string | undefined, fallback: number, integer = true): number => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) throw new Error(`--${name} must be a ${integer ? "non-negative integer" : "non-negative number"}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const types: readonly GgufWeightType[] = ["TQ2_0", "TQ1_0", "F16", "F32"];
+  const type = types.find((t) => t === (values.type ?? d.type));
+  if (type === undefined) throw new Error(`--type must be one of ${types.join(", ")}, got ${JSON.stringify(values.type)}`);
+  const opts: TrainLmOptions = {
+    steps: num("steps", values.steps, d.steps),
+    dim: num("dim", values.dim, d.dim),
+    layers: num("layers", values.layers, d.layers),
+    heads: num("heads", values.heads, d.heads),
+    kvHeads: num("kv-heads", values["kv-heads"], d.kvHeads),
+    ffnDim: num("ffn", values.ffn, d.ffnDim),
+    context: num("context", values.context, d.context),
+    batch: num("batch", values.batch, d.batch),
+    lr: num("lr", values.lr, d.lr, false),
+    vocab: num("vocab", values.vocab, d.vocab),
+    seed: num("seed", values.seed, d.seed),
+    data: values.data,
+    outDir: values.out ?? d.outDir,
+    type,
+    maxMinutes: num("max-minutes", values["max-minutes"], d.maxMinutes, false),
+    sampleEvery: num("sample-every", values["sample-every"], d.sampleEvery),
+    prompt: values.prompt ?? d.prompt,
+    progress: values["no-progress"] === true ? false : d.progress,
+  };
+  await trainLm(opts, (line) => console.log(line));
+}
