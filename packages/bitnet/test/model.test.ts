@@ -244,3 +244,14 @@ describe("config", () => {
     expect(names.filter((n) => n.endsWith("_proj.weight"))).toHaveLength(7);
   });
 });
+
+describe("activation modes", () => {
+  it('"q8_K" (llama.cpp\'s TQ path) stays close to float activations and needs 256-multiple rows', () => {
+    const model = new BitNetModel({ vocabSize: 37, dim: 256, layers: 1, heads: 4, kvHeads: 2, ffnDim: 256, contextLength: 16 }, { seed: 4 });
+    const ref = reference(model, ids, false);
+    const { diff, range } = maxDiff(model.logits(ids, "q8_K"), ref);
+    expect(diff).toBeGreaterThan(0); // it does quantize
+    expect(diff).toBeLessThan(0.02 * range);
+    expect(() => tinyModel().logits(ids, "q8_K")).toThrow(/multiples of 256/);
+  });
+});

@@ -15,10 +15,24 @@ import type { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
 import { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 import { writeFileAtomic } from "./write-file-atomic.js";
 
-/** The weight type of the projections. */
+/**
+ * The weight type of the projections.
+ *
+ * @example
+ * ```ts
+ * const t: GgufWeightType = "TQ2_0";
+ * ```
+ */
 export type GgufWeightType = "TQ2_0" | "TQ1_0" | "F16" | "F32";
 
-/** Options of {@link encodeGguf} and {@link exportGguf}. */
+/**
+ * Options of {@link encodeGguf} and {@link exportGguf}.
+ *
+ * @example
+ * ```ts
+ * const opts: ExportGgufOptions = { type: "TQ1_0", scale: "tensor", embeddingType: "F16", onUnsupported: "refuse" };
+ * ```
+ */
 export interface ExportGgufOptions {
   /** Projection weight type. */
   readonly type: GgufWeightType;
@@ -34,7 +48,14 @@ export interface ExportGgufOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** Options of {@link exportGguf}: those of {@link encodeGguf} plus where to write. */
+/**
+ * Options of {@link exportGguf}: those of {@link encodeGguf} plus where to write.
+ *
+ * @example
+ * ```ts
+ * const opts: ExportGgufFileOptions = { type: "TQ2_0", path: "out/model.gguf" };
+ * ```
+ */
 export interface ExportGgufFileOptions extends ExportGgufOptions {
   /** Write the file here (atomically: a temporary file in the same directory, fsync, rename). */
   readonly path?: string;

@@ -3,7 +3,14 @@
 // throw. Constants and one error class; no I/O.
 import { BitNetError } from "../errors.js";
 
-/** The architecture string, and the prefix of its metadata keys. */
+/**
+ * The architecture string, and the prefix of its metadata keys.
+ *
+ * @example
+ * ```ts
+ * `${ARCH}.block_count`; // "bitnet.block_count"
+ * ```
+ */
 export const ARCH = "bitnet";
 
 /**

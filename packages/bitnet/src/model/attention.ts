@@ -49,7 +49,14 @@ export class BitNetAttention extends Module<[Var, AttentionInputs], Var> {
   o_proj: BitLinear;
   attn_sub_norm: RMSNorm;
 
-  /** `seed` seeds the four projections (seed, seed+1, ...). */
+  /**
+   * Four BitLinear projections seeded `seed .. seed+3`, and the sub-norm.
+   *
+   * @example
+   * ```ts
+   * new BitNetAttention(resolveModelConfig({ vocabSize: 300, dim: 256, layers: 1, heads: 4 }), BitNetConfig.default(), 1).headDim; // 64
+   * ```
+   */
   constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
     super();
     this.heads = cfg.heads;
@@ -63,7 +70,14 @@ export class BitNetAttention extends Module<[Var, AttentionInputs], Var> {
     this.attn_sub_norm = new RMSNorm(cfg.dim, { eps: cfg.normEps });
   }
 
-  /** x `[B, T, C]` (already normed) to `[B, T, C]`. */
+  /**
+   * x `[B, T, C]` (already normed) to `[B, T, C]`.
+   *
+   * @example
+   * ```ts
+   * attn.forward([x, { cos, sin, mask }]).shape; // x.shape
+   * ```
+   */
   forward([x, inputs]: [Var, AttentionInputs]): Var {
     const [B, T, C] = x.shape as [number, number, number];
     const H = this.heads;

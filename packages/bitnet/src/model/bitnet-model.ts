@@ -19,7 +19,14 @@ import { type BitNetModelConfig, type BitNetModelConfigInput, resolveModelConfig
 import { type RopeTables, ropeTables, ropeTensors } from "./rope.js";
 import { type SampleOptions, sampleToken } from "./sampling.js";
 
-/** Options of the {@link BitNetModel} constructor. */
+/**
+ * Options of the {@link BitNetModel} constructor.
+ *
+ * @example
+ * ```ts
+ * const opts: BitNetModelOptions = { quant: BitNetConfig.default(), seed: 7 };
+ * ```
+ */
 export interface BitNetModelOptions {
   /** How every BitLinear quantizes (default `BitNetConfig.default()`: per-tensor ternary, per-token int8). */
   readonly quant?: BitNetConfig;
@@ -27,7 +34,14 @@ export interface BitNetModelOptions {
   readonly seed?: number;
 }
 
-/** Options of {@link BitNetModel.generate}. */
+/**
+ * Options of {@link BitNetModel.generate}.
+ *
+ * @example
+ * ```ts
+ * const opts: GenerateOptions = { maxTokens: 32, temperature: 0.8, topK: 20, seed: 1, eosId: 2 };
+ * ```
+ */
 export interface GenerateOptions extends SampleOptions {
   /** New tokens at most (default 32). */
   readonly maxTokens?: number;
@@ -61,6 +75,15 @@ export class BitNetModel extends Module<Tensor, Var> {
   norm: RMSNorm;
   readonly #rope: RopeTables;
 
+  /**
+   * A freshly initialised model: embeddings N(0, 1/C), BitLinear projections
+   * uniform(±1/√in) with distinct seeds, norm weights 1.
+   *
+   * @example
+   * ```ts
+   * new BitNetModel({ vocabSize: 300, dim: 256, layers: 2, heads: 4 }, { seed: 1 }).config.kvHeads; // 4
+   * ```
+   */
   constructor(config: BitNetModelConfigInput, opts: BitNetModelOptions = {}) {
     super();
     this.config = resolveModelConfig(config);
@@ -96,7 +119,14 @@ export class BitNetModel extends Module<Tensor, Var> {
     return this.norm.forward(x).matmul(this.embed_tokens.weight.transpose());
   }
 
-  /** Every BitLinear with its GGUF base name (`blk.N.attn_q`, ...), in file order. */
+  /**
+   * Every BitLinear with its GGUF base name (`blk.N.attn_q`, ...), in file order.
+   *
+   * @example
+   * ```ts
+   * model.projections()[0]?.[0]; // "blk.0.attn_q"
+   * ```
+   */
   projections(): [string, BitLinear][] {
     const out: [string, BitLinear][] = [];
     this.layers.forEach((l, i) => {
@@ -214,7 +244,14 @@ function normWeight(n: RMSNorm): Float32Array {
   return Float32Array.from(n.weight.value.contiguous().dataSync());
 }
 
-/** Codes and per-(row, group) scales of a BitLinear. */
+/**
+ * Codes and per-(row, group) scales of a BitLinear, as the inference pass and the exporter read them.
+ *
+ * @example
+ * ```ts
+ * ternaryProjection(model.layers[0].self_attn.q_proj).codes.length; // dim * dim
+ * ```
+ */
 export function ternaryProjection(layer: BitLinear): TernaryProjection {
   const q = layer.quantizedWeight();
   const O = layer.outFeatures;

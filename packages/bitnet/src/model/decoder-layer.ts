@@ -24,7 +24,14 @@ export class BitNetDecoderLayer extends Module<[Var, AttentionInputs], Var> {
   post_attention_layernorm: RMSNorm;
   mlp: BitNetMLP;
 
-  /** `seed` seeds the seven projections (seed .. seed+6). */
+  /**
+   * A block whose seven projections are seeded `seed .. seed+6`.
+   *
+   * @example
+   * ```ts
+   * new BitNetDecoderLayer(cfg, BitNetConfig.default(), 1).mlp.down_proj.inFeatures; // cfg.ffnDim
+   * ```
+   */
   constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
     super();
     this.input_layernorm = new RMSNorm(cfg.dim, { eps: cfg.normEps });
@@ -33,7 +40,14 @@ export class BitNetDecoderLayer extends Module<[Var, AttentionInputs], Var> {
     this.mlp = new BitNetMLP(cfg, quant, seed + 4);
   }
 
-  /** x `[B, T, C]` to `[B, T, C]`. */
+  /**
+   * x `[B, T, C]` to `[B, T, C]`.
+   *
+   * @example
+   * ```ts
+   * layer.forward([x, inputs]).shape; // x.shape
+   * ```
+   */
   forward([x, inputs]: [Var, AttentionInputs]): Var {
     const h = x.add(this.self_attn.forward([this.input_layernorm.forward(x), inputs]));
     return h.add(this.mlp.forward(this.post_attention_layernorm.forward(h)));

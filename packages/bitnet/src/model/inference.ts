@@ -48,7 +48,14 @@ export interface TernaryProjection {
   readonly groupColumns: number;
 }
 
-/** The weights of one decoder layer (norm weights as float32 vectors). */
+/**
+ * The weights of one decoder layer (norm weights as float32 vectors).
+ *
+ * @example
+ * ```ts
+ * const l: LayerWeights = model.inferenceWeights().layers[0];
+ * ```
+ */
 export interface LayerWeights {
   readonly attnNorm: Float32Array;
   readonly attnSubNorm: Float32Array;
@@ -63,7 +70,14 @@ export interface LayerWeights {
   readonly down: TernaryProjection;
 }
 
-/** How "int8" mode quantizes activations (BitLinear's settings). */
+/**
+ * How "int8" mode quantizes activations (BitLinear's settings).
+ *
+ * @example
+ * ```ts
+ * const s: Int8ActivationSettings = { bits: 8, eps: 1e-5, rounding: "half-even" };
+ * ```
+ */
 export interface Int8ActivationSettings {
   readonly bits: number;
   readonly eps: number;
@@ -105,6 +119,14 @@ export class BitNetInference {
   readonly mode: ActivationMode;
   readonly #rope: RopeTables;
 
+  /**
+   * Prepares the RoPE tables; `"q8_K"` needs row lengths that are multiples of 256.
+   *
+   * @example
+   * ```ts
+   * new BitNetInference(model.inferenceWeights(), "float").mode; // "float"
+   * ```
+   */
   constructor(weights: InferenceWeights, mode: ActivationMode = "int8") {
     this.weights = weights;
     this.mode = mode;
@@ -115,6 +137,9 @@ export class BitNetInference {
         for (const [n, p] of Object.entries(l)) {
           if (typeof p === "object" && "codes" in p && p.inFeatures % 256 !== 0) {
             throw new BitNetError(`BitNetInference: "q8_K" needs row lengths that are multiples of 256; layer ${i} ${n} has ${p.inFeatures}`);
+          }
+          if (typeof p === "object" && "codes" in p && p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
+            throw new BitNetError(`BitNetInference: "q8_K" needs one weight scale per 256-block; layer ${i} ${n} has a scale per ${p.groupColumns} columns`);
           }
         }
       }

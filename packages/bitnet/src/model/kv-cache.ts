@@ -22,6 +22,14 @@ export class KVCache {
   readonly values: Float32Array[];
   #length = 0;
 
+  /**
+   * Zeroed storage for `capacity` positions of every layer.
+   *
+   * @example
+   * ```ts
+   * new KVCache(1, 4, 8).keys[0]?.length; // 32
+   * ```
+   */
   constructor(layers: number, capacity: number, kvDim: number) {
     this.layers = layers;
     this.capacity = capacity;

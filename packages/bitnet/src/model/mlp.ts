@@ -26,7 +26,14 @@ export class BitNetMLP extends Module {
   down_proj: BitLinear;
   ffn_sub_norm: RMSNorm;
 
-  /** `seed` seeds the three projections (seed, seed+1, seed+2). */
+  /**
+   * Three BitLinear projections seeded `seed .. seed+2`, and the sub-norm over F.
+   *
+   * @example
+   * ```ts
+   * new BitNetMLP(cfg, BitNetConfig.default(), 5).gate_proj.outFeatures; // cfg.ffnDim
+   * ```
+   */
   constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
     super();
     this.activation = cfg.hiddenActivation;
@@ -36,7 +43,14 @@ export class BitNetMLP extends Module {
     this.ffn_sub_norm = new RMSNorm(cfg.ffnDim, { eps: cfg.normEps });
   }
 
-  /** x `[..., C]` (already normed) to `[..., C]`. */
+  /**
+   * x `[..., C]` (already normed) to `[..., C]`.
+   *
+   * @example
+   * ```ts
+   * mlp.forward(x).shape; // x.shape
+   * ```
+   */
   forward(x: Var): Var {
     const g = this.gate_proj.forward(x);
     const act = this.activation === "silu" ? silu(g) : relu2(g);

@@ -42,7 +42,14 @@ export interface BitNetModelConfig {
   readonly hiddenActivation: HiddenActivation;
 }
 
-/** The fields {@link resolveModelConfig} requires; the rest have defaults. */
+/**
+ * The fields {@link resolveModelConfig} requires; the rest have defaults.
+ *
+ * @example
+ * ```ts
+ * const input: BitNetModelConfigInput = { vocabSize: 300, dim: 256, layers: 2, heads: 4 };
+ * ```
+ */
 export type BitNetModelConfigInput = Pick<BitNetModelConfig, "vocabSize" | "dim" | "layers" | "heads"> & Partial<BitNetModelConfig>;
 
 /**

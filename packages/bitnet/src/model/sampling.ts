@@ -3,7 +3,14 @@
 // seeded generator. Not the decoding loop (bitnet-model.ts).
 import type { Generator } from "@bitnet-quantize/tensor";
 
-/** Options of {@link sampleToken}. */
+/**
+ * Options of {@link sampleToken}.
+ *
+ * @example
+ * ```ts
+ * const opts: SampleOptions = { temperature: 0.8, topK: 10 };
+ * ```
+ */
 export interface SampleOptions {
   /** 0 (default) is greedy argmax; higher flattens the distribution. */
   readonly temperature?: number;

@@ -2,7 +2,14 @@
 // llama.cpp's `llm_bigram_spm::comparator`: higher score first, then the
 // smaller left index. Not the encoder itself (spm-tokenizer.ts).
 
-/** A candidate merge of the symbols at `left` and `right` into a piece of `size` UTF-16 units with `score`. */
+/**
+ * A candidate merge of the symbols at `left` and `right` into a piece of `size` UTF-16 units with `score`.
+ *
+ * @example
+ * ```ts
+ * const b: Bigram = { left: 0, right: 1, score: -1, size: 2 };
+ * ```
+ */
 export interface Bigram {
   readonly left: number;
   readonly right: number;

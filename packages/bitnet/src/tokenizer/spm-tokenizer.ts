@@ -30,7 +30,14 @@ export interface SpmVocab {
   readonly addSpacePrefix: boolean;
 }
 
-/** Options of {@link SpmTokenizer.encode}. */
+/**
+ * Options of {@link SpmTokenizer.encode}.
+ *
+ * @example
+ * ```ts
+ * tok.encode("<s>hi", { addSpecial: false, parseSpecial: true }); // [1, ...ids of "▁hi"]
+ * ```
+ */
 export interface EncodeOptions {
   /** Add BOS / EOS as the vocabulary's `addBos` / `addEos` say (default true, as llama-cli's prompt). */
   readonly addSpecial?: boolean;
@@ -38,7 +45,14 @@ export interface EncodeOptions {
   readonly parseSpecial?: boolean;
 }
 
-/** Options of {@link SpmTokenizer.decode}. */
+/**
+ * Options of {@link SpmTokenizer.decode}.
+ *
+ * @example
+ * ```ts
+ * tok.decode([1, 2], { unparseSpecial: true }); // "<s></s>"
+ * ```
+ */
 export interface DecodeOptions {
   /** Drop a leading BOS (when `addBos`) and a trailing EOS (when `addEos`) (default false). */
   readonly removeSpecial?: boolean;

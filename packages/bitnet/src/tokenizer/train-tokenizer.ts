@@ -5,7 +5,14 @@ import { SpmTokenizer } from "./spm-tokenizer.js";
 import { SPACE_MARK, TOKEN_TYPE, bytePiece } from "./token-type.js";
 import { TokenizerError } from "./tokenizer-error.js";
 
-/** Options of {@link trainTokenizer}. */
+/**
+ * Options of {@link trainTokenizer}.
+ *
+ * @example
+ * ```ts
+ * trainTokenizer(text, 400, { merges: false }); // characters only
+ * ```
+ */
 export interface TrainTokenizerOptions {
   /** Learn merges (default true); false gives a character-level vocabulary. */
   readonly merges?: boolean;
@@ -13,7 +20,14 @@ export interface TrainTokenizerOptions {
   readonly minPairCount?: number;
 }
 
-/** Tokens before the corpus pieces: `<unk>`, `<s>`, `</s>` and 256 byte tokens. */
+/**
+ * Tokens before the corpus pieces: `<unk>`, `<s>`, `</s>` and 256 byte tokens.
+ *
+ * @example
+ * ```ts
+ * BASE_VOCAB_SIZE; // 259
+ * ```
+ */
 export const BASE_VOCAB_SIZE = 3 + 256;
 
 /**
