@@ -105,6 +105,41 @@ export class CommandBatch {
     this.#begin().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
+  /**
+   * Records a small upload: the words travel in this batch's metadata buffer
+   * and are copied in command order, so `dst` may be a buffer released earlier
+   * in the same batch. Returns false (nothing recorded) when the data is larger
+   * than {@link SMALL_UPLOAD_BYTES}.
+   */
+  upload(dst: GPUBuffer, words: Uint32Array): boolean {
+    const bytes = words.length * 4;
+    if (bytes === 0 || bytes > SMALL_UPLOAD_BYTES) return false;
+    const padded = Math.ceil(words.length / this.#alignWords) * this.#alignWords;
+    if (this.#encoder !== null && this.#metaWords + padded > this.#metaHost.length) this.flush();
+    const encoder = this.#begin();
+    const at = this.#metaWords;
+    this.#metaHost.set(words, at);
+    this.#metaWords += padded;
+    encoder.copyBufferToBuffer(this.#metaBuffer as GPUBuffer, at * 4, dst, 0, bytes);
+    return true;
+  }
+
+  /**
+   * A buffer of `pool` of exactly `size` bytes released earlier in the open
+   * batch, for use by later commands of the same batch (command order makes
+   * that safe; queue writes would not be), or null.
+   */
+  reuse(pool: BufferPool, size: number): GPUBuffer | null {
+    for (let i = this.#deferred.length - 1; i >= 0; i--) {
+      const d = this.#deferred[i] as { pool: BufferPool; buffer: GPUBuffer };
+      if (d.pool === pool && d.buffer.size === size) {
+        this.#deferred.splice(i, 1);
+        return d.buffer;
+      }
+    }
+    return null;
+  }
+
   /** Gives `buffer` back to `pool` once no recorded command can still read it. */
   release(pool: BufferPool, buffer: GPUBuffer): void {
     if (this.#encoder === null) pool.release(buffer);
@@ -144,5 +179,8 @@ export class CommandBatch {
   }
 }
 
-/** Usage flags of metadata buffers. */
-export const META_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST;
+/** Usage flags of metadata buffers (COPY_SRC: small uploads are copied out of them). */
+export const META_USAGE = BufferUsage.STORAGE | BufferUsage.COPY_DST | BufferUsage.COPY_SRC;
+
+/** Uploads up to this size travel inside the command batch. */
+export const SMALL_UPLOAD_BYTES = 4096;

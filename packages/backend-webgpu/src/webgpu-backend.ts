@@ -18,8 +18,8 @@ import {
   contiguousStrides,
   isContiguous,
 } from "@bitnet-quantize/tensor";
-import { BufferPool } from "./buffer-pool.js";
-import { CommandBatch, META_USAGE } from "./command-batch.js";
+import { BufferPool, sizeClass } from "./buffer-pool.js";
+import { CommandBatch, META_USAGE, SMALL_UPLOAD_BYTES } from "./command-batch.js";
 import { type DeviceRequest, requestDevice } from "./device.js";
 import { BufferUsage, MAP_MODE_READ } from "./gpu-constants.js";
 import { type GpuDType, checkGpuDType, fromGpuWords, toGpuWords } from "./gpu-dtype.js";
@@ -151,6 +151,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
   #lost: string | undefined;
   #error: string | undefined;
   #destroyed = false;
+  #batchReused = 0;
   /**
    * The GPU object and adapter the device came from: held so that they live as
    * long as the backend (Dawn for Node tears the device down when its GPU
@@ -209,8 +210,16 @@ class WebGPUBackendImpl implements WebGPUBackend {
     return s;
   }
 
-  #newStorage(dtype: GpuDType, length: number): WebGPUStorage {
-    const buffer = this.#storagePool.acquire(Math.max(16, length * 4));
+  /**
+   * A storage for `length` elements. Unless `queueWrite` (the caller writes it
+   * with queue.writeBuffer, which is not ordered with the open batch), a buffer
+   * released earlier in the open batch may be reused.
+   */
+  #newStorage(dtype: GpuDType, length: number, queueWrite = false): WebGPUStorage {
+    const bytes = Math.max(16, length * 4);
+    let buffer = queueWrite ? null : this.#batch.reuse(this.#storagePool, sizeClass(bytes));
+    if (buffer === null) buffer = this.#storagePool.acquire(bytes);
+    else this.#batchReused++;
     const s = new WebGPUStorage(this, dtype, length, buffer);
     this.#finalizer.register(s, buffer, s);
     return s;
@@ -224,8 +233,12 @@ class WebGPUBackendImpl implements WebGPUBackend {
   upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
     this.#alive("upload");
     const dt = checkGpuDType(dtype, "upload");
-    const s = this.#newStorage(dt, data.length);
-    if (data.length > 0) this.device.queue.writeBuffer(s.buffer, 0, toGpuWords(data, dt));
+    const words = toGpuWords(data, dt);
+    const small = words.length * 4 <= SMALL_UPLOAD_BYTES;
+    const s = this.#newStorage(dt, data.length, !small);
+    if (words.length === 0) return s;
+    if (small) this.#batch.upload(s.buffer, new Uint32Array(words.buffer, words.byteOffset, words.length));
+    else this.device.queue.writeBuffer(s.buffer, 0, words);
     return s;
   }
 
@@ -531,7 +544,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
   stats(): WebGPUStats {
     return {
       buffersCreated: this.#storagePool.stats.created,
-      buffersReused: this.#storagePool.stats.reused,
+      buffersReused: this.#storagePool.stats.reused + this.#batchReused,
       bytesPooled: this.#storagePool.stats.bytesFree,
       pipelines: this.#pipelines.size,
       dispatches: this.#batch.stats.dispatches,
