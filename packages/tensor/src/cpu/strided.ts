@@ -7,36 +7,44 @@ import { isContiguous } from "../layout.js";
 import { numel } from "../shape.js";
 
 /**
+ * Calls `visit(base, p)` for every row (all dimensions but the last) of a
+ * layout in row-major order: `base` is the storage index of the row's first
+ * element, `p` its position in the row-major output. 0-d layouts have one
+ * row of one element.
+ */
+function forEachRow(layout: Layout, visit: (base: number, p: number) => void): void {
+  const { shape, strides, offset } = layout;
+  const nd = shape.length;
+  const inner = nd === 0 ? 1 : (shape[nd - 1] as number);
+  const n = numel(shape);
+  if (n === 0) return;
+  const counter = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (let p = 0; p < n; p += inner) {
+    visit(base, p);
+    for (let d = nd - 2; d >= 0; d--) {
+      const st = strides[d] as number;
+      counter[d] = (counter[d] as number) + 1;
+      base += st;
+      if ((counter[d] as number) < (shape[d] as number)) break;
+      base -= st * (shape[d] as number);
+      counter[d] = 0;
+    }
+  }
+}
+
+/**
  * The storage index of every element of a layout, in row-major order.
  * `[2,2]` with strides `[1,2]` (a transpose) gives `[0, 2, 1, 3]`.
  */
 export function elementOffsets(layout: Layout): Int32Array {
-  const { shape, strides, offset } = layout;
-  const n = numel(shape);
-  const out = new Int32Array(n);
-  const nd = shape.length;
-  if (n === 0) return out;
-  if (nd === 0) {
-    out[0] = offset;
-    return out;
-  }
-  const inner = shape[nd - 1] as number;
-  const innerStride = strides[nd - 1] as number;
-  const rows = n / inner;
-  const counter = new Array<number>(nd).fill(0);
-  let base = offset;
-  let p = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < inner; j++) out[p++] = base + j * innerStride;
-    for (let d = nd - 2; d >= 0; d--) {
-      const s = strides[d] as number;
-      counter[d] = (counter[d] as number) + 1;
-      base += s;
-      if ((counter[d] as number) < (shape[d] as number)) break;
-      base -= s * (shape[d] as number);
-      counter[d] = 0;
-    }
-  }
+  const out = new Int32Array(numel(layout.shape));
+  const nd = layout.shape.length;
+  const inner = nd === 0 ? 1 : (layout.shape[nd - 1] as number);
+  const innerStride = nd === 0 ? 0 : (layout.strides[nd - 1] as number);
+  forEachRow(layout, (base, p) => {
+    for (let j = 0; j < inner; j++) out[p + j] = base + j * innerStride;
+  });
   return out;
 }
 
@@ -54,32 +62,18 @@ export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DT
     return data.subarray(layout.offset, layout.offset + n) as DTypeMap[D];
   }
   const out = allocTyped(dtypeOf(data), n) as DTypeMap[D];
-  const { shape, strides, offset } = layout;
-  if (strides.every((st) => st === 0)) {
-    out.fill(data[offset] as number);
+  if (layout.strides.every((st) => st === 0)) {
+    out.fill(data[layout.offset] as number);
     return out;
   }
-  const nd = shape.length;
-  const inner = shape[nd - 1] as number;
-  const innerStride = strides[nd - 1] as number;
-  const rows = n / inner;
-  const counter = new Array<number>(nd).fill(0);
-  let base = offset;
-  let p = 0;
-  for (let r = 0; r < rows; r++) {
+  const nd = layout.shape.length;
+  const inner = layout.shape[nd - 1] as number;
+  const innerStride = layout.strides[nd - 1] as number;
+  forEachRow(layout, (base, p) => {
     if (innerStride === 1 && inner >= 16) out.set(data.subarray(base, base + inner), p);
     else if (innerStride === 0) out.fill(data[base] as number, p, p + inner);
     else for (let j = 0; j < inner; j++) out[p + j] = data[base + j * innerStride] as number;
-    p += inner;
-    for (let d = nd - 2; d >= 0; d--) {
-      const st = strides[d] as number;
-      counter[d] = (counter[d] as number) + 1;
-      base += st;
-      if ((counter[d] as number) < (shape[d] as number)) break;
-      base -= st * (shape[d] as number);
-      counter[d] = 0;
-    }
-  }
+  });
   return out;
 }
 
