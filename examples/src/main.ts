@@ -1,6 +1,7 @@
 // The main demo (`npm start`): trains a small BitNet b1.58 language model on
 // generated tiny stories, shows it learning, and exports a GGUF that
 // llama.cpp runs. Options: `npm start -- --help`. The recipe is in train-lm.ts.
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { GgufWeightType } from "@bitnet-quantize/bitnet/gguf";
 import { DEFAULT_TRAIN_OPTIONS, type TrainLmOptions, trainLm } from "./train-lm.js";
@@ -21,7 +22,8 @@ usage: npm start -- [options]
   --lr X            peak learning rate of AdamW, warmup then cosine (default ${d.lr})
   --vocab N         tokenizer size: 259 specials and bytes, characters, merges (default ${d.vocab})
   --data FILE       train on this UTF-8 text file instead of the generated stories
-  --out DIR         output directory for loss.svg and model.gguf (default ${d.outDir})
+  --out DIR         output directory for loss.svg and model.gguf, relative to where
+                    npm start runs (default ${d.outDir})
   --type T          GGUF projection type: TQ2_0, TQ1_0, F16 or F32 (default ${d.type})
   --seed N          seed for data, weights and batches (default ${d.seed})
   --max-minutes X   stop training after X minutes; the export still runs (default ${d.maxMinutes})
@@ -67,6 +69,8 @@ if (values.help === true) {
   const types: readonly GgufWeightType[] = ["TQ2_0", "TQ1_0", "F16", "F32"];
   const type = types.find((t) => t === (values.type ?? d.type));
   if (type === undefined) throw new Error(`--type must be one of ${types.join(", ")}, got ${JSON.stringify(values.type)}`);
+  // npm runs the script inside examples/; paths are meant relative to where `npm start` was typed.
+  const cwd = process.env["INIT_CWD"] ?? process.cwd();
   const opts: TrainLmOptions = {
     steps: num("steps", values.steps, d.steps),
     dim: num("dim", values.dim, d.dim),
@@ -79,13 +83,14 @@ if (values.help === true) {
     lr: num("lr", values.lr, d.lr, false),
     vocab: num("vocab", values.vocab, d.vocab),
     seed: num("seed", values.seed, d.seed),
-    data: values.data,
-    outDir: values.out ?? d.outDir,
+    data: values.data === undefined ? undefined : resolve(cwd, values.data),
+    outDir: resolve(cwd, values.out ?? d.outDir),
     type,
     maxMinutes: num("max-minutes", values["max-minutes"], d.maxMinutes, false),
     sampleEvery: num("sample-every", values["sample-every"], d.sampleEvery),
     prompt: values.prompt ?? d.prompt,
     progress: values["no-progress"] === true ? false : d.progress,
+    cwd,
   };
   await trainLm(opts, (line) => console.log(line));
 }

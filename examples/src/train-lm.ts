@@ -3,7 +3,7 @@
 // learns, a loss curve, the ternary weight distribution and a GGUF export that
 // llama.cpp runs. A recipe to read top to bottom; the CLI is in main.ts.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import cliProgress from "cli-progress";
 import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { type GgufWeightType, exportGguf } from "@bitnet-quantize/bitnet/gguf";
@@ -38,6 +38,8 @@ export interface TrainLmOptions {
   readonly prompt: string;
   /** Draw a progress bar (default: when stdout is a terminal). */
   readonly progress: boolean;
+  /** Paths in messages are shown relative to this directory (default: the current one). */
+  readonly cwd: string;
 }
 
 /**
@@ -67,6 +69,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainLmOptions = {
   sampleEvery: 40,
   prompt: "one day tom saw",
   progress: process.stdout.isTTY === true,
+  cwd: process.cwd(),
 };
 
 /** What {@link trainLm} returns. */
@@ -92,6 +95,7 @@ export interface TrainLmResult {
  */
 export async function trainLm(o: TrainLmOptions, log: (line: string) => void): Promise<TrainLmResult> {
   const started = performance.now();
+  const show = (p: string): string => relative(o.cwd, p) || p;
   mkdirSync(o.outDir, { recursive: true });
 
   // 1. Data and tokenizer.
@@ -170,7 +174,7 @@ export async function trainLm(o: TrainLmOptions, log: (line: string) => void): P
   // 4. Loss curve and ternary weight distribution.
   const svgPath = join(o.outDir, "loss.svg");
   writeFileSync(svgPath, lossCurveSvg(losses, { title: `BitNet b1.58 LM: loss per step (${losses.length} steps, ${o.batch}x${T} tokens each)` }));
-  log(`loss curve: ${svgPath}`);
+  log(`loss curve: ${show(svgPath)}`);
   const counts = [0, 0, 0];
   noGrad(() => {
     for (const [, layer] of model.projections()) for (const c of layer.quantizedWeight().codes.dataSync()) counts[(c as number) + 1] = (counts[(c as number) + 1] as number) + 1;
@@ -183,9 +187,9 @@ export async function trainLm(o: TrainLmOptions, log: (line: string) => void): P
   // 5. Export for llama.cpp.
   const ggufPath = join(o.outDir, "model.gguf");
   const bytes = await exportGguf(model, tokenizer, { type: o.type, path: ggufPath, name: "bitnet-quantize tiny stories", warn: (m) => log(`warning: ${m}`) });
-  log(`exported ${ggufPath} (${o.type}, ${(bytes.length / 1024).toFixed(0)} KiB)`);
+  log(`exported ${show(ggufPath)} (${o.type}, ${(bytes.length / 1024).toFixed(0)} KiB)`);
   log("run it with llama.cpp (b4747 or newer):");
-  log(`  llama-cli -m ${ggufPath} -p ${JSON.stringify(o.prompt)} -n 32 --temp 0 -no-cnv`);
+  log(`  llama-cli -m ${show(ggufPath)} -p ${JSON.stringify(o.prompt)} -n 32 --temp 0 -no-cnv`);
   const seconds = (performance.now() - started) / 1000;
   log(`done in ${seconds.toFixed(0)} s`);
   return { model, tokenizer, losses, ggufPath, svgPath, seconds, distribution };
