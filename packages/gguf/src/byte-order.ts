@@ -47,7 +47,7 @@ export function swapTensorBytes(type: GgmlTypeName, bytes: Uint8Array): Uint8Arr
   if (bytes.length % layout.blockBytes !== 0) {
     throw new GgufError(`${type} tensor data of ${bytes.length} bytes is not a whole number of ${layout.blockBytes}-byte blocks`);
   }
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy even for a Node Buffer, whose slice() is a view
   for (let b = 0; b < out.length; b += layout.blockBytes) {
     for (const [offset, width] of layout.fields) {
       for (let k = 0; k < width; k++) out[b + offset + k] = bytes[b + offset + width - 1 - k]!;

@@ -36,7 +36,8 @@ export function encodeF32(values: Float32Array): Uint8Array {
  */
 export function decodeF32(bytes: Uint8Array, count: number): Float32Array {
   checkByteLength("decodeF32", bytes, checkBlocks("decodeF32", count, 1), 4);
-  if (isHostLittleEndian()) return new Float32Array(bytes.slice().buffer);
+  // new Uint8Array(bytes) copies (a Node Buffer's slice() would be a view into its pool)
+  if (isHostLittleEndian()) return new Float32Array(new Uint8Array(bytes).buffer);
   const out = new Float32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
