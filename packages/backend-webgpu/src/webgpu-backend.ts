@@ -217,6 +217,10 @@ class WebGPUBackendImpl implements WebGPUBackend {
    */
   #newStorage(dtype: GpuDType, length: number, queueWrite = false): WebGPUStorage {
     const bytes = Math.max(16, length * 4);
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    if (sizeClass(bytes) > limit) {
+      throw new BackendError(`webgpu: a storage of ${length} ${dtype} needs ${sizeClass(bytes)} bytes; the device binds at most ${limit} bytes per buffer`);
+    }
     let buffer = queueWrite ? null : this.#batch.reuse(this.#storagePool, sizeClass(bytes));
     if (buffer === null) buffer = this.#storagePool.acquire(bytes);
     else this.#batchReused++;

@@ -114,6 +114,11 @@ describe.skipIf(base === null)(`webgpu kernels on ${acquired.backend === null ? 
     expect(after.submits - before.submits).toBeLessThanOrEqual(1);
   });
 
+  it("refuses a storage larger than the device can bind, naming the sizes", () => {
+    const limit = gpu.device.limits.maxStorageBufferBindingSize;
+    expect(() => gpu.alloc("float32", Math.ceil(limit / 4) + 1)).toThrow(/the device binds at most \d+ bytes per buffer/);
+  });
+
   it("gives a clear error after the device is lost", async () => {
     const own = await createWebGPUBackend({ device: await (async () => {
       const adapterDevice = await anyBackend();
@@ -127,3 +132,4 @@ describe.skipIf(base === null)(`webgpu kernels on ${acquired.backend === null ? 
     await expect(t.data()).rejects.toThrow(/device was lost/);
   });
 });
+
