@@ -1,7 +1,14 @@
 // What a WGSL compute program is to this backend: a typed object with a cache
 // key, its source, workgroup size, dispatch shape and bindings. Not the runner.
 
-/** How a program binds one storage buffer (binding index = position in the list). */
+/**
+ * How a program binds one storage buffer (binding index = position in the list).
+ *
+ * @example
+ * ```ts
+ * const bindings: BindingKind[] = ["read", "read", "write"]; // a, b, out
+ * ```
+ */
 export type BindingKind = "read" | "write";
 
 /**

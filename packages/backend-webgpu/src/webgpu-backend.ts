@@ -8,7 +8,6 @@ import {
   type DType,
   type DTypeMap,
   DTypeError,
-  type Layout,
   type ReduceOp,
   ShapeError,
   type Storage,
@@ -26,6 +25,7 @@ import { type GpuDType, checkGpuDType, fromGpuWords, toGpuWords } from "./gpu-dt
 import { PipelineCache } from "./pipeline-cache.js";
 import type { KernelLimits, Program } from "./program.js";
 import { castProgram } from "./programs/cast.js";
+import { concatPrograms } from "./programs/concat.js";
 import { binaryProgram, unaryProgram } from "./programs/elementwise.js";
 import { gatherProgram, scatterAddProgram } from "./programs/gather.js";
 import { matmulV1Program } from "./programs/matmul-v1-naive.js";
@@ -36,9 +36,24 @@ import { ternaryV2PrepareProgram, ternaryV2Program, ternaryV2Supports } from "./
 import { whereProgram } from "./programs/where.js";
 import { WebGPUStorage } from "./webgpu-storage.js";
 
-/** Which matmul kernel runs: `auto` picks v2 (tiled) unless M or N is below 16. */
+/**
+ * Which matmul kernel runs: `auto` picks v2 (tiled) unless M or N is below 16.
+ *
+ * @example
+ * ```ts
+ * const k: MatmulKernel = "v1-naive"; // the reference kernel, for tests
+ * ```
+ */
 export type MatmulKernel = "auto" | "v1-naive" | "v2-tiled";
-/** Which ternary kernel runs: `v2` falls back to v1 when a weight group splits a 16-code word. */
+
+/**
+ * Which ternary kernel runs: `v2` falls back to v1 when a weight group splits a 16-code word.
+ *
+ * @example
+ * ```ts
+ * await createWebGPUBackend({ gpu, kernels: { ternary: "v1" } });
+ * ```
+ */
 export type TernaryKernel = "v1" | "v2";
 
 /**
@@ -385,18 +400,14 @@ class WebGPUBackendImpl implements WebGPUBackend {
     const first = inputs[0];
     if (first === undefined) throw new ShapeError("webgpu concat: needs at least one input");
     const dtype = checkGpuDType(this.#own(first.storage, "concat").dtype, "concat");
-    const shape = [...first.layout.shape];
-    shape[axis] = inputs.reduce((s, v) => s + (v.layout.shape[axis] as number), 0);
-    const strides = contiguousStrides(shape);
-    const out = this.#newStorage(dtype, numelOf(shape));
-    let pos = 0;
-    for (const v of inputs) {
+    const storages = inputs.map((v) => {
       const vs = this.#own(v.storage, "concat");
       if (vs.dtype !== dtype) throw new DTypeError(`webgpu concat: inputs must share a dtype, got ${dtype} and ${vs.dtype}`);
-      const outLayout: Layout = { shape: v.layout.shape, strides, offset: pos * (strides[axis] as number) };
-      if (numelOf(v.layout.shape) > 0) this.#run("concat", castProgram(dtype, dtype, v.layout, this.info.limits, outLayout), [vs.buffer, out.buffer]);
-      pos += v.layout.shape[axis] as number;
-    }
+      return vs;
+    });
+    const { shape, copies } = concatPrograms(dtype, inputs.map((v) => v.layout), axis, this.info.limits);
+    const out = this.#newStorage(dtype, numelOf(shape));
+    for (const c of copies) this.#run("concat", c, [(storages[c.input] as WebGPUStorage).buffer, out.buffer]);
     return out;
   }
 
