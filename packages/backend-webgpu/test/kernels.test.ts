@@ -58,6 +58,8 @@ describe.skipIf(base === null)(`webgpu kernels on ${acquired.backend === null ? 
     [5, 20, 160, 32, "int8"],
     [3, 11, 70, 16, "float32"],
     [4, 9, 64, 64, "float32"],
+    [2, 6, 4200, 4200, "int8"], // long rows: 64 invocations per workgroup
+    [1, 5, 2100, 64, "float32"], // 32 invocations per workgroup
   ] as const) {
     it(`ternary v1, v2 with dot4I8Packed and v2 scalar agree with the CPU kernel (${xDtype}, ${m}x${k} · ${n}x${k}, group ${gs})`, async () => {
       const t = randint(-1, 2, [n, k], { dtype: "int8", seed: k + n });

@@ -103,7 +103,11 @@ export function ternaryV2Program(intActivations: boolean, dot4: boolean, d: Tern
   const wpr = Math.ceil(d.k / 16);
   const G = Math.ceil(d.k / d.groupSize);
   const meta = Uint32Array.from([d.m, d.n, d.k, wpr, G, d.groupSize, d.offsets[1], d.offsets[2], d.offsets[3]]);
-  const wg = Math.min(64, flatWorkgroupSize(limits));
+  // at least 8 words per invocation where the rows are short, so that the
+  // partial sums' combine does not dominate; 16..64 invocations
+  let wg = 16;
+  while (wg < 64 && wg * 8 < wpr) wg *= 2;
+  wg = Math.min(wg, flatWorkgroupSize(limits));
   const mb = d.m === 1 ? 1 : 4;
   const slots = ROWS * mb;
   const useDot4 = intActivations && dot4;
