@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
-import { type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
+import { type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
 import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { GgufModelError, encodeGguf, exportGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { noGrad } from "@bitnet-quantize/autograd";
@@ -187,7 +187,7 @@ describe("fallbacks, refusals, errors", () => {
     expect(() => importGguf(rebuild((n, v) => (n === "blk.0.attn_k.weight" ? v.map((x, i) => x * (1 + (i % 3))) : v)))).toThrow(/blk\.0\.attn_k\.weight is not ternary/);
     expect(() => importGguf(rebuild((_, v) => v, true))).toThrow(/unexpected tensors output\.weight/);
     const q6 = writeGguf({
-      metadata: [...good.metadata].map(([k, v]) => (k === "bitnet.embedding_length" ? [k, u32(256)] : k === "bitnet.rope.dimension_count" ? [k, u32(128)] : [k, v])),
+      metadata: [...good.metadata].map(([k, v]): [string, GgufValue] => (k === "bitnet.embedding_length" ? [k, u32(256)] : k === "bitnet.rope.dimension_count" ? [k, u32(128)] : [k, v])),
       tensors: [{ name: "token_embd.weight", shape: [V, 256], type: "Q6_K", bytes: new Uint8Array(V * 210) }],
     });
     expect(() => importGguf(q6)).toThrow(/token_embd\.weight is Q6_K, which this importer cannot decode/);
