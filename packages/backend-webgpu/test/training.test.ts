@@ -51,6 +51,31 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     for (let i = 0; i < cpu.length; i++) expect(Math.abs((web[i] as number) - (cpu[i] as number))).toBeLessThan(1e-4 * Math.abs(cpu[i] as number) + 1e-6);
   });
 
+  it("BitLinear quantization-aware training (ternary and int8 STE) runs on WebGPU with the CPU's loss curve", async () => {
+    const curve = async (backend: Backend): Promise<number[]> => {
+      const layer = new BitLinear(32, 8, { seed: 7, config: BitNetConfig.builder().groupSize(16).build() });
+      for (const p of layer.parameters()) p.value = await on(p.value, backend);
+      const x = await on(randn([16, 32], { seed: 8 }), backend);
+      const y = await on(randn([16, 8], { seed: 9 }), backend);
+      const opt = new SGD(layer.parameters(), { lr: 0.05 });
+      const losses: number[] = [];
+      for (let s = 0; s < 6; s++) {
+        opt.zeroGrad();
+        const loss = mse(layer.forward(new Var(x)), y);
+        loss.backward();
+        opt.step();
+        losses.push(((await loss.value.data()) as Float32Array)[0] as number);
+      }
+      expect(layer.weight.value.backend).toBe(backend);
+      return losses;
+    };
+    const cpu = await curve(cpuBackend());
+    const web = await curve(gpu);
+    expect(cpu[5]).toBeLessThan(cpu[0] as number);
+    // fake-quantized values can flip at rounding ties between f32 (GPU) and f64 (CPU) arithmetic: compare loosely
+    for (let i = 0; i < cpu.length; i++) expect(Math.abs((web[i] as number) - (cpu[i] as number))).toBeLessThan(1e-3 * Math.abs(cpu[i] as number) + 1e-5);
+  });
+
   it("a frozen BitLinear's packed weights and int8 activations run through the GPU ternary kernel and match the CPU forward", async () => {
     const layer = new BitLinear(96, 24, { seed: 5, config: BitNetConfig.builder().groupSize(32).build() });
     layer.freeze();
@@ -69,6 +94,11 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     expect(y.backend).toBe(gpu);
     const got = await (layer.bias === null ? y : y.add(await on(layer.bias.value, gpu))).data();
     for (let i = 0; i < want.length; i++) expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThan(1e-5 * (1 + Math.abs(want[i] as number)));
+    // and through BitLinear itself: input on the GPU moves the packed weights there once
+    const viaLayer = layer.forward(new Var(await on(x, gpu))).value;
+    expect(viaLayer.backend).toBe(gpu);
+    const layerGot = await viaLayer.data();
+    for (let i = 0; i < want.length; i++) expect(Math.abs((layerGot[i] as number) - (want[i] as number))).toBeLessThan(1e-5 * (1 + Math.abs(want[i] as number)));
   });
 
   it("argmax over logits computed on the GPU matches the CPU", async () => {

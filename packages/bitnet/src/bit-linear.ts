@@ -7,7 +7,7 @@
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
 import { Module } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Tensor, Generator, add, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, Generator, add, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
 import { type PackedTernary, packTernary, ternaryMatmul, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
@@ -25,7 +25,7 @@ export interface BitLinearOptions {
   readonly seed?: number;
 }
 
-/** What `freeze()` keeps: packed codes and the scales the kernel needs. */
+/** What `freeze()` keeps: packed codes and the scales the kernel needs, on one backend. */
 interface Frozen {
   readonly packed: PackedTernary;
   /** `[out, G]` weight scales. */
@@ -33,6 +33,19 @@ interface Frozen {
   /** Columns per scale group. */
   readonly groupColumns: number;
   readonly quantized: TernaryWeights;
+  /** The bias on the same backend, or null. */
+  readonly bias: Tensor | null;
+}
+
+/** The frozen weights copied to another backend (synchronous upload from a readable one). */
+function frozenOn(f: Frozen, backend: Backend): Frozen {
+  return {
+    packed: { words: f.packed.words.to(backend), shape: f.packed.shape },
+    wScale: f.wScale.to(backend),
+    groupColumns: f.groupColumns,
+    quantized: f.quantized,
+    bias: f.bias === null ? null : f.bias.to(backend),
+  };
 }
 
 /** Parameter-free RMSNorm over the last axis, as BitNet applies inside BitLinear: x / sqrt(mean(x²) + eps). */
@@ -52,7 +65,10 @@ function rmsNormTensor(x: Tensor, eps: number): Tensor {
  * In training (and before `freeze()`), forward fake-quantizes activations and
  * weights through straight-through estimators, so gradients reach the float
  * ("latent") weights. `freeze()` packs the weights 16 per uint32 and runs the
- * integer kernel; both forwards agree to float rounding.
+ * integer kernel; both forwards agree to float rounding. A frozen layer given
+ * input on another backend (WebGPU) copies its packed weights there once and
+ * runs that backend's ternary kernel. `freeze()` itself needs weights on a
+ * synchronously readable backend (the CPU).
  *
  * @example
  * ```ts
@@ -72,6 +88,8 @@ export class BitLinear extends Module {
   /** Bias `[out]`, or null. */
   bias: Var | null;
   #frozen: Frozen | null = null;
+  /** The frozen weights per backend they were moved to (for inputs on another backend, e.g. WebGPU). */
+  #frozenCopies = new Map<Backend, Frozen>();
 
   /** A layer with PyTorch's Linear initialisation: U(-1/√in, 1/√in) for weight and bias. */
   constructor(inFeatures: number, outFeatures: number, opts: BitLinearOptions = {}) {
@@ -129,7 +147,7 @@ export class BitLinear extends Module {
     if (last !== this.inFeatures) {
       throw new BitNetError(`BitLinear: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
     }
-    if (this.#frozen !== null) return new Var(this.#frozenForward(x.value, this.#frozen));
+    if (this.#frozen !== null) return new Var(this.#frozenForward(x.value, this.#frozenFor(x.value.backend)));
     const cfg = this.config;
     const xn = cfg.useRmsNorm ? rmsNormVar(x, cfg.eps) : x;
     let y: Var;
@@ -143,6 +161,18 @@ export class BitLinear extends Module {
     return this.bias === null ? y : y.add(this.bias);
   }
 
+  /** The frozen weights on `backend`, copied there once (then cached) when the input lives elsewhere. */
+  #frozenFor(backend: Backend): Frozen {
+    const f = this.#frozen as Frozen;
+    if (f.packed.words.backend === backend) return f;
+    let copy = this.#frozenCopies.get(backend);
+    if (copy === undefined) {
+      copy = frozenOn(f, backend);
+      this.#frozenCopies.set(backend, copy);
+    }
+    return copy;
+  }
+
   #frozenForward(x: Tensor, f: Frozen): Tensor {
     const cfg = this.config;
     const xn = cfg.useRmsNorm ? rmsNormTensor(x, cfg.eps) : x;
@@ -151,7 +181,7 @@ export class BitLinear extends Module {
     const q = absMaxInt8(xn.cast("float32"), { bits: cfg.activationBits, perToken: cfg.perToken, eps: cfg.eps, rounding: cfg.rounding });
     const xScale = q.scales.expand([...lead, 1]).reshape([M]);
     const y = ternaryMatmul(q.codes.reshape([M, this.inFeatures]), f.packed, xScale, f.wScale, f.groupColumns).reshape([...lead, this.outFeatures]);
-    return this.bias === null ? y : add(y, this.bias.value);
+    return f.bias === null ? y : add(y, f.bias);
   }
 
   /**
@@ -167,7 +197,9 @@ export class BitLinear extends Module {
     const q = this.quantizedWeight();
     const G = q.scales.shape[1] as number;
     const wScale = q.scales.expand([this.outFeatures, G]).cast("float32").contiguous();
-    this.#frozen = { packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q };
+    const bias = this.bias === null ? null : this.bias.value;
+    this.#frozen = { packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias };
+    this.#frozenCopies.clear();
     return this;
   }
 
@@ -181,6 +213,7 @@ export class BitLinear extends Module {
    */
   unfreeze(): this {
     this.#frozen = null;
+    this.#frozenCopies.clear();
     return this;
   }
 

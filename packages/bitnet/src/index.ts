@@ -4,7 +4,7 @@ export { BitNetError, ConfigError, QuantizationError } from "./errors.js";
 export type { RoundingMode } from "./rounding.js";
 export { roundTensor, roundingFunction } from "./rounding.js";
 export type { GroupSize, TernaryOptions, TernaryWeights } from "./quantize-weights.js";
-export { absMeanTernary, dequantizeTernary, expandScales } from "./quantize-weights.js";
+export { absMeanTernary, absMeanTernaryTensor, dequantizeTernary, expandScales } from "./quantize-weights.js";
 export type { Int8Activations, Int8Options } from "./quantize-activations.js";
 export { absMaxInt8, absMaxInt8Tensor, dequantizeInt8 } from "./quantize-activations.js";
 export type { BitNetConfigFields } from "./config.js";

@@ -1,9 +1,9 @@
 // AbsMean ternary weight quantization (BitNet b1.58, paper eq. 1-3):
 // t = clamp(round(w / max(s, eps)), -1, 1), s = mean(|w|) over a scale group,
 // and its inverse w ≈ t · max(s, eps). A pure function of tensors.
-import { type Tensor, numel, tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, abs, clamp, concat, div, maximum, numel, sum, tensor, zeros } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
-import { type RoundingMode, roundingFunction } from "./rounding.js";
+import { type RoundingMode, roundTensor, roundingFunction } from "./rounding.js";
 import { checkEps, checkFinite, checkFloat, checkRounding } from "./validate.js";
 
 /**
@@ -67,7 +67,9 @@ export function groupLayout(shape: readonly number[], groupSize: GroupSize, op: 
  * AbsMean ternary quantization: for each scale group, `s = mean(|w|)`, then
  * `t = clamp(round(w / max(s, eps)), -1, 1)`; the stored scale is `max(s, eps)`.
  * An all-zero group gives codes 0. NaN or ±Infinity throws a
- * `QuantizationError` naming the first bad index.
+ * `QuantizationError` naming the first bad index (checked on synchronous
+ * backends; on asynchronous ones, such as WebGPU, the same quantization runs
+ * as tensor ops and such values propagate as NaN).
  *
  * @example
  * ```ts
@@ -84,6 +86,7 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
   const rounding = checkRounding(op, opts.rounding ?? "half-even");
   const groupSize = opts.groupSize ?? "tensor";
   const { rows, cols, groupColumns, groups } = groupLayout(w.shape, groupSize, op);
+  if (w.backend.readSync === undefined) return absMeanTernaryTensor(w, groupSize, eps, rounding);
   const data = w.dataSync();
   checkFinite(op, name, data);
   const rnd = roundingFunction(rounding);
@@ -126,6 +129,40 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
 }
 
 /**
+ * The same quantization written in tensor ops, for backends without
+ * synchronous reads (WebGPU); exposed for the equivalence test.
+ *
+ * @example
+ * ```ts
+ * absMeanTernaryTensor(w, "row", 1e-5, "half-even").scales.shape; // [rows, 1]
+ * ```
+ */
+export function absMeanTernaryTensor(w: Tensor, groupSize: GroupSize, eps: number, rounding: RoundingMode): TernaryWeights {
+  const { rows, cols, groupColumns, groups } = groupLayout(w.shape, groupSize, "absMeanTernary");
+  const w2 = w.reshape([rows, cols]);
+  let scales: Tensor; // [rows | 1, G]
+  let perColumn: Tensor; // broadcastable to [rows, cols]
+  if (groupSize === "tensor") {
+    scales = maximum(div(sum(abs(w2)), Math.max(rows * cols, 1)), eps).reshape([1, 1]);
+    perColumn = scales;
+  } else if (groupSize === "row") {
+    scales = maximum(div(sum(abs(w2), 1, { keepDims: true }), Math.max(cols, 1)), eps);
+    perColumn = scales;
+  } else {
+    // pad columns to whole groups with zeros, sum |w| per group, divide by each group's true length
+    const pad = groups * groupColumns - cols;
+    const padded = pad === 0 ? w2 : concat([w2, zeros([rows, pad], w.dtype, w.backend)], 1);
+    const sums = sum(abs(padded.reshape([rows, groups, groupColumns])), 2); // [rows, G]
+    const lengths = new Float64Array(groups).fill(groupColumns);
+    lengths[groups - 1] = cols - (groups - 1) * groupColumns;
+    scales = maximum(div(sums, tensor(lengths, [groups], w.dtype, w.backend)), eps);
+    perColumn = scales.unsqueeze(2).expand([rows, groups, groupColumns]).reshape([rows, groups * groupColumns]).narrow(1, 0, cols);
+  }
+  const codes = clamp(roundTensor(div(w2, perColumn), rounding), -1, 1).cast("int8").reshape(w.shape);
+  return { codes, scales: scales.cast(w.dtype), groupColumns, groupSize };
+}
+
+/**
  * Scales per (row, column) of the weight: `scales` `[rows | 1, G]` expanded to
  * the weight's shape, as a float tensor.
  *
@@ -137,14 +174,10 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
 export function expandScales(q: TernaryWeights): Tensor {
   const shape = q.codes.shape;
   const { rows, cols, groupColumns, groups } = groupLayout(shape, q.groupSize, "dequantizeTernary");
-  const s = q.scales.dataSync();
+  // tensor ops only, so this works on every backend
   const scaleRows = q.scales.shape[0] as number;
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const sr = scaleRows === 1 ? 0 : r;
-    for (let c = 0; c < cols; c++) out[r * cols + c] = s[sr * groups + Math.floor(c / groupColumns)] as number;
-  }
-  return tensor(out, shape, q.scales.dtype, q.scales.backend);
+  const perRow = q.scales.unsqueeze(2).expand([scaleRows, groups, groupColumns]).reshape([scaleRows, groups * groupColumns]).narrow(1, 0, cols);
+  return perRow.expand([rows, cols]).reshape(shape);
 }
 
 /**

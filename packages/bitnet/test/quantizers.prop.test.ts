@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { randn, tensor } from "@bitnet-quantize/tensor";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
 import {
-  QuantizationError, absMaxInt8, absMaxInt8Tensor, absMeanTernary, dequantizeInt8, dequantizeTernary,
+  QuantizationError, absMaxInt8, absMaxInt8Tensor, absMeanTernary, absMeanTernaryTensor, dequantizeInt8, dequantizeTernary,
 } from "@bitnet-quantize/bitnet";
 
 const SEED = 158;
@@ -72,6 +72,20 @@ describe("absMeanTernary", () => {
               if (Math.abs(Math.abs((data[i] as number) / got) % 1 - 0.5) > 1e-9) expect(codes[i]).toBe(t === 0 ? 0 : t);
             }
           }
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+
+  it("the tensor-op path (for GPU backends) equals the loop exactly on float64", () => {
+    fc.assert(
+      fc.property(weightCase, fc.constantFrom<"half-even" | "half-away">("half-even", "half-away"), ({ w, groupSize }, rounding) => {
+        const a = absMeanTernary(w, { groupSize, rounding });
+        const b = absMeanTernaryTensor(w, groupSize, 1e-5, rounding);
+        expect(Array.from(b.codes.dataSync())).toEqual(Array.from(a.codes.dataSync()));
+        expect(b.scales.shape).toEqual(a.scales.shape);
+        expect(Array.from(b.scales.dataSync())).toEqual(Array.from(a.scales.dataSync()));
+        expect(b.groupColumns).toBe(a.groupColumns);
       }),
       { seed: SEED, numRuns: 150 },
     );
