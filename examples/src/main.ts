@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { GgufWeightType } from "@bitnet-quantize/bitnet/gguf";
+import { numberOption } from "./cli.js";
 import { DEFAULT_TRAIN_OPTIONS, type TrainLmOptions, trainLm } from "./train-lm.js";
 
 const d = DEFAULT_TRAIN_OPTIONS;
@@ -60,17 +61,12 @@ const { values } = parseArgs({
 if (values.help === true) {
   console.log(HELP);
 } else {
-  const num = (name: string, v: string | undefined, fallback: number, integer = true): number => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) throw new Error(`--${name} must be a ${integer ? "non-negative integer" : "non-negative number"}, got ${JSON.stringify(v)}`);
-    return n;
-  };
+  const num = (name: string, v: string | undefined, fallback: number, integer = true): number => numberOption(name, v, fallback, { integer });
   const types: readonly GgufWeightType[] = ["TQ2_0", "TQ1_0", "F16", "F32"];
   const type = types.find((t) => t === (values.type ?? d.type));
   if (type === undefined) throw new Error(`--type must be one of ${types.join(", ")}, got ${JSON.stringify(values.type)}`);
-  // npm runs the script inside examples/; paths are meant relative to where `npm start` was typed.
-  const cwd = process.env["INIT_CWD"] ?? process.cwd();
+  // `npm start` at the root runs this file from the root, so relative paths are the user's
+  const cwd = process.cwd();
   const opts: TrainLmOptions = {
     steps: num("steps", values.steps, d.steps),
     dim: num("dim", values.dim, d.dim),

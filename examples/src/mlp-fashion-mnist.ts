@@ -13,6 +13,7 @@ import { LRScheduler, SGD, warmupCosine } from "@bitnet-quantize/autograd/optim"
 import type { Splits } from "./data/dataset.js";
 import { DataMissingError, FASHION_MNIST_DIR, loadFashionMnist } from "./data/fashion-mnist.js";
 import { syntheticShapes } from "./data/synthetic.js";
+import { numberOption } from "./cli.js";
 import { createMlp } from "./mlp-model.js";
 import { evaluate, trainEpoch } from "./mlp-train.js";
 
@@ -74,11 +75,7 @@ export function parseConfig(argv: readonly string[]): Config | undefined {
   }
   const dataset = values.dataset;
   if (dataset !== "fashion-mnist" && dataset !== "synthetic") throw new Error(`--dataset must be fashion-mnist or synthetic, got ${dataset}`);
-  const num = (name: string, v: string, integer: boolean): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} needs a ${integer ? "non-negative integer" : "number"}, got ${v}`);
-    return n;
-  };
+  const num = (name: string, v: string, integer: boolean): number => numberOption(name, v, 0, { integer });
   return {
     dataset,
     dataDir: values.data,

@@ -16,6 +16,7 @@ import { BitLinear } from "@bitnet-quantize/bitnet";
 import type { Splits } from "./data/dataset.js";
 import { DataMissingError, FASHION_MNIST_DIR, loadFashionMnist } from "./data/fashion-mnist.js";
 import { syntheticShapes } from "./data/synthetic.js";
+import { numberOption } from "./cli.js";
 import { createMlp } from "./mlp-model.js";
 import { evaluate, trainEpoch } from "./mlp-train.js";
 
@@ -76,11 +77,7 @@ export function parseQatConfig(argv: readonly string[]): QatConfig | undefined {
     return undefined;
   }
   if (values.dataset !== "fashion-mnist" && values.dataset !== "synthetic") throw new Error(`--dataset must be fashion-mnist or synthetic, got ${values.dataset}`);
-  const num = (name: string, v: string, integer: boolean): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} needs a ${integer ? "non-negative integer" : "number"}, got ${v}`);
-    return n;
-  };
+  const num = (name: string, v: string, integer: boolean): number => numberOption(name, v, 0, { integer });
   return {
     dataset: values.dataset,
     dataDir: values.data,
