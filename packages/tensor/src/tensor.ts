@@ -605,7 +605,14 @@ export function fromStorage<D extends DType>(storage: Storage, shape: Shape, dty
   return new Tensor(storage, contiguousLayout(shape), dtype);
 }
 
-/** Checks that all tensors share one backend and returns it. */
+/**
+ * Checks that all tensors share one backend and returns it (a `BackendError` names both otherwise).
+ *
+ * @example
+ * ```ts
+ * sameBackend("add", zeros([1]), ones([1])).name; // "cpu"
+ * ```
+ */
 export function sameBackend(op: string, ...ts: readonly Tensor[]): Backend {
   const b = (ts[0] as Tensor).backend;
   for (const t of ts) {
@@ -614,5 +621,3 @@ export function sameBackend(op: string, ...ts: readonly Tensor[]): Backend {
   return b;
 }
 
-/** Internal: the typed array type of a dtype, re-exported for ops. */
-export type { TypedArray };

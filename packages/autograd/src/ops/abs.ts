@@ -4,7 +4,14 @@ import { type Tensor, abs as absTensor, mul, sign } from "@bitnet-quantize/tenso
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `abs` op definition: `|x|`; the gradient is `g · sign(x)` (0 at x = 0, as PyTorch). */
+/**
+ * The `abs` op definition: `|x|`; the gradient is `g · sign(x)` (0 at x = 0, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * absOp.name; // "abs": the definition behind abs(), listed in OPS
+ * ```
+ */
 export const absOp = defineOp<[x: Tensor], Tensor>({
   name: "abs",
   forward(ctx, x) {

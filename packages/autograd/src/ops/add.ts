@@ -6,7 +6,14 @@ import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 import { shapeOf } from "./shape-of.js";
 
-/** The `add` op definition: the gradient of each operand is `g`, summed over its broadcast axes. */
+/**
+ * The `add` op definition: the gradient of each operand is `g`, summed over its broadcast axes.
+ *
+ * @example
+ * ```ts
+ * addOp.name; // "add": the definition behind add(), listed in OPS
+ * ```
+ */
 export const addOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Shape; b: Shape }>({
   name: "add",
   forward(ctx, a, b) {

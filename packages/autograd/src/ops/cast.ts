@@ -4,7 +4,14 @@ import { type Tensor, DTypeError } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `cast` op definition: the gradient is cast back to the input's dtype. */
+/**
+ * The `cast` op definition: the gradient is cast back to the input's dtype.
+ *
+ * @example
+ * ```ts
+ * castOp.name; // "cast": the definition behind cast(), listed in OPS
+ * ```
+ */
 export const castOp = defineOp<[x: Tensor, dtype: "float32" | "float64"], "float32" | "float64">({
   name: "cast",
   forward(ctx, x, dtype) {

@@ -10,7 +10,14 @@ interface ClampSaved {
   readonly hi: number | undefined;
 }
 
-/** The `clamp` op definition: the gradient is `g` where `lo <= x <= hi` (bounds included, as PyTorch), else 0. */
+/**
+ * The `clamp` op definition: the gradient is `g` where `lo <= x <= hi` (bounds included, as PyTorch), else 0.
+ *
+ * @example
+ * ```ts
+ * clampOp.name; // "clamp": the definition behind clamp(), listed in OPS
+ * ```
+ */
 export const clampOp = defineOp<[x: Tensor, lo: number | undefined, hi: number | undefined], ClampSaved>({
   name: "clamp",
   forward(ctx, x, lo, hi) {

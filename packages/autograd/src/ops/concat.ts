@@ -4,7 +4,14 @@ import { type Tensor, ArgumentError, concat as concatTensor, normalizeAxis } fro
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `concat` op definition: `∂xᵢ` is the window of `g` where `xᵢ` was placed. Arguments: the axis, then the inputs. */
+/**
+ * The `concat` op definition: `∂xᵢ` is the window of `g` where `xᵢ` was placed. Arguments: the axis, then the inputs.
+ *
+ * @example
+ * ```ts
+ * concatOp.name; // "concat": the definition behind concat(), listed in OPS
+ * ```
+ */
 export const concatOp = defineOp<[axis: number, ...xs: Tensor[]], { axis: number; sizes: number[] }>({
   name: "concat",
   forward(ctx, axis, ...xs) {

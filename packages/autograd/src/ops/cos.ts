@@ -4,7 +4,14 @@ import { type Tensor, cos as cosTensor, mul, neg, sin } from "@bitnet-quantize/t
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `cos` op definition: cosine; the gradient is `-g · sin x`. */
+/**
+ * The `cos` op definition: cosine; the gradient is `-g · sin x`.
+ *
+ * @example
+ * ```ts
+ * cosOp.name; // "cos": the definition behind cos(), listed in OPS
+ * ```
+ */
 export const cosOp = defineOp<[x: Tensor], Tensor>({
   name: "cos",
   forward(ctx, x) {

@@ -4,7 +4,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 
-/** The `div` op definition: `∂a = g / b`, `∂b = -g·a / b²`, each summed over its broadcast axes. */
+/**
+ * The `div` op definition: `∂a = g / b`, `∂b = -g·a / b²`, each summed over its broadcast axes.
+ *
+ * @example
+ * ```ts
+ * divOp.name; // "div": the definition behind div(), listed in OPS
+ * ```
+ */
 export const divOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Tensor | number; b: Tensor | number }>({
   name: "div",
   forward(ctx, a, b) {

@@ -22,7 +22,14 @@ function erfForward(x: Tensor): Tensor {
   return mul(sign(x), sub(1, erfc));
 }
 
-/** The `erf` op definition: `erf'(x) = 2/√π · e^(-x²)`. */
+/**
+ * The `erf` op definition: `erf'(x) = 2/√π · e^(-x²)`.
+ *
+ * @example
+ * ```ts
+ * erfOp.name; // "erf": the definition behind erf(), listed in OPS
+ * ```
+ */
 export const erfOp = defineOp<[x: Tensor], Tensor>({
   name: "erf",
   forward(ctx, x) {

@@ -4,7 +4,14 @@ import { type Tensor, exp as expTensor, mul } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `exp` op definition: `e^x`; the gradient is `g · e^x` (the saved output). */
+/**
+ * The `exp` op definition: `e^x`; the gradient is `g · e^x` (the saved output).
+ *
+ * @example
+ * ```ts
+ * expOp.name; // "exp": the definition behind exp(), listed in OPS
+ * ```
+ */
 export const expOp = defineOp<[x: Tensor], Tensor>({
   name: "exp",
   forward(ctx, x) {

@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `expand` op definition: `∂x = g` summed over the broadcast axes. */
+/**
+ * The `expand` op definition: `∂x = g` summed over the broadcast axes.
+ *
+ * @example
+ * ```ts
+ * expandOp.name; // "expand": the definition behind expand(), listed in OPS
+ * ```
+ */
 export const expandOp = defineOp<[x: Tensor, shape: Shape], Shape>({
   name: "expand",
   forward(ctx, x, shape) {

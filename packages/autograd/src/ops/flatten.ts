@@ -4,7 +4,14 @@ import { type Shape, type Tensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `flatten` op definition: `∂x = g` reshaped to x's shape. */
+/**
+ * The `flatten` op definition: `∂x = g` reshaped to x's shape.
+ *
+ * @example
+ * ```ts
+ * flattenOp.name; // "flatten": the definition behind flatten(), listed in OPS
+ * ```
+ */
 export const flattenOp = defineOp<[x: Tensor, start: number, end: number], Shape>({
   name: "flatten",
   forward(ctx, x, start, end) {

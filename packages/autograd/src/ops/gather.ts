@@ -4,7 +4,14 @@ import { type Shape, type Tensor, gather as gatherTensor, normalizeAxis, scatter
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `gather` op definition: `∂x = scatterAdd(x.shape, axis, index, g)`. */
+/**
+ * The `gather` op definition: `∂x = scatterAdd(x.shape, axis, index, g)`.
+ *
+ * @example
+ * ```ts
+ * gatherOp.name; // "gather": the definition behind gather(), listed in OPS
+ * ```
+ */
 export const gatherOp = defineOp<[x: Tensor, axis: number, index: Tensor], { shape: Shape; axis: number; index: Tensor }>({
   name: "gather",
   forward(ctx, x, axis, index) {

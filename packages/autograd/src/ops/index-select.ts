@@ -5,7 +5,14 @@ import { type Shape, type Tensor, indexSelect as indexSelectTensor, normalizeAxi
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `indexSelect` op definition: `∂x` adds each row of `g` at the position its index names. */
+/**
+ * The `indexSelect` op definition: `∂x` adds each row of `g` at the position its index names.
+ *
+ * @example
+ * ```ts
+ * indexSelectOp.name; // "indexSelect": the definition behind indexSelect(), listed in OPS
+ * ```
+ */
 export const indexSelectOp = defineOp<[x: Tensor, axis: number, index: Tensor], { shape: Shape; axis: number; index: Tensor }>({
   name: "indexSelect",
   forward(ctx, x, axis, index) {

@@ -12,7 +12,14 @@ interface LinearSaved {
   readonly w: Tensor;
 }
 
-/** The `linear` op definition: `∂x = g·W`, `∂W = gᵀ·x` (leading dimensions flattened), `∂b = Σ g`. */
+/**
+ * The `linear` op definition: `∂x = g·W`, `∂W = gᵀ·x` (leading dimensions flattened), `∂b = Σ g`.
+ *
+ * @example
+ * ```ts
+ * linearOp.name; // "linear": the definition behind linear(), listed in OPS
+ * ```
+ */
 export const linearOp = defineOp<[x: Tensor, w: Tensor, b: Tensor | undefined], LinearSaved>({
   name: "linear",
   forward(ctx, x, w, b) {

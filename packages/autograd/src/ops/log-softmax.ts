@@ -4,7 +4,14 @@ import { type Tensor, exp, logSoftmax as logSoftmaxTensor, mul, normalizeAxis, s
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `logSoftmax` op definition: `∂x = g - exp(y)·Σ_axis g`. */
+/**
+ * The `logSoftmax` op definition: `∂x = g - exp(y)·Σ_axis g`.
+ *
+ * @example
+ * ```ts
+ * logSoftmaxOp.name; // "logSoftmax": the definition behind logSoftmax(), listed in OPS
+ * ```
+ */
 export const logSoftmaxOp = defineOp<[x: Tensor, axis: number], { out: Tensor; axis: number }>({
   name: "logSoftmax",
   forward(ctx, x, axis) {

@@ -4,7 +4,14 @@ import { type Tensor, div, log as logTensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `log` op definition: natural log; the gradient is `g / x`. */
+/**
+ * The `log` op definition: natural log; the gradient is `g / x`.
+ *
+ * @example
+ * ```ts
+ * logOp.name; // "log": the definition behind log(), listed in OPS
+ * ```
+ */
 export const logOp = defineOp<[x: Tensor], Tensor>({
   name: "log",
   forward(ctx, x) {

@@ -6,7 +6,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `matmul` op definition (shapes as `matmul` of the tensor package). */
+/**
+ * The `matmul` op definition (shapes as `matmul` of the tensor package).
+ *
+ * @example
+ * ```ts
+ * matmulOp.name; // "matmul": the definition behind matmul(), listed in OPS
+ * ```
+ */
 export const matmulOp = defineOp<[a: Tensor, b: Tensor], { a: Tensor; b: Tensor }>({
   name: "matmul",
   forward(ctx, a, b) {

@@ -6,7 +6,14 @@ import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 import { keptShape, reductionAxes } from "./reduced-shape.js";
 
-/** The `max` op definition: `∂x = g · [x is the max] / (number of tied maxima)`. */
+/**
+ * The `max` op definition: `∂x = g · [x is the max] / (number of tied maxima)`.
+ *
+ * @example
+ * ```ts
+ * maxOp.name; // "max": the definition behind max(), listed in OPS
+ * ```
+ */
 export const maxOp = defineOp<[x: Tensor, axes: number | readonly number[] | undefined, opts: ReduceOptions | undefined], { x: Tensor; out: Tensor; axes: number[] }>({
   name: "max",
   forward(ctx, x, axes, opts) {

@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 
-/** The `maximum` op definition: `∂a = g·w`, `∂b = g·(1 - w)` with w = 1 where a is larger, 1/2 on ties, else 0. */
+/**
+ * The `maximum` op definition: `∂a = g·w`, `∂b = g·(1 - w)` with w = 1 where a is larger, 1/2 on ties, else 0.
+ *
+ * @example
+ * ```ts
+ * maximumOp.name; // "maximum": the definition behind maximum(), listed in OPS
+ * ```
+ */
 export const maximumOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Tensor | number; b: Tensor | number }>({
   name: "maximum",
   forward(ctx, a, b) {

@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 import { reductionAxes, unreduce } from "./reduced-shape.js";
 
-/** The `mean` op definition: `∂x = g / n` broadcast over the averaged axes (n elements each). */
+/**
+ * The `mean` op definition: `∂x = g / n` broadcast over the averaged axes (n elements each).
+ *
+ * @example
+ * ```ts
+ * meanOp.name; // "mean": the definition behind mean(), listed in OPS
+ * ```
+ */
 export const meanOp = defineOp<[x: Tensor, axes: number | readonly number[] | undefined, opts: ReduceOptions | undefined], { shape: Shape; axes: number[] }>({
   name: "mean",
   forward(ctx, x, axes, opts) {

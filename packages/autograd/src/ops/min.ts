@@ -6,7 +6,14 @@ import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 import { keptShape, reductionAxes } from "./reduced-shape.js";
 
-/** The `min` op definition: `∂x = g · [x is the min] / (number of tied minima)`. */
+/**
+ * The `min` op definition: `∂x = g · [x is the min] / (number of tied minima)`.
+ *
+ * @example
+ * ```ts
+ * minOp.name; // "min": the definition behind min(), listed in OPS
+ * ```
+ */
 export const minOp = defineOp<[x: Tensor, axes: number | readonly number[] | undefined, opts: ReduceOptions | undefined], { x: Tensor; out: Tensor; axes: number[] }>({
   name: "min",
   forward(ctx, x, axes, opts) {

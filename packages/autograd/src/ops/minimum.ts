@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 
-/** The `minimum` op definition: `∂a = g·w`, `∂b = g·(1 - w)` with w = 1 where a is smaller, 1/2 on ties, else 0. */
+/**
+ * The `minimum` op definition: `∂a = g·w`, `∂b = g·(1 - w)` with w = 1 where a is smaller, 1/2 on ties, else 0.
+ *
+ * @example
+ * ```ts
+ * minimumOp.name; // "minimum": the definition behind minimum(), listed in OPS
+ * ```
+ */
 export const minimumOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Tensor | number; b: Tensor | number }>({
   name: "minimum",
   forward(ctx, a, b) {

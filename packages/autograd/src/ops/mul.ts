@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 
-/** The `mul` op definition: `∂a = g·b`, `∂b = g·a`, each summed over its broadcast axes. */
+/**
+ * The `mul` op definition: `∂a = g·b`, `∂b = g·a`, each summed over its broadcast axes.
+ *
+ * @example
+ * ```ts
+ * mulOp.name; // "mul": the definition behind mul(), listed in OPS
+ * ```
+ */
 export const mulOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Tensor | number; b: Tensor | number }>({
   name: "mul",
   forward(ctx, a, b) {

@@ -31,7 +31,14 @@ export function padNarrowed(g: Tensor, shape: Shape, axis: number, start: number
   return concat(pieces, axis);
 }
 
-/** The `narrow` op definition: `∂x` is `g` in the narrowed window and 0 elsewhere. */
+/**
+ * The `narrow` op definition: `∂x` is `g` in the narrowed window and 0 elsewhere.
+ *
+ * @example
+ * ```ts
+ * narrowOp.name; // "narrow": the definition behind narrow(), listed in OPS
+ * ```
+ */
 export const narrowOp = defineOp<[x: Tensor, axis: number, start: number, length: number], NarrowSaved>({
   name: "narrow",
   forward(ctx, x, axis, start, length) {

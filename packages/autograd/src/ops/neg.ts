@@ -4,7 +4,14 @@ import { type Tensor, neg as negTensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `neg` op definition: `-x`; the gradient is `-g`. */
+/**
+ * The `neg` op definition: `-x`; the gradient is `-g`.
+ *
+ * @example
+ * ```ts
+ * negOp.name; // "neg": the definition behind neg(), listed in OPS
+ * ```
+ */
 export const negOp = defineOp<[x: Tensor], void>({
   name: "neg",
   forward(_ctx, x) {

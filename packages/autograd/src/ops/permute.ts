@@ -4,7 +4,14 @@ import { type Tensor, normalizeAxis } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `permute` op definition: `∂x = g` permuted by the inverse permutation. */
+/**
+ * The `permute` op definition: `∂x = g` permuted by the inverse permutation.
+ *
+ * @example
+ * ```ts
+ * permuteOp.name; // "permute": the definition behind permute(), listed in OPS
+ * ```
+ */
 export const permuteOp = defineOp<[x: Tensor, dims: readonly number[]], number[]>({
   name: "permute",
   forward(ctx, x, dims) {

@@ -14,6 +14,11 @@ interface PowSaved {
 /**
  * The `pow` op definition: `∂a = g·b·a^(b-1)` (0 where b = 0),
  * `∂b = g·a^b·ln a` (0 where a = 0, as PyTorch; NaN for a < 0).
+ *
+ * @example
+ * ```ts
+ * powOp.name; // "pow": the definition behind pow(), listed in OPS
+ * ```
  */
 export const powOp = defineOp<[a: Tensor | number, b: Tensor | number], PowSaved>({
   name: "pow",

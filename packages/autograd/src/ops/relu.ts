@@ -4,7 +4,14 @@ import { type Tensor, gt, relu as reluTensor, where } from "@bitnet-quantize/ten
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `relu` op definition: `max(x, 0)`; the gradient is `g` where the output is positive, else 0 (0 at x = 0, as PyTorch). */
+/**
+ * The `relu` op definition: `max(x, 0)`; the gradient is `g` where the output is positive, else 0 (0 at x = 0, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * reluOp.name; // "relu": the definition behind relu(), listed in OPS
+ * ```
+ */
 export const reluOp = defineOp<[x: Tensor], Tensor>({
   name: "relu",
   forward(ctx, x) {

@@ -4,7 +4,14 @@ import { type Shape, type Tensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `reshape` op definition: `∂x = g` reshaped to x's shape. */
+/**
+ * The `reshape` op definition: `∂x = g` reshaped to x's shape.
+ *
+ * @example
+ * ```ts
+ * reshapeOp.name; // "reshape": the definition behind reshape(), listed in OPS
+ * ```
+ */
 export const reshapeOp = defineOp<[x: Tensor, shape: Shape], Shape>({
   name: "reshape",
   forward(ctx, x, shape) {

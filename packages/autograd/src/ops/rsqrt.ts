@@ -4,7 +4,14 @@ import { type Tensor, mul, rsqrt as rsqrtTensor } from "@bitnet-quantize/tensor"
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `rsqrt` op definition: `1/√x`; the gradient is `-g · y³ / 2` with `y = 1/√x`. */
+/**
+ * The `rsqrt` op definition: `1/√x`; the gradient is `-g · y³ / 2` with `y = 1/√x`.
+ *
+ * @example
+ * ```ts
+ * rsqrtOp.name; // "rsqrt": the definition behind rsqrt(), listed in OPS
+ * ```
+ */
 export const rsqrtOp = defineOp<[x: Tensor], Tensor>({
   name: "rsqrt",
   forward(ctx, x) {

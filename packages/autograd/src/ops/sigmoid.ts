@@ -4,7 +4,14 @@ import { type Tensor, mul, sigmoid as sigmoidTensor, sub } from "@bitnet-quantiz
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `sigmoid` op definition: logistic sigmoid; the gradient is `g · y (1 - y)` with `y = σ(x)`. */
+/**
+ * The `sigmoid` op definition: logistic sigmoid; the gradient is `g · y (1 - y)` with `y = σ(x)`.
+ *
+ * @example
+ * ```ts
+ * sigmoidOp.name; // "sigmoid": the definition behind sigmoid(), listed in OPS
+ * ```
+ */
 export const sigmoidOp = defineOp<[x: Tensor], Tensor>({
   name: "sigmoid",
   forward(ctx, x) {

@@ -4,7 +4,14 @@ import { type Tensor, cos, mul, sin as sinTensor } from "@bitnet-quantize/tensor
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `sin` op definition: sine; the gradient is `g · cos x`. */
+/**
+ * The `sin` op definition: sine; the gradient is `g · cos x`.
+ *
+ * @example
+ * ```ts
+ * sinOp.name; // "sin": the definition behind sin(), listed in OPS
+ * ```
+ */
 export const sinOp = defineOp<[x: Tensor], Tensor>({
   name: "sin",
   forward(ctx, x) {

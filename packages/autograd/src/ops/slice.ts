@@ -12,7 +12,14 @@ interface SliceSaved {
   readonly step: number;
 }
 
-/** The `slice` op definition: `∂x` is `g` at the picked positions and 0 elsewhere. */
+/**
+ * The `slice` op definition: `∂x` is `g` at the picked positions and 0 elsewhere.
+ *
+ * @example
+ * ```ts
+ * sliceOp.name; // "slice": the definition behind slice(), listed in OPS
+ * ```
+ */
 export const sliceOp = defineOp<[x: Tensor, axis: number, start: number, end: number | undefined, step: number], SliceSaved>({
   name: "slice",
   forward(ctx, x, axis, start, end, step) {

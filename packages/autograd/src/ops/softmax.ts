@@ -4,7 +4,14 @@ import { type Tensor, mul, normalizeAxis, softmax as softmaxTensor, sub, sum } f
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `softmax` op definition: `∂x = y·(g - Σ_axis g·y)`. */
+/**
+ * The `softmax` op definition: `∂x = y·(g - Σ_axis g·y)`.
+ *
+ * @example
+ * ```ts
+ * softmaxOp.name; // "softmax": the definition behind softmax(), listed in OPS
+ * ```
+ */
 export const softmaxOp = defineOp<[x: Tensor, axis: number], { out: Tensor; axis: number }>({
   name: "softmax",
   forward(ctx, x, axis) {

@@ -4,7 +4,14 @@ import { type Tensor, div, mul, sqrt as sqrtTensor } from "@bitnet-quantize/tens
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `sqrt` op definition: `√x`; the gradient is `g / (2√x)`. */
+/**
+ * The `sqrt` op definition: `√x`; the gradient is `g / (2√x)`.
+ *
+ * @example
+ * ```ts
+ * sqrtOp.name; // "sqrt": the definition behind sqrt(), listed in OPS
+ * ```
+ */
 export const sqrtOp = defineOp<[x: Tensor], Tensor>({
   name: "sqrt",
   forward(ctx, x) {

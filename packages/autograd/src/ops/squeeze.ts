@@ -4,7 +4,14 @@ import { type Shape, type Tensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `squeeze` op definition: `∂x = g` reshaped to x's shape. */
+/**
+ * The `squeeze` op definition: `∂x = g` reshaped to x's shape.
+ *
+ * @example
+ * ```ts
+ * squeezeOp.name; // "squeeze": the definition behind squeeze(), listed in OPS
+ * ```
+ */
 export const squeezeOp = defineOp<[x: Tensor, axis: number | undefined], Shape>({
   name: "squeeze",
   forward(ctx, x, axis) {

@@ -4,7 +4,14 @@ import { type Tensor, ArgumentError, normalizeAxis, stack as stackTensor } from 
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `stack` op definition: `∂xᵢ = g[..., i, ...]` along the new axis. Arguments: the axis, then the inputs. */
+/**
+ * The `stack` op definition: `∂xᵢ = g[..., i, ...]` along the new axis. Arguments: the axis, then the inputs.
+ *
+ * @example
+ * ```ts
+ * stackOp.name; // "stack": the definition behind stack(), listed in OPS
+ * ```
+ */
 export const stackOp = defineOp<[axis: number, ...xs: Tensor[]], { axis: number; count: number }>({
   name: "stack",
   forward(ctx, axis, ...xs) {

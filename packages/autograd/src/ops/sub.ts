@@ -6,7 +6,14 @@ import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 import { shapeOf } from "./shape-of.js";
 
-/** The `sub` op definition: gradients `g` and `-g`, each summed over its broadcast axes. */
+/**
+ * The `sub` op definition: gradients `g` and `-g`, each summed over its broadcast axes.
+ *
+ * @example
+ * ```ts
+ * subOp.name; // "sub": the definition behind sub(), listed in OPS
+ * ```
+ */
 export const subOp = defineOp<[a: Tensor | number, b: Tensor | number], { a: Shape; b: Shape }>({
   name: "sub",
   forward(ctx, a, b) {

@@ -5,7 +5,14 @@ import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 import { reductionAxes, unreduce } from "./reduced-shape.js";
 
-/** The `sum` op definition: `∂x = g` broadcast over the summed axes. */
+/**
+ * The `sum` op definition: `∂x = g` broadcast over the summed axes.
+ *
+ * @example
+ * ```ts
+ * sumOp.name; // "sum": the definition behind sum(), listed in OPS
+ * ```
+ */
 export const sumOp = defineOp<[x: Tensor, axes: number | readonly number[] | undefined, opts: ReduceOptions | undefined], { shape: Shape; axes: number[] }>({
   name: "sum",
   forward(ctx, x, axes, opts) {

@@ -4,7 +4,14 @@ import { type Tensor, mul, sub, tanh as tanhTensor } from "@bitnet-quantize/tens
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `tanh` op definition: hyperbolic tangent; the gradient is `g · (1 - y²)` with `y = tanh x`. */
+/**
+ * The `tanh` op definition: hyperbolic tangent; the gradient is `g · (1 - y²)` with `y = tanh x`.
+ *
+ * @example
+ * ```ts
+ * tanhOp.name; // "tanh": the definition behind tanh(), listed in OPS
+ * ```
+ */
 export const tanhOp = defineOp<[x: Tensor], Tensor>({
   name: "tanh",
   forward(ctx, x) {

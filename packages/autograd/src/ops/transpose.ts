@@ -3,7 +3,14 @@ import { type Tensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `transpose` op definition: `∂x = g` with the same two dimensions swapped. */
+/**
+ * The `transpose` op definition: `∂x = g` with the same two dimensions swapped.
+ *
+ * @example
+ * ```ts
+ * transposeOp.name; // "transpose": the definition behind transpose(), listed in OPS
+ * ```
+ */
 export const transposeOp = defineOp<[x: Tensor, dim0: number, dim1: number], [number, number]>({
   name: "transpose",
   forward(ctx, x, dim0, dim1) {

@@ -4,7 +4,14 @@ import { type Shape, type Tensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
 
-/** The `unsqueeze` op definition: `∂x = g` reshaped to x's shape. */
+/**
+ * The `unsqueeze` op definition: `∂x = g` reshaped to x's shape.
+ *
+ * @example
+ * ```ts
+ * unsqueezeOp.name; // "unsqueeze": the definition behind unsqueeze(), listed in OPS
+ * ```
+ */
 export const unsqueezeOp = defineOp<[x: Tensor, axis: number], Shape>({
   name: "unsqueeze",
   forward(ctx, x, axis) {

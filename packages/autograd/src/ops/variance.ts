@@ -11,7 +11,14 @@ interface VarianceSaved {
   readonly divisor: number;
 }
 
-/** The `variance` op definition: `∂x = g · 2(x - mean) / (n - correction)`. */
+/**
+ * The `variance` op definition: `∂x = g · 2(x - mean) / (n - correction)`.
+ *
+ * @example
+ * ```ts
+ * varianceOp.name; // "variance": the definition behind variance(), listed in OPS
+ * ```
+ */
 export const varianceOp = defineOp<[x: Tensor, axes: number | readonly number[] | undefined, opts: VarOptions | undefined], VarianceSaved>({
   name: "variance",
   forward(ctx, x, axes, opts) {

@@ -6,7 +6,14 @@ import { sumToShape } from "../sum-to-shape.js";
 import type { Var, VarLike } from "../var.js";
 import { shapeOf } from "./shape-of.js";
 
-/** The `where` op definition: `∂a = where(cond, g, 0)`, `∂b = where(cond, 0, g)`, each summed over its broadcast axes. */
+/**
+ * The `where` op definition: `∂a = where(cond, g, 0)`, `∂b = where(cond, 0, g)`, each summed over its broadcast axes.
+ *
+ * @example
+ * ```ts
+ * whereOp.name; // "where": the definition behind where(), listed in OPS
+ * ```
+ */
 export const whereOp = defineOp<[cond: Tensor, a: Tensor | number, b: Tensor | number], { cond: Tensor; a: Shape; b: Shape }>({
   name: "where",
   forward(ctx, cond, a, b) {
