@@ -101,6 +101,27 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     for (let i = 0; i < want.length; i++) expect(Math.abs((layerGot[i] as number) - (want[i] as number))).toBeLessThan(1e-5 * (1 + Math.abs(want[i] as number)));
   });
 
+  it("packTernary and BitLinear.freeze() work on weights that live on the GPU", async () => {
+    const t = randint(-1, 2, [5, 37], { seed: 11 }).cast("int8");
+    const cpuWords = await packTernary(t).words.data();
+    const gpuPacked = packTernary(await on(t, gpu));
+    expect(gpuPacked.words.backend).toBe(gpu);
+    expect(Array.from(await gpuPacked.words.data())).toEqual(Array.from(cpuWords));
+
+    const config = BitNetConfig.builder().groupSize("row").build();
+    const onCpu = new BitLinear(48, 16, { seed: 12, config });
+    const onGpu = new BitLinear(48, 16, { seed: 12, config });
+    for (const p of onGpu.parameters()) p.value = await on(p.value, gpu);
+    onCpu.freeze();
+    onGpu.freeze();
+    const x = randn([3, 48], { seed: 13 });
+    const want = await onCpu.forward(new Var(x)).value.data();
+    const y = onGpu.forward(new Var(await on(x, gpu))).value;
+    expect(y.backend).toBe(gpu);
+    const got = await y.data();
+    for (let i = 0; i < want.length; i++) expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThan(1e-4 * (1 + Math.abs(want[i] as number)));
+  });
+
   it("argmax over logits computed on the GPU matches the CPU", async () => {
     const logits = randint(-50, 50, [16, 10], { seed: 7 }).cast("float32");
     const g = await on(logits, gpu);

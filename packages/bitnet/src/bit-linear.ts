@@ -67,8 +67,9 @@ function rmsNormTensor(x: Tensor, eps: number): Tensor {
  * ("latent") weights. `freeze()` packs the weights 16 per uint32 and runs the
  * integer kernel; both forwards agree to float rounding. A frozen layer given
  * input on another backend (WebGPU) copies its packed weights there once and
- * runs that backend's ternary kernel. `freeze()` itself needs weights on a
- * synchronously readable backend (the CPU).
+ * runs that backend's ternary kernel; weights that live on WebGPU are
+ * quantized and packed there. (`sparsity()` reads codes back synchronously:
+ * CPU only.)
  *
  * @example
  * ```ts

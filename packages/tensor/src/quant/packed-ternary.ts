@@ -4,8 +4,11 @@
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { numel } from "../shape.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
-import { tensor } from "../creation.js";
-import { packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
+import { full, tensor } from "../creation.js";
+import { clamp, mul } from "../ops/elementwise.js";
+import { concat } from "../ops/join.js";
+import { sum } from "../ops/reduce.js";
+import { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
 
 /**
@@ -27,7 +30,9 @@ export interface PackedTernary {
 
 /**
  * Packs a tensor of -1/0/1 values (any integer or float dtype, any shape with
- * at least one dimension) into 2-bit codes. Any other value throws, naming its index.
+ * at least one dimension) into 2-bit codes. Any other value throws, naming its
+ * index. On backends without synchronous reads (WebGPU) the packing runs as
+ * tensor ops on that backend, and values are clamped to -1..1 instead of checked.
  *
  * @example
  * ```ts
@@ -38,8 +43,25 @@ export function packTernary(t: Tensor): PackedTernary {
   if (t.ndim === 0) throw new ShapeError("packTernary: needs at least one dimension, got a scalar");
   const cols = t.shape[t.ndim - 1] as number;
   const rows = numel(t.shape) / Math.max(cols, 1);
+  if (t.backend.readSync === undefined && cols > 0) return { words: packTernaryOps(t, rows, cols), shape: [...t.shape] };
   const words = packTernaryArray(t.dataSync(), cols === 0 ? 0 : rows, cols);
   return { words: tensor(words, [cols === 0 ? 0 : rows, wordsPerRow(cols)], "uint32", t.backend), shape: [...t.shape] };
+}
+
+/**
+ * The packing in tensor ops: codes c = t + 1 padded with 1 to whole words,
+ * word = Σ_j c_j · 4^j over each run of 16 (uint32 arithmetic; the sum is
+ * below 2^32).
+ */
+function packTernaryOps(t: Tensor, rows: number, cols: number): Tensor<"uint32"> {
+  const wpr = wordsPerRow(cols);
+  const backend = t.backend;
+  const codes = clamp(t.reshape([rows, cols]).cast("float32"), -1, 1).add(1).cast("uint32");
+  const pad = wpr * CODES_PER_WORD - cols;
+  const padded = pad === 0 ? codes : concat([codes, full([rows, pad], 1, "uint32", backend)], 1);
+  const weights = new Uint32Array(CODES_PER_WORD).map((_, j) => 4 ** j);
+  const place = tensor(weights, [CODES_PER_WORD], "uint32", backend);
+  return sum(mul(padded.reshape([rows, wpr, CODES_PER_WORD]), place), 2).cast("uint32");
 }
 
 /**
