@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DTypeError, ShapeError, matmul, randn, tensor, zeros } from "@bitnet-quantize/tensor";
 import { findMismatch, tensorOfShapeArb } from "@bitnet-quantize/tensor/testing";
-import { matmulBlocked, matmulReference } from "../src/cpu/matmul.js";
+import { matmulAxpy, matmulBlocked, matmulReference } from "../src/cpu/matmul.js";
 import { naiveMatmul } from "./naive.js";
 
 const SEED = 4242;
@@ -18,6 +18,24 @@ describe("CPU matmul kernel", () => {
         const c1 = new Float64Array(M * N);
         const c2 = new Float64Array(M * N);
         matmulBlocked(a, bt, c1, M, N, K);
+        matmulReference(a, bt, c2, M, N, K);
+        expect(findMismatch(c1, c2, { rtol: 1e-12, atol: 1e-12 })).toBeUndefined();
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+  });
+});
+
+describe("CPU small-M matmul kernel", () => {
+  it("the row-streaming kernel on a row-major B equals the reference on its transpose", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 23 }), fc.integer(), (M, N, K, seed) => {
+        const a = randn([M, K], { seed, dtype: "float64" }).dataSync();
+        const bT = randn([K, N], { seed: seed + 1, dtype: "float64" });
+        const bt = bT.transpose().contiguous().dataSync();
+        const c1 = new Float64Array(M * N);
+        const c2 = new Float64Array(M * N);
+        matmulAxpy(a, bT.dataSync(), c1, M, N, K);
         matmulReference(a, bt, c2, M, N, K);
         expect(findMismatch(c1, c2, { rtol: 1e-12, atol: 1e-12 })).toBeUndefined();
       }),

@@ -6,7 +6,7 @@ import { BackendError, DTypeError } from "../errors.js";
 import { numel } from "../shape.js";
 import { binaryKernel, unaryKernel } from "./elementwise.js";
 import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
-import { type FloatArray, matmulBlocked } from "./matmul.js";
+import { type FloatArray, matmulAxpy, matmulBlocked } from "./matmul.js";
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
 import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
@@ -31,6 +31,12 @@ export class CpuStorage implements Storage {
   get length(): number {
     return this.data.length;
   }
+}
+
+/** True when the last two dimensions are a transposed contiguous matrix (B = Wᵀ, W row-major): then Bt is free. */
+function isTransposedContiguous(l: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
+  const nd = l.shape.length;
+  return l.strides[nd - 2] === 1 && l.strides[nd - 1] === l.shape[nd - 2];
 }
 
 function dataOf(backend: Backend, s: Storage): TypedArray {
@@ -120,15 +126,23 @@ export function cpuBackend(): Backend & { readSync(storage: Storage): TypedArray
       const N = b.layout.shape[nd - 1] as number;
       const batch = numel(as.slice(0, nd - 2));
       const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
-      // Bt: b with its last two dimensions swapped, row-major: [..., N, K]
       const bl = b.layout;
+      const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      if (M <= 4 && (bl.strides[nd - 1] === 1 || N === 1) && !isTransposedContiguous(bl)) {
+        // few rows: stream B's rows instead of paying for a transposed copy of B
+        const B = rowMajor(dataOf(backend, b.storage), bl) as FloatArray;
+        for (let i = 0; i < batch; i++) {
+          matmulAxpy(A.subarray(i * M * K, (i + 1) * M * K), B.subarray(i * K * N, (i + 1) * K * N), out.subarray(i * M * N, (i + 1) * M * N), M, N, K);
+        }
+        return new CpuStorage(backend, out);
+      }
+      // Bt: b with its last two dimensions swapped, row-major: [..., N, K]
       const btLayout = {
         shape: [...bl.shape.slice(0, nd - 2), N, K],
         strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number],
         offset: bl.offset,
       };
       const Bt = rowMajor(dataOf(backend, b.storage), btLayout) as FloatArray;
-      const out = allocTyped(dtype, batch * M * N) as FloatArray;
       for (let i = 0; i < batch; i++) {
         matmulBlocked(
           A.subarray(i * M * K, (i + 1) * M * K),

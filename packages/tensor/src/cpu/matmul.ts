@@ -121,3 +121,38 @@ export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: n
     }
   }
 }
+
+/**
+ * The kernel for few rows of A against a row-major B `[K, N]` (no transposed
+ * copy of B, which would cost more than the product when M is small):
+ * `c[m, :] = Σ_k a[m, k] · b[k, :]`, four rows of B per pass over a float64
+ * accumulator row. Same result up to float rounding as
+ * {@link matmulReference} on the transpose of `b`.
+ */
+export function matmulAxpy(a: FloatArray, b: FloatArray, c: FloatArray, M: number, N: number, K: number): void {
+  const acc = new Float64Array(N);
+  for (let m = 0; m < M; m++) {
+    acc.fill(0);
+    const a0 = m * K;
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const x0 = a[a0 + k] as number;
+      const x1 = a[a0 + k + 1] as number;
+      const x2 = a[a0 + k + 2] as number;
+      const x3 = a[a0 + k + 3] as number;
+      const b0 = k * N;
+      const b1 = b0 + N;
+      const b2 = b1 + N;
+      const b3 = b2 + N;
+      for (let n = 0; n < N; n++) {
+        acc[n] = (acc[n] as number) + x0 * (b[b0 + n] as number) + x1 * (b[b1 + n] as number) + x2 * (b[b2 + n] as number) + x3 * (b[b3 + n] as number);
+      }
+    }
+    for (; k < K; k++) {
+      const x = a[a0 + k] as number;
+      const b0 = k * N;
+      for (let n = 0; n < N; n++) acc[n] = (acc[n] as number) + x * (b[b0 + n] as number);
+    }
+    c.set(acc, m * N);
+  }
+}
