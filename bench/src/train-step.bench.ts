@@ -12,7 +12,8 @@
 // comparison favours tfjs).
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { randint, randn } from "@bitnet-quantize/tensor";
+import { cpuBackend, randint, randn, setBackend } from "@bitnet-quantize/tensor";
+import { createMatmulPool } from "@bitnet-quantize/tensor/threads";
 import { Var } from "@bitnet-quantize/autograd";
 import { Linear, ReLU, Sequential, crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { SGD } from "@bitnet-quantize/autograd/optim";
@@ -76,8 +77,14 @@ function tfjsStep(): () => number {
 export async function run(): Promise<void> {
   const backend = await useTfjsCpu();
   console.log(`tfjs-core ${tf.version_core}, backend "${backend}"`);
+  // the same step with the opt-in matmul thread pool (2 threads): its model lives on that backend
+  const pool = await createMatmulPool({ threads: 2 });
+  const previous = setBackend(cpuBackend({ matmul: pool.run }));
+  const threadedStep = ourStep();
+  setBackend(previous);
   const tasks: CompareTask[] = [
     { name: "autograd (ours)", fn: ourStep() },
+    { name: "autograd (ours, 2 threads)", fn: threadedStep },
     { name: "tfjs-core cpu", fn: tfjsStep() },
   ];
   const rows = await compare(`MLP ${D}-${H}-${C} training step, batch ${B} (forward, backward, SGD)`, tasks, {
@@ -86,7 +93,10 @@ export async function run(): Promise<void> {
     iterations: 30,
     warmupIterations: 5,
   });
+  await pool.close();
   const ours = rows.find((r) => r.task === "autograd (ours)");
+  const threaded = rows.find((r) => r.task === "autograd (ours, 2 threads)");
+  if (threaded !== undefined) console.log(`ours with 2 matmul threads: median ${threaded.medianMs.toFixed(2)} ms`);
   const peer = rows.find((r) => r.task === "tfjs-core cpu");
   if (ours !== undefined) console.log(`ours: median ${ours.medianMs.toFixed(2)} ms (target <= 25 ms)`);
   if (ours !== undefined && peer !== undefined) {

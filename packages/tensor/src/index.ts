@@ -8,6 +8,7 @@ export { broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel
 export type { Layout } from "./layout.js";
 export { contiguousLayout, isContiguous } from "./layout.js";
 export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "./backend.js";
+export type { CpuBackendOptions } from "./cpu/cpu-backend.js";
 export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
 export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";

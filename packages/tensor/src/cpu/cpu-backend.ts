@@ -6,7 +6,7 @@ import { BackendError, DTypeError } from "../errors.js";
 import { numel } from "../shape.js";
 import { binaryKernel, unaryKernel } from "./elementwise.js";
 import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
-import { type FloatArray, matmulAxpy, matmulBlocked } from "./matmul.js";
+import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from "./matmul.js";
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
 import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
@@ -46,6 +46,12 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
   return s.data;
 }
 
+/** Options of {@link cpuBackend}. */
+export interface CpuBackendOptions {
+  /** The dot-form float matmul kernel (default `matmulBlocked`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
+  readonly matmul?: MatmulKernel;
+}
+
 /**
  * Creates a CPU backend. Every call returns a new, independent backend object;
  * the library's default CPU backend is `defaultCpuBackend()`.
@@ -57,7 +63,8 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
  * cpu.readSync(cpu.unary("sqrt", { storage: s, layout: contiguousLayout([2]) })); // Float32Array [1, 2]
  * ```
  */
-export function cpuBackend(): Backend & { readSync(storage: Storage): TypedArray } {
+export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(storage: Storage): TypedArray } {
+  const matmulKernel = opts.matmul ?? matmulBlocked;
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
@@ -144,7 +151,7 @@ export function cpuBackend(): Backend & { readSync(storage: Storage): TypedArray
       };
       const Bt = rowMajor(dataOf(backend, b.storage), btLayout) as FloatArray;
       for (let i = 0; i < batch; i++) {
-        matmulBlocked(
+        matmulKernel(
           A.subarray(i * M * K, (i + 1) * M * K),
           Bt.subarray(i * N * K, (i + 1) * N * K),
           out.subarray(i * M * N, (i + 1) * M * N),

@@ -8,6 +8,9 @@
 /** A float typed array the kernels accept. */
 export type FloatArray = Float32Array | Float64Array;
 
+/** The signature of a dot-form matmul kernel: `c[M,N] = a[M,K] · bt[N,K]ᵀ`. */
+export type MatmulKernel = (a: FloatArray, bt: FloatArray, c: FloatArray, M: number, N: number, K: number) => void;
+
 /**
  * The plain reference: one dot product per output, one accumulator.
  * `c[m*N + n] = Σ_k a[m*K + k] · bt[n*K + k]`.

@@ -1,0 +1,4 @@
+// @bitnet-quantize/tensor/threads: opt-in worker threads for the CPU
+// backend's float matmul (Node only; the main entry never imports this).
+export type { MatmulPool, MatmulPoolOptions } from "./matmul-pool.js";
+export { createMatmulPool } from "./matmul-pool.js";

@@ -1,0 +1,165 @@
+// A Node worker-thread pool for the CPU backend's float matmul: the rows of
+// the product are split between the main thread and the workers, which run
+// the same blocked kernel on shared memory, so the result is identical to the
+// single-threaded one. Opt-in (pass it to cpuBackend); Node only.
+//
+// Shapes: A [M, K] and Bt [N, K] row-major, C [M, N]; each thread computes a
+// run of rows of C (a multiple of 4, the kernel's tile height).
+import { Worker } from "node:worker_threads";
+import { ArgumentError } from "../errors.js";
+import { type FloatArray, type MatmulKernel, matmulBlocked } from "../cpu/matmul.js";
+
+/** Options of {@link createMatmulPool}. */
+export interface MatmulPoolOptions {
+  /** Threads in all, the main one included (default 2). */
+  readonly threads?: number;
+  /** Products below this many flops (2·M·N·K) stay on the main thread: a hand-off costs about 50 µs (default 2e6). */
+  readonly minFlops?: number;
+}
+
+/**
+ * A running pool; `run` has the signature of the CPU matmul kernel.
+ *
+ * @example
+ * ```ts
+ * const pool = await createMatmulPool({ threads: 2 });
+ * setBackend(cpuBackend({ matmul: pool.run }));
+ * // ... train ...
+ * await pool.close();
+ * ```
+ */
+export interface MatmulPool {
+  readonly threads: number;
+  /** `c = a · btᵀ` (see matmulBlocked), split across the threads when large enough. */
+  readonly run: MatmulKernel;
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+// ctrl layout (Int32): [0] job number, [1] dtype (0 f32, 1 f64, -1 stop), [2] M, [3] N, [4] K,
+// [8 + 2w], [9 + 2w] worker w's row range, [32 + w] the last job worker w finished.
+const JOB = 0;
+const DTYPE = 1;
+const DONE = 32;
+const MAX_WORKERS = 16;
+
+function workerSource(kernel: string): string {
+  return `
+const { workerData } = require("node:worker_threads");
+const kernel = (${kernel});
+const { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index } = workerData;
+const ctrl = new Int32Array(ctrlBuffer);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${JOB}, seen);
+  seen = Atomics.load(ctrl, ${JOB});
+  const dtype = ctrl[${DTYPE}];
+  if (dtype === -1) break;
+  const F = dtype === 1 ? Float64Array : Float32Array;
+  const N = ctrl[3], K = ctrl[4], r0 = ctrl[8 + 2 * index], r1 = ctrl[9 + 2 * index];
+  if (r1 > r0) {
+    const a = new F(aBuffer), bt = new F(btBuffer), c = new F(cBuffer);
+    kernel(a.subarray(r0 * K, r1 * K), bt.subarray(0, N * K), c.subarray(r0 * N, r1 * N), r1 - r0, N, K);
+  }
+  Atomics.store(ctrl, ${DONE} + index, seen);
+  Atomics.notify(ctrl, ${DONE} + index);
+}`;
+}
+
+/** A shared buffer that grows in place (views made without a length track it). */
+function growable(): SharedArrayBuffer {
+  return new SharedArrayBuffer(0, { maxByteLength: 2 ** 31 });
+}
+
+function ensure(buffer: SharedArrayBuffer, bytes: number): void {
+  if (buffer.byteLength < bytes) buffer.grow(Math.max(bytes, Math.min(2 ** 31, buffer.byteLength * 2)));
+}
+
+/**
+ * Starts `threads - 1` worker threads for the CPU matmul. The pool holds no
+ * reference that keeps the process alive; close it to stop the workers.
+ *
+ * @example
+ * ```ts
+ * const pool = await createMatmulPool();
+ * const fast = cpuBackend({ matmul: pool.run });
+ * matmul(randn([256, 512], { backend: fast }), randn([512, 256], { backend: fast })); // both cores
+ * ```
+ */
+export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<MatmulPool> {
+  const threads = opts.threads ?? 2;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS + 1) {
+    throw new ArgumentError(`createMatmulPool: threads must be an integer from 1 to ${MAX_WORKERS + 1}, got ${threads}`);
+  }
+  const minFlops = opts.minFlops ?? 2e6;
+  const ctrlBuffer = new SharedArrayBuffer(4 * 64);
+  const ctrl = new Int32Array(ctrlBuffer);
+  const aBuffer = growable();
+  const btBuffer = growable();
+  const cBuffer = growable();
+  const source = workerSource(matmulBlocked.toString());
+  const workers: Worker[] = [];
+  for (let w = 0; w < threads - 1; w++) {
+    const worker = new Worker(source, { eval: true, workerData: { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index: w } });
+    workers.push(worker);
+    await new Promise<void>((resolve, reject) => {
+      worker.once("online", resolve);
+      worker.once("error", reject);
+    });
+    worker.unref(); // only once online: an unreferenced starting worker would let the process exit first
+  }
+  let job = 0;
+
+  const run: MatmulKernel = (a: FloatArray, bt: FloatArray, c: FloatArray, M: number, N: number, K: number): void => {
+    if (workers.length === 0 || M < 8 || 2 * M * N * K < minFlops) {
+      matmulBlocked(a, bt, c, M, N, K);
+      return;
+    }
+    const f64 = a instanceof Float64Array;
+    const bytes = f64 ? 8 : 4;
+    // rows per thread, a multiple of 4; the main thread takes the first run
+    const per = Math.ceil(M / threads / 4) * 4;
+    const mainRows = Math.min(M, per);
+    ensure(aBuffer, M * K * bytes);
+    ensure(btBuffer, N * K * bytes);
+    ensure(cBuffer, M * N * bytes);
+    const view = (buffer: SharedArrayBuffer): FloatArray => (f64 ? new Float64Array(buffer) : new Float32Array(buffer));
+    const sa = view(aBuffer);
+    const sbt = view(btBuffer);
+    const sc = view(cBuffer);
+    sa.set(a.subarray(mainRows * K, M * K), mainRows * K);
+    sbt.set(bt.subarray(0, N * K));
+    ctrl[DTYPE] = f64 ? 1 : 0;
+    ctrl[2] = M;
+    ctrl[3] = N;
+    ctrl[4] = K;
+    workers.forEach((_, w) => {
+      const r0 = Math.min(M, mainRows + w * per);
+      ctrl[8 + 2 * w] = r0;
+      ctrl[9 + 2 * w] = Math.min(M, r0 + per);
+    });
+    job = (job + 1) | 0;
+    Atomics.store(ctrl, JOB, job);
+    Atomics.notify(ctrl, JOB);
+    matmulBlocked(a.subarray(0, mainRows * K), bt, c.subarray(0, mainRows * N), mainRows, N, K);
+    for (let w = 0; w < workers.length; w++) {
+      while (Atomics.load(ctrl, DONE + w) !== job) Atomics.wait(ctrl, DONE + w, Atomics.load(ctrl, DONE + w));
+    }
+    c.set(sc.subarray(mainRows * N, M * N), mainRows * N);
+  };
+
+  return {
+    threads,
+    run,
+    async close(): Promise<void> {
+      const exits = workers.map((w) => new Promise<void>((resolve) => w.once("exit", () => resolve())));
+      for (const w of workers) w.ref(); // keep the process alive until they are gone
+      ctrl[DTYPE] = -1;
+      job = (job + 1) | 0;
+      Atomics.store(ctrl, JOB, job);
+      Atomics.notify(ctrl, JOB);
+      await Promise.all(exits);
+      workers.length = 0;
+    },
+  };
+}
