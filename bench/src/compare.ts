@@ -15,6 +15,7 @@ export interface CompareOptions {
   readonly time?: number;
   readonly iterations?: number;
   readonly warmupIterations?: number;
+  readonly warmupTime?: number;
 }
 
 /** A printed row: task name, median, min and p75 in ms, samples, ratio to the baseline. */
@@ -40,8 +41,9 @@ export async function compare(title: string, tasks: readonly CompareTask[], opts
     name: title,
     time: opts.time ?? 1000,
     iterations: opts.iterations ?? 5,
-    warmupIterations: opts.warmupIterations ?? 2,
-    warmupTime: 0,
+    // enough warm-up for V8 to optimise every task's hot loops before timing
+    warmupIterations: opts.warmupIterations ?? 5,
+    warmupTime: opts.warmupTime ?? 300,
   });
   for (const t of tasks) bench.add(t.name, t.fn);
   await bench.run();

@@ -8,6 +8,7 @@
 // Shapes: x [M, K], xScale [M], prepared [N, rowBytes], wScale [N, 1], out [M, N].
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "./packed-format.js";
+import { scratchTable } from "./scratch.js";
 
 /** Table entries per group of 5 activations (3^5). */
 export const LUT5_ENTRIES = 243;
@@ -59,7 +60,7 @@ export function ternaryMatmulLut5(x: TypedArray, xScale: TypedArray, w: Prepared
   const isInt = x instanceof Int8Array || x instanceof Int32Array || x instanceof Uint8Array;
   const words = w.rowBytes / 4;
   const groups = words * 4;
-  const table = isInt ? new Int16Array(groups * LUT5_ENTRIES) : new Float32Array(groups * LUT5_ENTRIES);
+  const table = scratchTable(isInt, groups * LUT5_ENTRIES);
   const codes = w.codes32;
   for (let m = 0; m < M; m++) {
     // table[g*243 + idx] = Σ_j (c_j - 1)·x[5g + j], built by extending one activation at a time

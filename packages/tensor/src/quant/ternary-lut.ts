@@ -11,6 +11,7 @@
 // ternaryMatmulReference; int8 results are exactly equal to it.
 import type { TypedArray } from "../dtype.js";
 import { LUT_ENTRIES, type PreparedTernary } from "./lut-prepare.js";
+import { scratchTable } from "./scratch.js";
 
 /** Builds the tables of one token: `table[g*81 + idx] = Σ_j (c_j - 1)·x[4g + j]`, zero-padded past K. */
 function buildTable(x: TypedArray, xOff: number, K: number, groups: number, table: Int16Array | Float32Array, stride: number, lane: number): void {
@@ -36,9 +37,9 @@ function buildTable(x: TypedArray, xOff: number, K: number, groups: number, tabl
   }
 }
 
-/** Tables hold int16 for int8 activations (|sum| <= 512) and float32 otherwise. */
+/** Tables hold int16 for int8 activations (|sum| <= 512) and float32 otherwise; the memory is reused across calls. */
 function allocTables(isInt: boolean, size: number): Int16Array | Float32Array {
-  return isInt ? new Int16Array(size) : new Float32Array(size);
+  return scratchTable(isInt, size);
 }
 
 /**
