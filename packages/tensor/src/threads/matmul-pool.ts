@@ -143,7 +143,10 @@ export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<Ma
     Atomics.notify(ctrl, JOB);
     matmulBlocked(a.subarray(0, mainRows * K), bt, c.subarray(0, mainRows * N), mainRows, N, K);
     for (let w = 0; w < workers.length; w++) {
-      while (Atomics.load(ctrl, DONE + w) !== job) Atomics.wait(ctrl, DONE + w, Atomics.load(ctrl, DONE + w));
+      // sleep only on a value seen as "not done yet": if the worker finishes in
+      // between, wait() sees a different value and returns at once (the 100 ms
+      // timeout is a second guard: the loop re-reads the flag either way)
+      for (let seen = Atomics.load(ctrl, DONE + w); seen !== job; seen = Atomics.load(ctrl, DONE + w)) Atomics.wait(ctrl, DONE + w, seen, 100);
     }
     c.set(sc.subarray(mainRows * N, M * N), mainRows * N);
   };
