@@ -6,6 +6,7 @@ import {
   scatterAdd, softmax, split, stack, tensor,
 } from "@bitnet-quantize/tensor";
 import { findMismatch, tensorOfShapeArb } from "@bitnet-quantize/tensor/testing";
+import type { Tensor } from "@bitnet-quantize/tensor";
 import { ravel, size, unravel } from "./naive.js";
 
 const SEED = 31;
@@ -54,6 +55,31 @@ describe("gather and scatterAdd", () => {
     expect(oneHot(tensor([0, 2], undefined, "int32"), 3).toArray()).toEqual([[1, 0, 0], [0, 0, 1]]);
     expect(oneHot(tensor([[1]], undefined, "int32"), 2, "int32").dtype).toBe("int32");
     expect(() => oneHot(tensor([3], undefined, "int32"), 3)).toThrow(/index 3 at position 0/);
+  });
+});
+
+describe("index and join ops on strided views", () => {
+  it("give the same result as on contiguous copies (gather, indexSelect, scatterAdd, concat, stack, oneHot)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 3 }).chain((s) => fc.tuple(tensorOfShapeArb(s), tensorOfShapeArb(s), fc.integer())), ([a, b, seed]) => {
+        const same = (x: Tensor, y: Tensor): void => {
+          expect(x.shape).toEqual(y.shape);
+          expect(Array.from(x.dataSync())).toEqual(Array.from(y.dataSync()));
+        };
+        const ac = a.contiguous();
+        const bc = b.contiguous();
+        same(concat([a, b], 1), concat([ac, bc], 1));
+        same(stack([a, b], 0), stack([ac, bc], 0));
+        const idx = randint(0, a.shape[0] as number, a.shape, { seed });
+        same(gather(a, 0, idx), gather(ac, 0, idx));
+        const rows = randint(0, a.shape[1] as number, [5], { seed: seed + 1 });
+        same(indexSelect(a, 1, rows), indexSelect(ac, 1, rows));
+        same(scatterAdd([...a.shape], 0, idx, b), scatterAdd([...a.shape], 0, idx, bc));
+        const strided = randint(0, 3, [4, 6], { seed: seed + 2 }).slice(1, 0, undefined, 2);
+        same(oneHot(strided, 3), oneHot(strided.contiguous(), 3));
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
   });
 });
 
