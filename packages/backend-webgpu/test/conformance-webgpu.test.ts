@@ -14,6 +14,7 @@ for (const [label, acquired] of [
 ] as const satisfies readonly (readonly [string, Acquired])[]) {
   if (acquired.backend === null) {
     console.warn(`skipping conformance on ${label}: ${acquired.reason}`);
+    // Reason: no WebGPU adapter of this kind can be had on this machine (printed above); the skip is reported, not silent.
     describe.skip(`backend conformance: ${label}`, () => {
       it("needs a WebGPU adapter", () => {});
     });
