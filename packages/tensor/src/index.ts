@@ -28,4 +28,4 @@ export { argmax, argmin, max, mean, min, prod, sum, variance } from "./ops/reduc
 export { matmul } from "./ops/matmul.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
 export { gather, indexSelect, oneHot, scatterAdd } from "./ops/indexing.js";
-export { chunk, concat, split, stack } from "./ops/join.js";
+export { chunk, concat, split, splitSizes, stack } from "./ops/join.js";

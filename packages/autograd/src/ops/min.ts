@@ -1,10 +1,10 @@
 // The min op: min over some axes (all by default). The gradient goes to the
 // smallest element; ties split it evenly (as PyTorch's amax/amin and full
 // reductions), so the gradient still sums to g.
-import { type ReduceOptions, type Shape, type Tensor, div, eq, mul, sum, min as minTensor } from "@bitnet-quantize/tensor";
+import { type ReduceOptions, type Tensor, min as minTensor } from "@bitnet-quantize/tensor";
 import { defineOp } from "../op.js";
 import type { Var, VarInput } from "../var.js";
-import { keptShape, reductionAxes } from "./reduced-shape.js";
+import { extremumGrad, reductionAxes } from "./reduced-shape.js";
 
 /**
  * The `min` op definition: `∂x = g · [x is the min] / (number of tied minima)`.
@@ -25,10 +25,7 @@ export const minOp = defineOp<[x: Tensor, axes: number | readonly number[] | und
   backward(ctx, g) {
     if (!ctx.needsGrad[0]) return [null, null, null];
     const { x, out, axes } = ctx.saved;
-    const shape: Shape = x.shape;
-    const hit = eq(x, out.reshape(keptShape(shape, axes))).cast(g.dtype);
-    const count = sum(hit, axes, { keepDims: true });
-    return [mul(hit, div(g.reshape(keptShape(shape, axes)), count)), null, null];
+    return [extremumGrad(x, out, axes, g), null, null];
   },
 });
 

@@ -1,6 +1,6 @@
 // A helper of the reductions' backward: bring a reduced gradient back to the
 // input's rank (reduced axes as size 1), ready to broadcast. Not an op.
-import { type Shape, type Tensor, normalizeAxes } from "@bitnet-quantize/tensor";
+import { type Shape, type Tensor, div, eq, mul, normalizeAxes, sum } from "@bitnet-quantize/tensor";
 
 /**
  * The input shape with the reduced `axes` set to 1 (what keepDims gives).
@@ -36,4 +36,20 @@ export function reductionAxes(axes: number | readonly number[] | undefined, ndim
  */
 export function unreduce(g: Tensor, shape: Shape, axes: readonly number[]): Tensor {
   return g.reshape(keptShape(shape, axes)).expand(shape);
+}
+
+/**
+ * The gradient of max or min over `axes`: `g` goes to the elements equal to
+ * the extreme `out`, split evenly between ties (as PyTorch's amax/amin).
+ *
+ * @example
+ * ```ts
+ * extremumGrad(tensor([1, 3, 3]), tensor(3), [0], tensor(1)).toArray(); // [0, 0.5, 0.5]
+ * ```
+ */
+export function extremumGrad(x: Tensor, out: Tensor, axes: readonly number[], g: Tensor): Tensor {
+  const kept = keptShape(x.shape, axes);
+  const hit = eq(x, out.reshape(kept)).cast(g.dtype);
+  const count = sum(hit, axes, { keepDims: true });
+  return mul(hit, div(g.reshape(kept), count));
 }

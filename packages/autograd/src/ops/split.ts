@@ -1,7 +1,7 @@
 // split and chunk: several narrow views of one input. Composites of the
 // narrow op, so they need no backward of their own (gradients of the pieces
 // accumulate into the input).
-import { ArgumentError, normalizeAxis } from "@bitnet-quantize/tensor";
+import { ArgumentError, normalizeAxis, splitSizes } from "@bitnet-quantize/tensor";
 import type { Var, VarInput } from "../var.js";
 import { narrow } from "./narrow.js";
 
@@ -16,20 +16,8 @@ import { narrow } from "./narrow.js";
  */
 export function split(x: VarInput, sizes: number | readonly number[], axis = 0): Var[] {
   const a = normalizeAxis(axis, x.shape.length, "split");
-  const dim = x.shape[a] as number;
-  let list: number[];
-  if (typeof sizes === "number") {
-    if (!Number.isInteger(sizes) || sizes <= 0) throw new ArgumentError(`split: size must be a positive integer, got ${sizes}`);
-    list = [];
-    for (let s = 0; s < dim; s += sizes) list.push(Math.min(sizes, dim - s));
-  } else {
-    list = [...sizes];
-    if (list.some((s) => !Number.isInteger(s) || s < 0) || list.reduce((p, s) => p + s, 0) !== dim) {
-      throw new ArgumentError(`split: sizes [${list.join(",")}] do not add up to dimension ${a} of size ${dim}`);
-    }
-  }
   let start = 0;
-  return list.map((len) => {
+  return splitSizes(x.shape[a] as number, sizes, a).map((len) => {
     const piece = narrow(x, a, start, len);
     start += len;
     return piece;

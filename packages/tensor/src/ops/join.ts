@@ -49,6 +49,31 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 }
 
 /**
+ * The piece lengths of a split of a dimension of size `dim`: a number gives
+ * pieces of that size (the last may be smaller), an array is checked to add up
+ * to `dim`. Shared by the tensor and autograd `split`.
+ *
+ * @example
+ * ```ts
+ * splitSizes(5, 2, 0); // [2, 2, 1]
+ * splitSizes(5, [1, 4], 0); // [1, 4]
+ * ```
+ */
+export function splitSizes(dim: number, sizes: number | readonly number[], axis: number): number[] {
+  if (typeof sizes === "number") {
+    if (!Number.isInteger(sizes) || sizes <= 0) throw new ArgumentError(`split: size must be a positive integer, got ${sizes}`);
+    const list: number[] = [];
+    for (let s = 0; s < dim; s += sizes) list.push(Math.min(sizes, dim - s));
+    return list;
+  }
+  const list = [...sizes];
+  if (list.some((s) => !Number.isInteger(s) || s < 0) || list.reduce((p, s) => p + s, 0) !== dim) {
+    throw new ArgumentError(`split: sizes [${list.join(",")}] do not add up to dimension ${axis} of size ${dim}`);
+  }
+  return list;
+}
+
+/**
  * Splits into views along `axis`: a number gives pieces of that size (the last
  * may be smaller), an array gives the sizes, which must add up to the dimension.
  *
@@ -60,20 +85,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  */
 export function split<T extends Tensor>(x: T, sizes: number | readonly number[], axis = 0): Tensor[] {
   const a = normalizeAxis(axis, x.ndim, "split");
-  const dim = x.shape[a] as number;
-  let list: number[];
-  if (typeof sizes === "number") {
-    if (!Number.isInteger(sizes) || sizes <= 0) throw new ArgumentError(`split: size must be a positive integer, got ${sizes}`);
-    list = [];
-    for (let s = 0; s < dim; s += sizes) list.push(Math.min(sizes, dim - s));
-  } else {
-    list = [...sizes];
-    if (list.some((s) => !Number.isInteger(s) || s < 0) || list.reduce((p, s) => p + s, 0) !== dim) {
-      throw new ArgumentError(`split: sizes [${list.join(",")}] do not add up to dimension ${a} of size ${dim}`);
-    }
-  }
   let start = 0;
-  return list.map((len) => {
+  return splitSizes(x.shape[a] as number, sizes, a).map((len) => {
     const piece = x.narrow(a, start, len);
     start += len;
     return piece;
