@@ -1,8 +1,8 @@
 // One vitest run over every package. Packages are resolved through the
-// "source" export condition, so tests run against src/ without a build.
+// "@bitnet-quantize/source" export condition, so tests run against src/ without a build.
 import { defineConfig } from "vitest/config";
 
-const conditions = ["source", "import", "module", "node", "default"];
+const conditions = ["@bitnet-quantize/source", "import", "module", "node", "default"];
 const packages = ["tensor", "autograd", "gguf", "bitnet", "backend-webgpu"];
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 // Standalone WebGPU timing for a real GPU, packed by ../shared/tools/gpu-bundle.sh
 // (no vitest, no tsx): 4096^3 float matmul (v1 naive vs v2 tiled) and an
 // 8192x8192 packed-ternary matvec (v1 vs v2, int8 activations). Prints a table
-// and one JSON line. Run here too: `node --conditions=source --import tsx bench/src/webgpu-gpu.ts --small`.
+// and one JSON line. Run here too: `node --conditions=@bitnet-quantize/source --import tsx bench/src/webgpu-gpu.ts --small`.
 import { create } from "webgpu";
 import { matmul, randint, randn } from "@bitnet-quantize/tensor";
 import { packTernary, ternaryMatmul } from "@bitnet-quantize/tensor/quant";

@@ -2,7 +2,7 @@
 // synthetic shapes) with @bitnet-quantize/autograd. Reads top to bottom like a
 // recipe: config, data, model, optimizer, schedule, train, evaluate, log.
 //
-//   node --conditions=source --import tsx examples/src/mlp-fashion-mnist.ts --help
+//   node --conditions=@bitnet-quantize/source --import tsx examples/src/mlp-fashion-mnist.ts --help
 //
 // Shapes: B batch (64), F input features (784 = 28·28), H hidden (256), C classes (10).
 import { pathToFileURL } from "node:url";

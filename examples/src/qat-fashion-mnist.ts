@@ -3,7 +3,7 @@
 // with BitLinear (ternary weights, 8-bit activations, straight-through
 // gradients), then the ternary model frozen to the integer kernel.
 //
-//   node --conditions=source --import tsx examples/src/qat-fashion-mnist.ts --help
+//   node --conditions=@bitnet-quantize/source --import tsx examples/src/qat-fashion-mnist.ts --help
 //
 // Shapes: B batch (64), F input features (784), H hidden (256), C classes (10).
 import { pathToFileURL } from "node:url";

@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)("browser check: headless Chromium, navigator.gpu",
       format: "esm",
       platform: "browser",
       target: "es2022",
-      conditions: ["source"],
+      conditions: ["@bitnet-quantize/source"],
       write: false,
       logLevel: "silent",
     });

@@ -1,4 +1,4 @@
-// The long fuzz run: `node --conditions=source --import tsx packages/gguf/scripts/fuzz.ts [cases] [seed]`.
+// The long fuzz run: `node --conditions=@bitnet-quantize/source --import tsx packages/gguf/scripts/fuzz.ts [cases] [seed]`.
 // Same cases as test/fuzz.prop.test.ts, many more of them; prints how many ran and how they ended.
 import fc from "fast-check";
 import { checkCase, checkStreamingCase, mutate, mutation, seedFiles } from "../test/helpers/fuzz-cases.js";
