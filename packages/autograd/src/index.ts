@@ -1,7 +1,8 @@
 // @bitnet-quantize/autograd: reverse-mode automatic differentiation on
 // @bitnet-quantize/tensor. Var and param, the engine, noGrad, every
-// differentiable op (one file each in ops/), defineOp for your own, and the
-// OPS table. Modules, optimizers and gradcheck are in ./nn, ./optim, ./testing.
+// differentiable op (one file each in ops/) and defineOp for your own.
+// Modules, optimizers are in ./nn, ./optim; gradcheck, the OPS table and the
+// draw helpers in ./testing.
 export { Var, param } from "./var.js";
 export type { ParamOptions, VarInit, VarInput, VarLike } from "./var.js";
 export { AutogradError } from "./errors.js";
@@ -58,8 +59,3 @@ export { transpose, transposeOp } from "./ops/transpose.js";
 export { unsqueeze, unsqueezeOp } from "./ops/unsqueeze.js";
 export { variance, varianceOp } from "./ops/variance.js";
 export { where, whereOp } from "./ops/where.js";
-
-export { OPS } from "./op-table.js";
-export type { CoveredOp, OpCase, OpTableEntry } from "./op-table.js";
-export { drawBroadcastPair, drawPermutation, drawShape, drawTensor } from "./draw.js";
-export type { Draw, DrawShapeOptions, DrawValueOptions } from "./draw.js";

@@ -4,8 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as autograd from "@bitnet-quantize/autograd";
-import { type Draw, OPS, isOp } from "@bitnet-quantize/autograd";
-import { gradcheck } from "@bitnet-quantize/autograd/testing";
+import { isOp } from "@bitnet-quantize/autograd";
+import { type CoveredOp, type Draw, OPS, gradcheck } from "@bitnet-quantize/autograd/testing";
 
 const SEED = 20261126;
 
@@ -22,7 +22,7 @@ describe("OPS table", () => {
     const exported = Object.entries(autograd).filter(([, v]) => isOp(v));
     expect(exported.length).toBeGreaterThan(40);
     const covered = new Set(OPS.flatMap((e) => e.covers));
-    const missing = exported.filter(([, v]) => !covered.has(v as autograd.CoveredOp)).map(([k]) => k);
+    const missing = exported.filter(([, v]) => !covered.has(v as CoveredOp)).map(([k]) => k);
     expect(missing).toEqual([]);
   });
 });

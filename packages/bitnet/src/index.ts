@@ -4,9 +4,9 @@ export { BitNetError, ConfigError, QuantizationError } from "./errors.js";
 export type { RoundingMode } from "./rounding.js";
 export { roundTensor, roundingFunction } from "./rounding.js";
 export type { GroupSize, TernaryOptions, TernaryWeights } from "./quantize-weights.js";
-export { absMeanTernary, absMeanTernaryTensor, dequantizeTernary, expandScales } from "./quantize-weights.js";
+export { absMeanTernary, dequantizeTernary, expandScales } from "./quantize-weights.js";
 export type { Int8Activations, Int8Options } from "./quantize-activations.js";
-export { absMaxInt8, absMaxInt8Tensor, dequantizeInt8 } from "./quantize-activations.js";
+export { absMaxInt8, dequantizeInt8 } from "./quantize-activations.js";
 export type { BitNetConfigFields } from "./config.js";
 export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
@@ -19,7 +19,7 @@ export { BitLinear } from "./bit-linear.js";
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, argmax, headDim, resolveModelConfig, rmsNorm,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, headDim, resolveModelConfig,
   ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
 } from "./model/index.js";
 export type {

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
 import { type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
 import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize/bitnet";
-import { GgufModelError, encodeGguf, exportGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
+import { GgufModelError, encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
+import { exportGguf } from "@bitnet-quantize/bitnet/node";
 import { noGrad } from "@bitnet-quantize/autograd";
 import { randn, tensor } from "@bitnet-quantize/tensor";
 

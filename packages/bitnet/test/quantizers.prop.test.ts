@@ -5,9 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { randn, tensor } from "@bitnet-quantize/tensor";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
-import {
-  QuantizationError, absMaxInt8, absMaxInt8Tensor, absMeanTernary, absMeanTernaryTensor, dequantizeInt8, dequantizeTernary,
-} from "@bitnet-quantize/bitnet";
+import { QuantizationError, absMaxInt8, absMeanTernary, dequantizeInt8, dequantizeTernary } from "@bitnet-quantize/bitnet";
+import { absMaxInt8Tensor, absMeanTernaryTensor } from "@bitnet-quantize/bitnet/testing";
 
 const SEED = 158;
 

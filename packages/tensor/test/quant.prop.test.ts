@@ -4,9 +4,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ArgumentError, ShapeError, tensor } from "@bitnet-quantize/tensor";
 import {
-  packTernary, packTernaryArray, prepareBase3, prepareBase3x5, ternaryMatmul, ternaryMatmulLut5, ternaryMatmulLut, ternaryMatmulReference, unpackTernary,
-  unpackTernaryArray, wordsPerRow,
+  packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference, unpackTernary, unpackTernaryArray, wordsPerRow,
 } from "@bitnet-quantize/tensor/quant";
+// The lookup-table kernels are internal (not in the published entries): tested from src/.
+import { prepareBase3 } from "../src/quant/lut-prepare.js";
+import { ternaryMatmulLut } from "../src/quant/ternary-lut.js";
+import { prepareBase3x5, ternaryMatmulLut5 } from "../src/quant/lut5.js";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
 
 const SEED = 1581;

@@ -1,6 +1,7 @@
 // GGUF export of a BitNetModel and its tokenizer for llama.cpp's `bitnet`
 // architecture (specs/gguf-bitnet.md §4-6). `encodeGguf` builds the bytes in
-// memory; `exportGguf` also writes them to a file atomically. Not the import.
+// memory (browser-safe); `exportGguf` in "../node" also writes them to a file
+// atomically. Not the import.
 //
 // Exactness: a projection with one per-tensor scale s is stored as its pure
 // ternary codes (TQ blocks with d = 1, or F16/F32 values in {-1, 0, 1}) plus
@@ -13,7 +14,6 @@ import { type BitNetModel, ternaryProjection } from "../model/bitnet-model.js";
 import type { TernaryProjection } from "../model/inference.js";
 import type { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
 import { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
-import { writeFileAtomic } from "./write-file-atomic.js";
 
 /**
  * The weight type of the projections.
@@ -26,7 +26,7 @@ import { writeFileAtomic } from "./write-file-atomic.js";
 export type GgufWeightType = "TQ2_0" | "TQ1_0" | "F16" | "F32";
 
 /**
- * Options of {@link encodeGguf} and {@link exportGguf}.
+ * Options of {@link encodeGguf} (and of `exportGguf` in `@bitnet-quantize/bitnet/node`).
  *
  * @example
  * ```ts
@@ -46,19 +46,6 @@ export interface ExportGgufOptions {
   readonly name?: string;
   /** Receives warnings (default `console.warn`). */
   readonly warn?: (message: string) => void;
-}
-
-/**
- * Options of {@link exportGguf}: those of {@link encodeGguf} plus where to write.
- *
- * @example
- * ```ts
- * const opts: ExportGgufFileOptions = { type: "TQ2_0", path: "out/model.gguf" };
- * ```
- */
-export interface ExportGgufFileOptions extends ExportGgufOptions {
-  /** Write the file here (atomically: a temporary file in the same directory, fsync, rename). */
-  readonly path?: string;
 }
 
 /**
@@ -169,21 +156,4 @@ function projectionTensors(
   }
   if (t !== "F32") warn(`exportGguf: ${base}.weight folds its scale into ${t}, which rounds it to fp16 (relative error up to 4.9e-4); scale: "tensor" is exact`);
   return [{ name: `${base}.weight`, shape, type: t, values }];
-}
-
-/**
- * Writes the GGUF of a model and tokenizer: returns the bytes and, with
- * `path`, writes them atomically (a temporary file in the same directory,
- * fsync, rename), so a crash never leaves a partial file under `path`.
- *
- * @example
- * ```ts
- * const bytes = await exportGguf(model, tokenizer, { type: "TQ2_0", path: "out/model.gguf" });
- * // llama-cli -m out/model.gguf -p "the cat" -n 32 --temp 0
- * ```
- */
-export async function exportGguf(model: BitNetModel, tokenizer: SpmTokenizer, opts: ExportGgufFileOptions): Promise<Uint8Array> {
-  const bytes = encodeGguf(model, tokenizer, opts);
-  if (opts.path !== undefined) await writeFileAtomic(opts.path, bytes);
-  return bytes;
 }

@@ -1,6 +1,6 @@
 // @bitnet-quantize/bitnet/gguf: GGUF export and import of BitNetModel for
-// llama.cpp's `bitnet` architecture (TQ2_0, TQ1_0, F16, F32 projections).
-export { encodeGguf, exportGguf, type ExportGgufFileOptions, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
+// llama.cpp's `bitnet` architecture (TQ2_0, TQ1_0, F16, F32 projections), over
+// bytes in memory: browser-safe. Writing to a file is in "../node" (exportGguf).
+export { encodeGguf, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
 export { importGguf, type ImportedGguf } from "./import-gguf.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
-export { writeFileAtomic } from "./write-file-atomic.js";

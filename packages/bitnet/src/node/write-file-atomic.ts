@@ -1,6 +1,8 @@
 // Atomic file writing: a temporary file in the same directory, fsync, then
 // rename over the target, so readers see the old file or the whole new one.
-// Node only; loaded lazily so that the module graph stays browser-safe.
+// Node only: reached through the "./node" entry, never from a browser-safe one.
+import * as fs from "node:fs/promises";
+import * as nodePath from "node:path";
 
 /**
  * Writes `bytes` to `path` atomically. The directory must exist. On failure
@@ -8,12 +10,11 @@
  *
  * @example
  * ```ts
+ * import { writeFileAtomic } from "@bitnet-quantize/bitnet/node";
  * await writeFileAtomic("out/model.gguf", bytes);
  * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const fs = await import("node:fs/promises");
-  const nodePath = await import("node:path");
   const dir = nodePath.dirname(path);
   const tmp = nodePath.join(dir, `.${nodePath.basename(path)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const handle = await fs.open(tmp, "wx");
