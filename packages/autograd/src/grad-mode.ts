@@ -1,7 +1,28 @@
 // Whether operations record a graph. `noGrad(fn)` switches recording off for
 // the duration of `fn` (evaluation, optimizer updates); nothing else here.
+// The flag lives in one registered-symbol slot of globalThis, so that every
+// copy of this package (npm may nest a second one) sees the same mode.
 
-let enabled = true;
+interface GradMode {
+  enabled: boolean;
+}
+
+const SLOT = Symbol.for("@bitnet-quantize/autograd/gradMode");
+
+let cached: GradMode | undefined;
+
+/** The shared flag, created on first use (nothing happens at import). */
+function mode(): GradMode {
+  if (cached !== undefined) return cached;
+  const existing: unknown = Reflect.get(globalThis, SLOT);
+  if (typeof existing === "object" && existing !== null && typeof Reflect.get(existing, "enabled") === "boolean") {
+    cached = existing as GradMode;
+  } else {
+    cached = { enabled: true };
+    Reflect.set(globalThis, SLOT, cached);
+  }
+  return cached;
+}
 
 /**
  * True when ops record the graph for backward (the default).
@@ -13,7 +34,7 @@ let enabled = true;
  * ```
  */
 export function isGradEnabled(): boolean {
-  return enabled;
+  return mode().enabled;
 }
 
 /**
@@ -28,12 +49,13 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  const previous = enabled;
-  enabled = false;
+  const state = mode();
+  const previous = state.enabled;
+  state.enabled = false;
   try {
     return fn();
   } finally {
-    enabled = previous;
+    state.enabled = previous;
   }
 }
 
@@ -46,11 +68,12 @@ export function noGrad<T>(fn: () => T): T {
  * ```
  */
 export function enableGrad<T>(fn: () => T): T {
-  const previous = enabled;
-  enabled = true;
+  const state = mode();
+  const previous = state.enabled;
+  state.enabled = true;
   try {
     return fn();
   } finally {
-    enabled = previous;
+    state.enabled = previous;
   }
 }

@@ -6,6 +6,7 @@
 export { Var, param } from "./var.js";
 export type { ParamOptions, VarInit, VarInput, VarLike } from "./var.js";
 export { AutogradError } from "./errors.js";
+export { VERSION } from "./version.js";
 export { enableGrad, isGradEnabled, noGrad } from "./grad-mode.js";
 export { backward, topologicalOrder } from "./engine.js";
 export type { BackwardOptions } from "./engine.js";

@@ -1,7 +1,7 @@
 // Var: a tensor in the autograd graph. It holds a value (an immutable Tensor),
 // a gradient, whether it requires one, and the node of the op that made it.
 // Chaining methods call the op functions in ops/; the engine is in engine.ts.
-import type { DType, NestedArray, ReduceOptions, Shape, Tensor, VarOptions } from "@bitnet-quantize/tensor";
+import { Brand, type DType, type NestedArray, type ReduceOptions, type Shape, type Tensor, type VarOptions } from "@bitnet-quantize/tensor";
 import { backward as runBackward, type BackwardOptions } from "./engine.js";
 import { AutogradError, fmtShape } from "./errors.js";
 import type { GradNode } from "./node.js";
@@ -45,6 +45,9 @@ import { tanh } from "./ops/tanh.js";
 import { transpose } from "./ops/transpose.js";
 import { unsqueeze } from "./ops/unsqueeze.js";
 import { variance } from "./ops/variance.js";
+import { VERSION } from "./version.js";
+
+const VAR_BRAND = new Brand("@bitnet-quantize/autograd", "Var", VERSION);
 
 /** A differentiable input: a `Var`, or a plain `Tensor` (treated as a constant). */
 export type VarInput = Var | Tensor;
@@ -76,6 +79,20 @@ export interface VarInit {
  * ```
  */
 export class Var {
+  /**
+   * `instanceof Var` is a brand check (`Symbol.for("@bitnet-quantize/autograd/Var")`), so
+   * Vars from a second compatible copy of @bitnet-quantize/autograd pass it, and one from an
+   * incompatible copy throws a BrandError naming both versions.
+   *
+   * @example
+   * ```ts
+   * param(zeros([1])) instanceof Var; // true
+   * ```
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return Brand.hasInstance(this, x);
+  }
+
   #value: Tensor;
   #requiresGrad: boolean;
   #retainGrad = false;
@@ -377,6 +394,7 @@ export class Var {
     return cast(this, dtype);
   }
 }
+VAR_BRAND.mark(Var);
 
 /** Options of {@link param}. */
 export interface ParamOptions {

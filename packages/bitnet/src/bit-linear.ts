@@ -7,13 +7,16 @@
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
 import { Module } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Backend, type Tensor, Generator, add, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, Brand, Generator, add, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
 import { type PackedTernary, packTernary, ternaryMatmul, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
 import { absMaxInt8 } from "./quantize-activations.js";
 import { type TernaryWeights, absMeanTernary } from "./quantize-weights.js";
 import { int8STE, ternarySTE } from "./ste.js";
+import { VERSION } from "./version.js";
+
+const BIT_LINEAR_BRAND = new Brand("@bitnet-quantize/bitnet", "BitLinear", VERSION);
 
 /** Options of the {@link BitLinear} constructor. */
 export interface BitLinearOptions {
@@ -261,3 +264,4 @@ export class BitLinear extends Module {
     return codes.length === 0 ? 0 : zeros / codes.length;
   }
 }
+BIT_LINEAR_BRAND.mark(BitLinear);

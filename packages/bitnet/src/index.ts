@@ -1,6 +1,7 @@
 // @bitnet-quantize/bitnet: BitNet b1.58 quantizers, straight-through
 // estimators, BitLinear and its config; re-exports the packed ternary format.
 export { BitNetError, ConfigError, QuantizationError } from "./errors.js";
+export { VERSION } from "./version.js";
 export type { RoundingMode } from "./rounding.js";
 export { roundTensor, roundingFunction } from "./rounding.js";
 export type { GroupSize, TernaryOptions, TernaryWeights } from "./quantize-weights.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
-import { type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
+import { GgufError, type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
 import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { GgufModelError, encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { exportGguf } from "@bitnet-quantize/bitnet/node";
@@ -62,6 +62,19 @@ describe("export then import", () => {
     expect(Math.abs((b?.q.scales[0] ?? 0) / (a?.q.scales[0] ?? 1) - 1)).toBeLessThan(4.9e-4);
     const la = model.logits(ids, "float");
     expect(maxAbsDiff(tq.model.logits(ids, "float"), la)).toBeLessThan(0.02);
+  });
+});
+
+describe("import from any byte form", () => {
+  it("reads an ArrayBuffer (what fetch gives) and a Node Buffer inside a pool; rejects a string with a GgufError", () => {
+    const bytes = encodeGguf(model, tok, { type: "TQ2_0", ...quiet });
+    const pool = Buffer.alloc(bytes.length + 9, 0xee);
+    pool.set(bytes, 9);
+    for (const input of [bytes.slice().buffer, pool.subarray(9)]) {
+      expect(maxAbsDiff(importGguf(input).model.logits(ids), model.logits(ids))).toBe(0);
+    }
+    expect(() => importGguf("model.gguf" as unknown as Uint8Array)).toThrow(GgufError);
+    expect(() => importGguf("model.gguf" as unknown as Uint8Array)).toThrow(/importGguf: expected bytes .*got string/);
   });
 });
 

@@ -1,5 +1,6 @@
 // Byte order of tensor data: swaps the multi-byte fields of a type's blocks (big- <-> little-endian).
 // Only for types whose block layout is known here; others are refused, never guessed.
+import { type BytesLike, toBytes } from "./bytes.js";
 import { GgufError } from "./errors.js";
 import type { GgmlTypeName } from "./ggml-types.js";
 
@@ -41,7 +42,8 @@ export function canSwapTensorBytes(type: GgmlTypeName): boolean {
  * swapTensorBytes("F16", new Uint8Array([0x00, 0x3c])); // Uint8Array [0x3c, 0x00]
  * ```
  */
-export function swapTensorBytes(type: GgmlTypeName, bytes: Uint8Array): Uint8Array {
+export function swapTensorBytes(type: GgmlTypeName, input: BytesLike): Uint8Array {
+  const bytes = toBytes(input, "swapTensorBytes");
   const layout = FIELDS[type];
   if (layout === undefined) throw new GgufError(`cannot convert the byte order of ${type} tensor data (its block layout is not known here)`);
   if (bytes.length % layout.blockBytes !== 0) {

@@ -1,6 +1,7 @@
 // @bitnet-quantize/gguf: read and write GGUF files (llama.cpp's model format) over Uint8Array.
 // Browser-safe: no Node imports here (file paths and the CLI are in "./node"); codecs are also in "./codecs".
 export { GgufError } from "./errors.js";
+export { toBytes, type BytesLike } from "./bytes.js";
 export { DEFAULT_CAPS, resolveCaps, type GgufCaps } from "./caps.js";
 export {
   GGML_TYPES,

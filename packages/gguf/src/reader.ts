@@ -1,5 +1,6 @@
 // The GGUF reader: parses the header (metadata and tensor table) of a file held in memory.
 // It never copies tensor data; tensorData/dequantize (./tensor-data.ts) read it on demand.
+import { type BytesLike, toBytes } from "./bytes.js";
 import { resolveCaps, type GgufCaps } from "./caps.js";
 import { ByteCursor } from "./cursor.js";
 import { GgufError } from "./errors.js";
@@ -108,16 +109,19 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * Parses a whole GGUF file held in memory: versions 2 and 3, little- or big-endian.
  * Every size in the file is checked against the bytes that remain and against the
  * caps before anything is allocated; any problem is a {@link GgufError} with its offset.
+ * Takes a `Uint8Array`, a Node `Buffer`, an `ArrayBuffer` (what `fetch` gives) or any
+ * `ArrayBufferView`; anything else is a {@link GgufError} too.
  *
  * @example
  * ```ts
  * const bytes = writeGguf({ metadata: { "general.architecture": str("bitnet") } });
- * const file = parseGguf(bytes);
+ * const file = parseGguf(bytes); // or parseGguf(bytes.buffer), parseGguf(Buffer.from(bytes))
  * file.metadata.get("general.architecture"); // { type: "string", value: "bitnet" }
  * file.tensors;                               // []
  * ```
  */
-export function parseGguf(bytes: Uint8Array, options: GgufReadOptions = {}): GgufFile {
+export function parseGguf(input: BytesLike, options: GgufReadOptions = {}): GgufFile {
+  const bytes = toBytes(input, "parseGguf");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return parseGgufPrefix(view, bytes.byteLength, options);
 }

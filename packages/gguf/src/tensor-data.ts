@@ -1,5 +1,6 @@
 // Access to one tensor's data in a parsed file: its raw bytes, or its values as f32.
 // It does not parse headers (./reader.ts) and decodes only the types in ./codecs.
+import { type BytesLike, toBytes } from "./bytes.js";
 import { swapTensorBytes } from "./byte-order.js";
 import { FLOAT_CODECS, hasCodec } from "./codecs/table.js";
 import { GgufError } from "./errors.js";
@@ -29,7 +30,8 @@ export function findTensor(file: GgufFile, name: string): GgufTensorInfo {
  * tensorData(file, bytes, "blk.0.attn_q.weight").length; // 16896 (256 x 256 TQ2_0: 256 blocks of 66 bytes)
  * ```
  */
-export function tensorData(file: GgufFile, bytes: Uint8Array, name: string): Uint8Array {
+export function tensorData(file: GgufFile, input: BytesLike, name: string): Uint8Array {
+  const bytes = toBytes(input, "tensorData");
   const t = findTensor(file, name);
   const start = file.dataOffset + t.offset;
   const end = start + t.byteLength;
@@ -51,7 +53,8 @@ export function tensorData(file: GgufFile, bytes: Uint8Array, name: string): Uin
  * dequantize(parseGguf(bytes), bytes, "w"); // Float32Array [1, 0.5]
  * ```
  */
-export function dequantize(file: GgufFile, bytes: Uint8Array, name: string): Float32Array {
+export function dequantize(file: GgufFile, input: BytesLike, name: string): Float32Array {
+  const bytes = toBytes(input, "dequantize");
   const t = findTensor(file, name);
   if (!hasCodec(t.type)) {
     throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)} of type ${t.type}; supported: ${Object.keys(FLOAT_CODECS).join(", ")}`);

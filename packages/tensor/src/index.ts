@@ -3,6 +3,9 @@
 export type { DType, DTypeMap, DTypeInfo, TypedArray } from "./dtype.js";
 export { ALL_DTYPES, DTYPE_INFO, allocTyped, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar } from "./dtype.js";
 export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError } from "./errors.js";
+export { VERSION } from "./version.js";
+export type { BrandInfo } from "./brand.js";
+export { Brand, BrandError } from "./brand.js";
 export type { Shape } from "./shape.js";
 export { broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
 export type { Layout } from "./layout.js";

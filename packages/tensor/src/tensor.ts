@@ -2,6 +2,7 @@
 // View methods (reshape, permute, expand, slice, ...) only change the layout;
 // math methods call the free functions in ops/, which call the backend.
 import type { Backend, Storage, View } from "./backend.js";
+import { Brand } from "./brand.js";
 import { type DType, type DTypeMap, type TypedArray, isFloat } from "./dtype.js";
 import { ArgumentError, BackendError, ShapeError, fmtShape } from "./errors.js";
 import { type NestedArray, formatTensor, nest } from "./format.js";
@@ -22,6 +23,9 @@ import * as red from "./ops/reduce.js";
 import { matmul } from "./ops/matmul.js";
 import { logSoftmax, softmax } from "./ops/softmax.js";
 import { gather, indexSelect } from "./ops/indexing.js";
+import { VERSION } from "./version.js";
+
+const TENSOR_BRAND = new Brand("@bitnet-quantize/tensor", "Tensor", VERSION);
 
 /** A tensor or a plain number, as the arithmetic functions accept. */
 export type TensorLike = Tensor | number;
@@ -53,6 +57,19 @@ export class Tensor<D extends DType = DType> {
   readonly layout: Layout;
   /** The element type. */
   readonly dtype: D;
+
+  /**
+   * `instanceof Tensor` is a brand check, so tensors from a second compatible
+   * copy of this package pass it (see {@link Brand}).
+   *
+   * @example
+   * ```ts
+   * zeros([1]) instanceof Tensor; // true
+   * ```
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return Brand.hasInstance(this, x);
+  }
 
   /** Wraps a storage; prefer the creation functions. */
   constructor(storage: Storage, layout: Layout, dtype: D) {
@@ -589,6 +606,7 @@ export class Tensor<D extends DType = DType> {
     return indexSelect(this, axis, index);
   }
 }
+TENSOR_BRAND.mark(Tensor);
 
 /**
  * Wraps a storage in a tensor with a contiguous layout.

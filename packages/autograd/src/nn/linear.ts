@@ -1,11 +1,14 @@
 // Linear: y = x·Wᵀ + b with PyTorch's initialisation (kaiming_uniform with
 // a = √5 for W [out, in], U(±1/√in) for b). Uses the fused `linear` op.
-import { Generator } from "@bitnet-quantize/tensor";
+import { Brand, Generator } from "@bitnet-quantize/tensor";
 import { param } from "../var.js";
 import type { Var, VarInput } from "../var.js";
 import { linear } from "../ops/linear.js";
 import { type InitOptions, kaimingUniform, uniform } from "./init.js";
 import { Module } from "./module.js";
+import { VERSION } from "../version.js";
+
+const LINEAR_BRAND = new Brand("@bitnet-quantize/autograd", "Linear", VERSION);
 
 /** Options of {@link Linear}. */
 export interface LinearOptions extends InitOptions {
@@ -50,3 +53,4 @@ export class Linear extends Module<VarInput, Var> {
     return linear(x, this.weight, this.bias ?? undefined);
   }
 }
+LINEAR_BRAND.mark(Linear);

@@ -2,12 +2,33 @@
 // by walking the instance's own properties (as PyTorch's __setattr__ records
 // them), so a plain class field is enough to register one, and replacing a
 // child by dotted name (setSubmodule) is what forward then uses.
-import type { Tensor } from "@bitnet-quantize/tensor";
+import { Brand, type Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { Var } from "../var.js";
+import { VERSION } from "../version.js";
+
+const MODULE_BRAND = new Brand("@bitnet-quantize/autograd", "Module", VERSION);
 
 function isMap(x: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>): x is ReadonlyMap<string, Tensor> {
   return x instanceof Map;
+}
+
+/**
+ * A module's own parameters and children as `[name, value]`, in declaration
+ * order (arrays give `name.i`). A plain function over public properties, not a
+ * private method, so that it also reads modules made by another copy of this package.
+ */
+function ownEntries(module: object): [string, Var | AnyModule][] {
+  const out: [string, Var | AnyModule][] = [];
+  const take = (name: string, value: unknown): void => {
+    if (value instanceof Module || (value instanceof Var && value.isParameter)) out.push([name, value]);
+  };
+  for (const key of Object.keys(module)) {
+    const value: unknown = Reflect.get(module, key);
+    if (Array.isArray(value)) value.forEach((v: unknown, i) => take(`${key}.${i}`, v));
+    else take(key, value);
+  }
+  return out;
 }
 
 /** Any module, whatever its forward takes and returns. */
@@ -38,25 +59,27 @@ export interface LoadStateDictOptions {
  * ```
  */
 export abstract class Module<In = Var, Out = Var> {
+  /**
+   * `instanceof Module` is a brand check (`Symbol.for("@bitnet-quantize/autograd/Module")`;
+   * subclasses marked with a brand of their own, such as `Linear`, check theirs,
+   * unmarked subclasses the prototype chain), so modules from a second
+   * compatible copy of @bitnet-quantize/autograd pass it, and one from an
+   * incompatible copy throws a BrandError naming both versions.
+   *
+   * @example
+   * ```ts
+   * new Linear(2, 3) instanceof Module; // true
+   * ```
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return Brand.hasInstance(this, x);
+  }
+
   /** True in training mode (the default); `eval()` sets false everywhere below. */
   training = true;
 
   /** The layer's computation. */
   abstract forward(input: In): Out;
-
-  /** Own parameters and children as `[name, value]`, in declaration order (arrays give `name.i`). */
-  #ownEntries(): [string, Var | AnyModule][] {
-    const out: [string, Var | AnyModule][] = [];
-    const take = (name: string, value: unknown): void => {
-      if (value instanceof Module || (value instanceof Var && value.isParameter)) out.push([name, value]);
-    };
-    for (const key of Object.keys(this)) {
-      const value: unknown = Reflect.get(this, key);
-      if (Array.isArray(value)) value.forEach((v: unknown, i) => take(`${key}.${i}`, v));
-      else take(key, value);
-    }
-    return out;
-  }
 
   /**
    * Direct children as `[name, module]`.
@@ -67,7 +90,7 @@ export abstract class Module<In = Var, Out = Var> {
    * ```
    */
   namedChildren(): [string, AnyModule][] {
-    return this.#ownEntries().filter((e): e is [string, AnyModule] => e[1] instanceof Module);
+    return ownEntries(this).filter((e): e is [string, AnyModule] => e[1] instanceof Module);
   }
 
   /** Direct children. @example `new MLP().children().length; // 2` */
@@ -120,7 +143,7 @@ export abstract class Module<In = Var, Out = Var> {
     const out: [string, Var][] = [];
     const seen = new Set<Var>();
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, v] of m.#ownEntries()) {
+      for (const [name, v] of ownEntries(m)) {
         if (!(v instanceof Var) || seen.has(v)) continue;
         seen.add(v);
         out.push([prefix === "" ? name : `${prefix}.${name}`, v]);
@@ -261,3 +284,4 @@ export abstract class Module<In = Var, Out = Var> {
     }
   }
 }
+MODULE_BRAND.mark(Module);

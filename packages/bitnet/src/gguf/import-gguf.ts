@@ -7,7 +7,7 @@
 // codes and scale from a latent weight by AbsMean, so the latent weight is
 // built to give back exactly codes t and scale m, and checked.
 import { noGrad } from "@bitnet-quantize/autograd";
-import { type GgufFile, type GgufValue, dequantize, parseGguf } from "@bitnet-quantize/gguf";
+import { type BytesLike, type GgufFile, type GgufValue, dequantize, parseGguf, toBytes } from "@bitnet-quantize/gguf";
 import { tensor } from "@bitnet-quantize/tensor";
 import { BitLinear } from "../bit-linear.js";
 import { BitNetConfig } from "../config.js";
@@ -45,9 +45,9 @@ export interface ImportedGguf {
  * model.generate(tokenizer.encode("the cat"), { maxTokens: 16 });
  * ```
  */
-export function importGguf(input: Uint8Array): ImportedGguf {
-  // A plain view: a Node Buffer's slice() shares memory, which the gguf codecs do not expect.
-  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+export function importGguf(input: BytesLike): ImportedGguf {
+  // A plain view (a Node Buffer's slice() shares memory, which the gguf codecs do not expect); other inputs throw a GgufError.
+  const bytes = toBytes(input, "importGguf");
   const file = parseGguf(bytes);
   const meta = file.metadata;
   const arch = meta.get("general.architecture");

@@ -1,5 +1,6 @@
 // bfloat16 (BF16): the top 16 bits of an f32, rounded to nearest even, and back.
 // Little-endian bytes; matches ggml's ggml_compute_fp32_to_bf16.
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength } from "./checks.js";
 
 const f32 = new Float32Array(1);
@@ -62,7 +63,8 @@ export function encodeBF16(values: Float32Array): Uint8Array {
  * decodeBF16(new Uint8Array([0x80, 0x3f]), 1); // Float32Array [1]
  * ```
  */
-export function decodeBF16(bytes: Uint8Array, count: number): Float32Array {
+export function decodeBF16(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeBF16");
   checkByteLength("decodeBF16", bytes, checkBlocks("decodeBF16", count, 1), 2);
   const out = new Float32Array(count);
   const bits = new Uint32Array(out.buffer);

@@ -1,5 +1,6 @@
 // IEEE binary16 (F16): conversion from f32 with round-to-nearest-even, and back.
 // Little-endian bytes; no other float formats here (BF16 is ./bf16.ts).
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength } from "./checks.js";
 
 const f32 = new Float32Array(1);
@@ -127,7 +128,8 @@ export function encodeF16(values: Float32Array): Uint8Array {
  * decodeF16(new Uint8Array([0x00, 0x3c, 0x00, 0xc0]), 2); // Float32Array [1, -2]
  * ```
  */
-export function decodeF16(bytes: Uint8Array, count: number): Float32Array {
+export function decodeF16(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeF16");
   checkByteLength("decodeF16", bytes, checkBlocks("decodeF16", count, 1), 2);
   const table = f16Table();
   const out = new Float32Array(count);

@@ -1,5 +1,6 @@
 // F32: IEEE binary32 tensor data as little-endian bytes, whatever the host's byte order.
 // A copy, never a view, so the result owns its memory and is 4-byte aligned.
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength } from "./checks.js";
 
 let hostLittleEndian: boolean | undefined;
@@ -34,7 +35,8 @@ export function encodeF32(values: Float32Array): Uint8Array {
  * decodeF32(new Uint8Array([0x00, 0x00, 0x80, 0x3f]), 1); // Float32Array [1]
  * ```
  */
-export function decodeF32(bytes: Uint8Array, count: number): Float32Array {
+export function decodeF32(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeF32");
   checkByteLength("decodeF32", bytes, checkBlocks("decodeF32", count, 1), 4);
   // new Uint8Array(bytes) copies (a Node Buffer's slice() would be a view into its pool)
   if (isHostLittleEndian()) return new Float32Array(new Uint8Array(bytes).buffer);

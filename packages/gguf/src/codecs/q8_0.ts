@@ -1,5 +1,6 @@
 // Q8_0: blocks of 32 int8 codes with one fp16 scale d (34 bytes), value = d * q.
 // Byte-identical to ggml's quantize_row_q8_0_ref; not the Q8_1 or Q8_K variants.
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
@@ -63,7 +64,8 @@ export function encodeQ8_0(values: Float32Array): Uint8Array {
  * decodeQ8_0(b, 32).subarray(0, 3); // Float32Array [5, -1, 0]
  * ```
  */
-export function decodeQ8_0(bytes: Uint8Array, count: number): Float32Array {
+export function decodeQ8_0(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeQ8_0");
   const blocks = checkBlocks("decodeQ8_0", count, Q8_0_BLOCK_SIZE);
   checkByteLength("decodeQ8_0", bytes, blocks, Q8_0_BLOCK_BYTES);
   const out = new Float32Array(count);

@@ -1,5 +1,6 @@
 // TQ1_0: llama.cpp's base-3 ternary blocks: 256 codes in qs[48] and qh[4], then fp16 d (54 bytes).
 // Byte-identical to ggml's quantize_row_tq1_0_ref; layout in specs/gguf-bitnet.md section 3.
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
@@ -114,7 +115,8 @@ export function encodeTQ1_0(values: Float32Array): Uint8Array {
  * [0, 32, 64, 96, 128].map((i) => decodeTQ1_0(b, 256)[i]); // [1, 0, -1, 1, 0]
  * ```
  */
-export function decodeTQ1_0(bytes: Uint8Array, count: number): Float32Array {
+export function decodeTQ1_0(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeTQ1_0");
   const blocks = checkBlocks("decodeTQ1_0", count, TQ1_0_BLOCK_SIZE);
   checkByteLength("decodeTQ1_0", bytes, blocks, TQ1_0_BLOCK_BYTES);
   const out = new Float32Array(count);

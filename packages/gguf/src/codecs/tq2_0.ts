@@ -1,5 +1,6 @@
 // TQ2_0: llama.cpp's 2-bit ternary blocks: 256 codes (c = t + 1) in qs[64], then fp16 d (66 bytes).
 // Byte-identical to ggml's quantize_row_tq2_0_ref; layout in specs/gguf-bitnet.md section 3.
+import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
 import { roundHalfAwayFromZero } from "./rounding.js";
@@ -72,7 +73,8 @@ export function encodeTQ2_0(values: Float32Array): Uint8Array {
  * Array.from(decodeTQ2_0(b, 256).filter((_, i) => i % 32 === 0).subarray(0, 4)); // [1, 0, -1, 1]
  * ```
  */
-export function decodeTQ2_0(bytes: Uint8Array, count: number): Float32Array {
+export function decodeTQ2_0(input: BytesLike, count: number): Float32Array {
+  const bytes = toBytes(input, "decodeTQ2_0");
   const blocks = checkBlocks("decodeTQ2_0", count, TQ2_0_BLOCK_SIZE);
   checkByteLength("decodeTQ2_0", bytes, blocks, TQ2_0_BLOCK_BYTES);
   const out = new Float32Array(count);
