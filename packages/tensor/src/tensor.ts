@@ -25,6 +25,16 @@ import { logSoftmax, softmax } from "./ops/softmax.js";
 import { gather, indexSelect } from "./ops/indexing.js";
 import { VERSION } from "./version.js";
 
+// `Symbol.dispose` (for `using`) is in lib "ESNext.Disposable" and in Node's
+// types, not in "ES2022" + "DOM": declared here, as @types/node does, so that
+// tensor.d.ts type-checks under any of them. At run time, engines without it
+// simply never call the method.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 const TENSOR_BRAND = new Brand("@bitnet-quantize/tensor", "Tensor", VERSION);
 
 /** A tensor or a plain number, as the arithmetic functions accept. */
