@@ -1,11 +1,13 @@
 // Runs inside a fresh folder where the packed tarballs were installed, as a
 // user's plain ESM script: imports every entry, trains a small BitLinear
 // network, exports a GGUF (in memory and to a file) and parses it back from
-// each byte form. Exits non-zero on the first failed check.
+// each byte form, and runs the installed bitnet-gguf bin on it. Exits non-zero on the first failed check.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const ENTRIES = JSON.parse(readFileSync(new URL("./entries.json", import.meta.url), "utf8"));
 for (const spec of ENTRIES.all) {
@@ -50,6 +52,10 @@ try {
   const path = join(dir, "tiny.gguf");
   const written = await exportGguf(lm, tokenizer, { type: "TQ2_0", path, warn: () => {} });
   assert.deepEqual(readFileSync(path), Buffer.from(written));
+  // The installed bin (node_modules/.bin/bitnet-gguf) reads the file.
+  const cli = spawnSync(fileURLToPath(new URL("./node_modules/.bin/bitnet-gguf", import.meta.url)), ["inspect", path, "--json"], { encoding: "utf8" });
+  assert.equal(cli.status, 0, `bitnet-gguf inspect failed: ${cli.stderr}`);
+  assert.match(cli.stdout, /"general\.architecture"/);
   for (const input of [bytes, bytes.slice().buffer, readFileSync(path), new DataView(bytes.slice().buffer)]) {
     const file = parseGguf(input);
     assert.deepEqual(file.metadata.get("general.architecture"), { type: "string", value: "bitnet" });
