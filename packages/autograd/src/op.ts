@@ -138,12 +138,14 @@ export function isOp(x: unknown): x is Op<readonly unknown[], unknown> {
 // even while the Var <-> ops import cycle is still being evaluated.
 function applyOp<A extends readonly unknown[], S>(definition: OpDefinition<A, S>, args: readonly unknown[]): Var {
   const record = isGradEnabled();
-  const needsGrad = args.map((a) => record && a instanceof Var && a.requiresGrad);
-  const plain: readonly unknown[] = args.map((a) => (a instanceof Var ? a.value : a));
+  // One brand check per argument (instanceof Var also accepts a compatible second copy's Vars).
+  const vars = args.map((a) => (a instanceof Var ? a : null));
+  const needsGrad = vars.map((v) => record && v !== null && v.requiresGrad);
+  const plain: readonly unknown[] = args.map((a, i) => vars[i]?.value ?? a);
   const ctx = new OpContext<S>(definition.name, needsGrad);
   const out = definition.forward(ctx, ...(plain as A));
   if (!ctx.anyNeedsGrad) return new Var(out);
-  const inputs = args.map((a, i) => (needsGrad[i] === true && a instanceof Var ? a : null));
+  const inputs = vars.map((v, i) => (needsGrad[i] === true ? v : null));
   return new Var(out, { node: new OpNode(definition, ctx, inputs) });
 }
 

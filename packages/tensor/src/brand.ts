@@ -111,7 +111,7 @@ export class Brand {
    */
   is(x: unknown): boolean {
     if ((typeof x !== "object" && typeof x !== "function") || x === null) return false;
-    const info: unknown = Reflect.get(x, this.symbol);
+    const info: unknown = (x as { readonly [key: symbol]: unknown })[this.symbol];
     if (info === this.#info) return true;
     if (!isBrandInfo(info)) return false;
     if (this.#compatibleVersions.has(info.version)) return true;
