@@ -5,6 +5,7 @@
 import type { Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { Var } from "../var.js";
+import { ModuleBuffer } from "./buffer.js";
 
 function isMap(x: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>): x is ReadonlyMap<string, Tensor> {
   return x instanceof Map;
@@ -44,11 +45,11 @@ export abstract class Module<In = Var, Out = Var> {
   /** The layer's computation. */
   abstract forward(input: In): Out;
 
-  /** Own parameters and children as `[name, value]`, in declaration order (arrays give `name.i`). */
-  #ownEntries(): [string, Var | AnyModule][] {
-    const out: [string, Var | AnyModule][] = [];
+  /** Own parameters, buffers and children as `[name, value]`, in declaration order (arrays give `name.i`). */
+  #ownEntries(): [string, Var | AnyModule | ModuleBuffer][] {
+    const out: [string, Var | AnyModule | ModuleBuffer][] = [];
     const take = (name: string, value: unknown): void => {
-      if (value instanceof Module || (value instanceof Var && value.isParameter)) out.push([name, value]);
+      if (value instanceof Module || value instanceof ModuleBuffer || (value instanceof Var && value.isParameter)) out.push([name, value]);
     };
     for (const key of Object.keys(this)) {
       const value: unknown = Reflect.get(this, key);
@@ -124,6 +125,27 @@ export abstract class Module<In = Var, Out = Var> {
         if (!(v instanceof Var) || seen.has(v)) continue;
         seen.add(v);
         out.push([prefix === "" ? name : `${prefix}.${name}`, v]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every buffer below this module with its dotted name (shared ones once).
+   *
+   * @example
+   * ```ts
+   * new Counter().namedBuffers().map(([n]) => n); // ["seen"]
+   * ```
+   */
+  namedBuffers(): [string, ModuleBuffer][] {
+    const out: [string, ModuleBuffer][] = [];
+    const seen = new Set<ModuleBuffer>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, b] of m.#ownEntries()) {
+        if (!(b instanceof ModuleBuffer) || seen.has(b)) continue;
+        seen.add(b);
+        out.push([prefix === "" ? name : `${prefix}.${name}`, b]);
       }
     }
     return out;
@@ -219,7 +241,8 @@ export abstract class Module<In = Var, Out = Var> {
   }
 
   /**
-   * The parameter values by dotted name (the tensors themselves: they are immutable).
+   * The parameter values by dotted name, then the persistent buffers' (the
+   * tensors themselves: they are immutable).
    *
    * @example
    * ```ts
@@ -227,12 +250,14 @@ export abstract class Module<In = Var, Out = Var> {
    * ```
    */
   stateDict(): Map<string, Tensor> {
-    return new Map(this.namedParameters().map(([n, p]) => [n, p.value]));
+    const out = new Map(this.namedParameters().map(([n, p]) => [n, p.value]));
+    for (const [n, b] of this.namedBuffers()) if (b.persistent) out.set(n, b.value);
+    return out;
   }
 
   /**
-   * Loads parameter values by dotted name. Shapes must match; values are
-   * cast to each parameter's dtype. With `strict` (default), missing and
+   * Loads parameter and persistent buffer values by dotted name. Shapes must
+   * match; values are cast to each parameter's (buffer's) dtype. With `strict` (default), missing and
    * unexpected keys are errors. Nothing is changed when anything is wrong.
    *
    * @example
@@ -243,21 +268,23 @@ export abstract class Module<In = Var, Out = Var> {
    */
   loadStateDict(state: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, opts: LoadStateDictOptions = {}): void {
     const entries = new Map<string, Tensor>(isMap(state) ? state : Object.entries(state));
-    const params = new Map(this.namedParameters());
+    // Parameters and persistent buffers alike: something holding a tensor under a name.
+    const params = new Map<string, Var | ModuleBuffer>(this.namedParameters());
+    for (const [n, b] of this.namedBuffers()) if (b.persistent) params.set(n, b);
     const problems: string[] = [];
     for (const [name, p] of params) {
       const t = entries.get(name);
       if (t === undefined) {
         if (opts.strict !== false) problems.push(`missing "${name}"`);
-      } else if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
-        problems.push(`"${name}" has shape ${fmtShape(t.shape)}, the parameter ${fmtShape(p.shape)}`);
+      } else if (t.ndim !== p.value.ndim || t.shape.some((d, i) => d !== p.value.shape[i])) {
+        problems.push(`"${name}" has shape ${fmtShape(t.shape)}, the ${p instanceof Var ? "parameter" : "buffer"} ${fmtShape(p.value.shape)}`);
       }
     }
     if (opts.strict !== false) for (const name of entries.keys()) if (!params.has(name)) problems.push(`unexpected "${name}"`);
     if (problems.length > 0) throw new AutogradError(`loadStateDict: ${problems.join("; ")}`);
     for (const [name, p] of params) {
       const t = entries.get(name);
-      if (t !== undefined) p.value = t.dtype === p.dtype ? t : t.cast(p.dtype);
+      if (t !== undefined) p.value = t.dtype === p.value.dtype ? t : t.cast(p.value.dtype);
     }
   }
 }
