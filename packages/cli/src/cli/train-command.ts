@@ -195,15 +195,22 @@ export async function trainCommand(args: readonly string[], ctx: CommandContext)
   mkdirSync(outDir, { recursive: true });
 
   // Ctrl-C: the first stops after the current step (the handler runs between
-  // steps, when the loop yields); the listener is then removed, so a second
-  // Ctrl-C gets Node's default action and ends the process at once.
+  // steps, when the loop yields) and gives the terminal back; the listener is
+  // then removed, so a later Ctrl-C gets Node's default action and ends the
+  // process at once, even inside a step. A second Ctrl-C delivered in the same
+  // batch as the first (both pressed during one step) exits here.
   const progress = new ProgressDisplay(ctx.stdout, r.steps, { live: v["no-progress"] === true ? false : undefined, plainEvery: 10 });
   let interrupted = false;
   const onSigint = (): void => {
+    if (interrupted) {
+      progress.restoreTerminal();
+      ctx.stderr.write("\nCtrl-C again: quitting without saving\n");
+      process.exit(130);
+    }
     interrupted = true;
     progress.restoreTerminal();
-    progress.log(`Ctrl-C: stopping after this step to save a checkpoint and the model (Ctrl-C again quits at once)`);
-    process.removeListener("SIGINT", onSigint);
+    progress.log("Ctrl-C: stopping after this step to save a checkpoint and the model (Ctrl-C again quits at once)");
+    setImmediate(() => process.removeListener("SIGINT", onSigint));
   };
   process.on("SIGINT", onSigint);
 
