@@ -73,7 +73,7 @@ export function parseCommand(args: readonly string[], options: OptionSpec, comma
 export function intOption(name: string, text: string | boolean | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (text === undefined || typeof text === "boolean") return fallback;
   const n = Number(text);
-  if (text.trim() === "" || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(text)} (e.g. --${name} ${fallback})`);
+  if (text.trim() === "" || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(text)}${fallback > 0 ? ` (e.g. --${name} ${fallback})` : ""}`);
   if (n < min || n > max) throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`}, got ${n}`);
   return n;
 }
@@ -89,7 +89,7 @@ export function intOption(name: string, text: string | boolean | undefined, fall
 export function floatOption(name: string, text: string | boolean | undefined, fallback: number, min = 0, inclusive = false): number {
   if (text === undefined || typeof text === "boolean") return fallback;
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(text)} (e.g. --${name} ${fallback})`);
+  if (text.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(text)}${fallback > 0 ? ` (e.g. --${name} ${fallback})` : ""}`);
   if (inclusive ? n < min : n <= min) throw new UsageError(`--${name} must be ${inclusive ? "at least" : "greater than"} ${min}, got ${n}`);
   return n;
 }
