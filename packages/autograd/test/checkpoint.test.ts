@@ -118,6 +118,13 @@ describe("checkpoint file", () => {
     expect(() => loadCheckpoint(bytes, { module: new Linear(6, 8) })).toThrow(AutogradError);
     const noOpt = saveCheckpoint({ module: m });
     expect(() => loadCheckpoint(noOpt, { module: target, optimizer: new AdamW(target.parameters()) })).toThrow(/no optimizer state/);
+    const file = parseSafetensors(bytes);
+    const tensors = new Map(file.tensors.map((t) => [t.name, { dtype: t.dtype, shape: t.shape, data: bytes.subarray(t.byteOffset, t.byteOffset + t.byteLength) }]));
+    for (const damaged of ["{", '{"kind":"AdamW","lr":"x"}', '{"kind":"AdamW","lr":1,"hyper":{},"params":[{"name":3}]}']) {
+      const broken = writeSafetensors({ tensors, metadata: { ...file.metadata, optimizer: damaged } });
+      expect(() => loadCheckpoint(broken, { module: target, optimizer: new AdamW(target.parameters()) })).toThrow(AutogradError);
+    }
+    expect(snapshot(target)).toEqual(before);
     const foreign = writeSafetensors({ tensors: { x: { dtype: "F32", shape: [1], data: new Float32Array([1]) } } });
     expect(() => readCheckpointConfig(foreign)).toThrow(/not a checkpoint of this library/);
   });

@@ -106,7 +106,7 @@ export function loadCheckpoint(bytes: Uint8Array, into: CheckpointParts): { read
   let optState: OptimizerStateDict | undefined;
   if (into.optimizer !== undefined) {
     if (meta.optimizer === undefined) throw new AutogradError("loadCheckpoint: the checkpoint has no optimizer state (it was saved without an optimizer)");
-    const om = JSON.parse(meta.optimizer) as OptimizerMeta;
+    const om = parseOptimizerMeta(meta.optimizer);
     const params: (ParamOptimizerState | null)[] = om.params.map((p) => {
       if (p === null) return null;
       const ts: Record<string, Tensor> = {};
@@ -167,4 +167,33 @@ function parseConfig(meta: Readonly<Record<string, string>>): JsonValue {
   } catch {
     throw new AutogradError("loadCheckpoint: __metadata__.config is not valid JSON");
   }
+}
+
+const isNumberRecord = (x: unknown): x is Record<string, number> =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && Object.values(x).every((v) => typeof v === "number");
+
+/** The optimizer metadata, checked field by field (a damaged file gives an AutogradError, not a TypeError later). */
+function parseOptimizerMeta(text: string): OptimizerMeta {
+  let x: unknown;
+  try {
+    x = JSON.parse(text);
+  } catch {
+    throw new AutogradError("loadCheckpoint: __metadata__.optimizer is not valid JSON");
+  }
+  const bad = (what: string): never => {
+    throw new AutogradError(`loadCheckpoint: __metadata__.optimizer ${what}`);
+  };
+  if (typeof x !== "object" || x === null) return bad("is not an object");
+  const o = x as Record<string, unknown>;
+  if (typeof o.kind !== "string") bad("has no kind");
+  if (typeof o.lr !== "number") bad("has no numeric lr");
+  if (!isNumberRecord(o.hyper)) bad("has no numeric hyper");
+  if (!Array.isArray(o.params)) return bad("has no params array");
+  o.params.forEach((p: unknown, i) => {
+    if (p === null) return;
+    const q = p as Record<string, unknown>;
+    const ok = typeof p === "object" && typeof q.name === "string" && isNumberRecord(q.counters) && Array.isArray(q.tensors) && q.tensors.every((t) => typeof t === "string");
+    if (!ok) bad(`params[${i}] is not { name, counters, tensors }`);
+  });
+  return o as unknown as OptimizerMeta;
 }
