@@ -1,10 +1,12 @@
 // The bitnet subcommands end to end in process: train on a user's file
 // (prompt from its first words, model name from its file name, paths as
 // typed), generate streaming tokens, inspect of GGUF and safetensors files.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importGguf } from "@bitnet-quantize/bitnet/gguf";
+import { saveHfDirectory } from "@bitnet-quantize/bitnet/hf/node";
 import { generateCorpus } from "@bitnet-quantize/cli";
 import { type CommandContext, runCli } from "@bitnet-quantize/cli/node";
 
@@ -78,5 +80,34 @@ describe("bitnet inspect", () => {
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/^bitnet inspect: broken\.gguf: invalid GGUF/);
+  });
+});
+
+describe("bitnet convert", () => {
+  it("converts a Hugging Face (1bitLLM layout) folder to a GGUF with the same logits", async () => {
+    const { model, tokenizer } = importGguf(readFileSync(join(cwd, "results", "model.gguf")));
+    await saveHfDirectory(join(cwd, "hf"), model, tokenizer);
+    const r = await run(["convert", "hf", "hf.gguf", "--type", "f32"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^wrote hf\.gguf \(F32, \d+ KiB\)/);
+    const back = importGguf(readFileSync(join(cwd, "hf.gguf")));
+    const ids = tokenizer.encode("Once upon a time");
+    expect(Array.from(back.model.logits(ids))).toEqual(Array.from(model.logits(ids)));
+  });
+
+  it("says what is missing in one line, exit 2", async () => {
+    for (const [argv, message] of [
+      [["convert"], /^bitnet convert: missing <hf-dir>/],
+      [["convert", "hf"], /^bitnet convert: missing <out\.gguf>/],
+      [["convert", "nowhere", "x.gguf"], /^bitnet convert: nowhere: no such folder/],
+      [["convert", "texts", "x.gguf"], /^bitnet convert: texts: no config\.json in it/],
+      [["convert", "hf", "x.gguf", "--type", "Q4_0"], /^bitnet convert: --type must be one of/],
+    ] as const) {
+      const r = await run([...argv]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    }
   });
 });
