@@ -12,19 +12,40 @@ import type { Optimizer, OptimizerStateDict, ParamOptimizerState } from "../opti
 /** A JSON value (what `config` may hold). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** What {@link saveCheckpoint} stores and {@link loadCheckpoint} restores into. */
+/**
+ * What {@link saveCheckpoint} stores and {@link loadCheckpoint} restores into.
+ *
+ * @example
+ * ```ts
+ * const parts: CheckpointParts = { module: model, optimizer: opt };
+ * ```
+ */
 export interface CheckpointParts {
   readonly module: AnyModule;
   readonly optimizer?: Optimizer | undefined;
 }
 
-/** {@link CheckpointParts} plus the run's configuration. */
+/**
+ * {@link CheckpointParts} plus the run's configuration.
+ *
+ * @example
+ * ```ts
+ * saveCheckpoint({ module: model, optimizer: opt, config: { step: 100, data: "story.txt" } });
+ * ```
+ */
 export interface CheckpointContents extends CheckpointParts {
   /** Anything JSON can hold: the recipe, the step, the data's name... */
   readonly config?: JsonValue | undefined;
 }
 
-/** The `format` value in a checkpoint's `__metadata__`. */
+/**
+ * The `format` value in a checkpoint's `__metadata__`.
+ *
+ * @example
+ * ```ts
+ * parseSafetensors(bytes).metadata?.format === CHECKPOINT_FORMAT; // true for a checkpoint
+ * ```
+ */
 export const CHECKPOINT_FORMAT = "bitnet-quantize-checkpoint/1";
 
 const ST_DTYPE = { float32: "F32", float64: "F64", int32: "I32", int8: "I8", uint8: "U8", uint32: "U32" } as const satisfies Record<DType, SafetensorsDtype>;

@@ -3,7 +3,14 @@
 // loop is synchronous, so a timer would never fire), and log() prints a line
 // above the bar. Elsewhere (a pipe, a file) it prints plain lines. Not the loop.
 
-/** Where progress goes: a Node stream or anything with `write` (tests pass a fake). */
+/**
+ * Where progress goes: a Node stream or anything with `write` (tests pass a fake).
+ *
+ * @example
+ * ```ts
+ * const fake: ProgressSink = { write: (s) => screen.push(s), isTTY: true, columns: 100 };
+ * ```
+ */
 export interface ProgressSink {
   write(text: string): unknown;
   /** True for a terminal: the bar is drawn in place. */
@@ -12,7 +19,14 @@ export interface ProgressSink {
   readonly columns?: number;
 }
 
-/** One step's numbers, as update() receives them. */
+/**
+ * One step's numbers, as update() receives them.
+ *
+ * @example
+ * ```ts
+ * const info: ProgressInfo = { step: 12, loss: 3.21, valLoss: 3.3, tokensPerSecond: 900, elapsed: 14, eta: 170 };
+ * ```
+ */
 export interface ProgressInfo {
   /** Steps done. */
   readonly step: number;
@@ -26,7 +40,14 @@ export interface ProgressInfo {
   readonly eta: number;
 }
 
-/** Escape sequences: hide/show the cursor, line wrapping off/on, clear the line. */
+/**
+ * Escape sequences: hide/show the cursor, line wrapping off/on, clear the line.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(TERMINAL.showCursor + TERMINAL.wrapOn); // give the terminal back
+ * ```
+ */
 export const TERMINAL = {
   hideCursor: "\x1b[?25l",
   showCursor: "\x1b[?25h",

@@ -9,7 +9,14 @@ import { crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { AdamW, type Schedule, clipGradNorm, warmupCosine } from "@bitnet-quantize/autograd/optim";
 import { Generator, type Tensor, tensor } from "@bitnet-quantize/tensor";
 
-/** The run's recipe: everything that decides the numbers (a checkpoint stores it). */
+/**
+ * The run's recipe: everything that decides the numbers (a checkpoint stores it).
+ *
+ * @example
+ * ```ts
+ * const config: LmTrainConfig = { ...DEFAULT_LM_CONFIG, steps: 400, dim: 512, ffnDim: 1024 };
+ * ```
+ */
 export interface LmTrainConfig {
   readonly steps: number;
   readonly dim: number;
@@ -52,13 +59,27 @@ export const DEFAULT_LM_CONFIG: LmTrainConfig = {
   evalIters: 4,
 };
 
-/** A validation measurement: the mean loss over `evalIters` held-out batches after `step` steps. */
+/**
+ * A validation measurement: the mean loss over `evalIters` held-out batches after `step` steps.
+ *
+ * @example
+ * ```ts
+ * trainer.valLosses.at(-1); // { step: 160, loss: 1.42 }
+ * ```
+ */
 export interface ValPoint {
   readonly step: number;
   readonly loss: number;
 }
 
-/** Thrown when the text or the recipe cannot make a run (too little text, a bad size). */
+/**
+ * Thrown when the text or the recipe cannot make a run (too little text, a bad size).
+ *
+ * @example
+ * ```ts
+ * new LmTrainer("too short", DEFAULT_LM_CONFIG); // throws LmTrainError: the text gives 9 tokens: ...
+ * ```
+ */
 export class LmTrainError extends Error {
   override readonly name = "LmTrainError";
 }
