@@ -88,6 +88,9 @@ describe.skipIf(!hasScript)("npm start under a pseudo-terminal", () => {
       const r = spawnSync(process.execPath, ["--conditions=source", "--import", "tsx", "packages/cli/src/bin.ts", ...args.split(" ")], { cwd: root, encoding: "utf8" });
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
+      // Through a pipe: plain lines, no escape codes, nothing lost up to the last line.
+      expect(r.stdout).not.toContain("\x1b");
+      expect(r.stdout).toMatch(/step 40\/40 .*\n[\s\S]*\ndone in \d+ s\n$/);
     };
     node(`train --resume --out ${stopped}`);
     const straight = join(dir, "straight");

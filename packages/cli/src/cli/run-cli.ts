@@ -37,8 +37,12 @@ export async function runCli(argv: readonly string[], ctx: CommandContext = defa
   try {
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       if (name === "help" && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) return await COMMANDS[rest[0] as keyof typeof COMMANDS](["--help"], ctx);
+      if (name === undefined) {
+        ctx.stderr.write(`${HELP}\n`);
+        return 2;
+      }
       ctx.stdout.write(`${HELP}\n`);
-      return name === undefined ? 2 : 0;
+      return 0;
     }
     if (!Object.hasOwn(COMMANDS, name)) {
       throw new UsageError(`unknown command ${JSON.stringify(name)} (the commands are ${Object.keys(COMMANDS).join(", ")}; see bitnet --help)`);
@@ -58,8 +62,8 @@ export async function runCli(argv: readonly string[], ctx: CommandContext = defa
 }
 
 /**
- * The real process's streams and directory. `INIT_CWD` is where the user ran
- * `npm start` (npm runs scripts from the package root).
+ * The real process's streams and directory. For `npm start` the directory is
+ * `INIT_CWD`, where the user ran it (npm runs scripts from the package root).
  *
  * @example
  * ```ts
@@ -67,5 +71,6 @@ export async function runCli(argv: readonly string[], ctx: CommandContext = defa
  * ```
  */
 export function defaultContext(program = "bitnet"): CommandContext {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.env.INIT_CWD ?? process.cwd(), program };
+  const cwd = program === "bitnet" ? process.cwd() : (process.env.INIT_CWD ?? process.cwd());
+  return { stdout: process.stdout, stderr: process.stderr, cwd, program };
 }
