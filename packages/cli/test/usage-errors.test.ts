@@ -2,7 +2,7 @@
 // it, exits with code 2, and never shows a stack trace. In process through
 // runCli, and through real processes (the bitnet entry and npm start).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { type CommandContext, runCli } from "@bitnet-quantize/cli/node";
 const root = resolve(import.meta.dirname, "../../..");
 const cwd = mkdtempSync(join(tmpdir(), "bitnet-usage-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+writeFileSync(join(cwd, "empty.txt"), "\n");
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -23,6 +24,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 const MISTAKES: [string, string[], RegExp][] = [
   ["missing data file", ["train", "--data", "missing.txt"], /^bitnet train: --data missing\.txt: no such file/],
   ["unknown option", ["train", "--stepz", "5"], /^bitnet train: unknown option --stepz \(did you mean --steps\?\)/],
+  ["empty data file", ["train", "--data", "empty.txt"], /^bitnet train: --data empty\.txt: the file has no text/],
+  ["--out is a file", ["train", "--out", "empty.txt"], /^bitnet train: --out empty\.txt: is a file, not a folder/],
   ["bad number", ["train", "--steps", "abc"], /^bitnet train: --steps must be a whole number, got "abc"/],
   ["bad learning rate", ["train", "--lr", "0"], /^bitnet train: --lr must be greater than 0, got 0/],
   ["bad type", ["train", "--type", "Q4_0"], /^bitnet train: --type must be one of TQ2_0, TQ1_0, F16, F32, got "Q4_0"/],

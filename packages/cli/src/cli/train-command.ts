@@ -167,6 +167,8 @@ export async function trainCommand(args: readonly string[], ctx: CommandContext)
   const evalEvery = intOption("eval-every", v["eval-every"], record?.evalEvery ?? sampleEvery);
   const dataShown = dataPath === null ? null : typeof v.data === "string" ? v.data : dataPath;
   const text = dataPath === null ? generateCorpus({ seed: recipe.seed, stories }) : readFileSync(dataPath, "utf8");
+  if (text.trim() === "") throw new UsageError(`--data ${dataShown ?? ""}: the file has no text (give a UTF-8 text file to train on)`);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${outShown}: is a file, not a folder (give a folder for the results)`);
   const textHash = fnv1a(text);
   if (record !== undefined && record.textHash !== textHash) {
     throw new UsageError(`--resume: ${dataShown ?? "the generated text"} is not the text the checkpoint was trained on (it changed since)`);
