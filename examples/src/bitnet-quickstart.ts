@@ -1,6 +1,6 @@
 // Quick start: quantize one weight matrix to BitNet b1.58 and run a batch
 // through BitLinear, in training (fake-quant) and frozen (integer) form.
-// Run: node --conditions=@bitnet-quantize/source --import tsx examples/src/bitnet-quickstart.ts
+// Run: npm run example -- quickstart
 import { Var } from "@bitnet-quantize/autograd";
 import { BitLinear, BitNetConfig, absMeanTernary } from "@bitnet-quantize/bitnet";
 import { randn } from "@bitnet-quantize/tensor";

@@ -2,7 +2,7 @@
 // synthetic shapes) with @bitnet-quantize/autograd. Reads top to bottom like a
 // recipe: config, data, model, optimizer, schedule, train, evaluate, log.
 //
-//   node --conditions=@bitnet-quantize/source --import tsx examples/src/mlp-fashion-mnist.ts --help
+//   npm run example -- mlp-fashion-mnist --help
 //
 // Shapes: B batch (64), F input features (784 = 28·28), H hidden (256), C classes (10).
 import { pathToFileURL } from "node:url";
@@ -10,12 +10,8 @@ import { parseArgs } from "node:util";
 import { SingleBar } from "cli-progress";
 import { Generator } from "@bitnet-quantize/tensor";
 import { LRScheduler, SGD, warmupCosine } from "@bitnet-quantize/autograd/optim";
-import type { Splits } from "./data/dataset.js";
-import { DataMissingError, FASHION_MNIST_DIR, loadFashionMnist } from "./data/fashion-mnist.js";
-import { syntheticShapes } from "./data/synthetic.js";
-import { numberOption } from "./cli.js";
-import { createMlp } from "./mlp-model.js";
-import { evaluate, trainEpoch } from "./mlp-train.js";
+import { type Splits, createMlp, evaluate, syntheticShapes, trainEpoch } from "@bitnet-quantize/cli";
+import { DataMissingError, FASHION_MNIST_DIR, UsageError, floatOption, intOption, loadFashionMnist } from "@bitnet-quantize/cli/node";
 
 // ---- config -------------------------------------------------------------------
 
@@ -74,8 +70,8 @@ export function parseConfig(argv: readonly string[]): Config | undefined {
     return undefined;
   }
   const dataset = values.dataset;
-  if (dataset !== "fashion-mnist" && dataset !== "synthetic") throw new Error(`--dataset must be fashion-mnist or synthetic, got ${dataset}`);
-  const num = (name: string, v: string, integer: boolean): number => numberOption(name, v, 0, { integer });
+  if (dataset !== "fashion-mnist" && dataset !== "synthetic") throw new UsageError(`--dataset must be fashion-mnist or synthetic, got ${dataset}`);
+  const num = (name: string, v: string, integer: boolean): number => (integer ? intOption(name, v, 0) : floatOption(name, v, 0, 0, true));
   return {
     dataset,
     dataDir: values.data,
@@ -174,13 +170,14 @@ export function runRecipe(config: Config): EpochLog[] {
 }
 
 function main(): void {
-  const config = parseConfig(process.argv.slice(2));
-  if (config === undefined) return;
   try {
-    runRecipe(config);
+    const config = parseConfig(process.argv.slice(2));
+    if (config !== undefined) runRecipe(config);
   } catch (e) {
-    if (e instanceof DataMissingError) {
-      console.error(e.message);
+    // Mistakes on the command line and missing data: one line, exit code 2.
+    const parseError = e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS");
+    if (e instanceof DataMissingError || e instanceof UsageError || parseError) {
+      console.error(e.message.split("\n")[0]);
       process.exitCode = 2;
       return;
     }

@@ -3,7 +3,7 @@
 // with BitLinear (ternary weights, 8-bit activations, straight-through
 // gradients), then the ternary model frozen to the integer kernel.
 //
-//   node --conditions=@bitnet-quantize/source --import tsx examples/src/qat-fashion-mnist.ts --help
+//   npm run example -- qat-fashion-mnist --help
 //
 // Shapes: B batch (64), F input features (784), H hidden (256), C classes (10).
 import { pathToFileURL } from "node:url";
@@ -13,12 +13,8 @@ import { Generator } from "@bitnet-quantize/tensor";
 import type { Layer, Sequential } from "@bitnet-quantize/autograd/nn";
 import { LRScheduler, SGD, warmupCosine } from "@bitnet-quantize/autograd/optim";
 import { BitLinear } from "@bitnet-quantize/bitnet";
-import type { Splits } from "./data/dataset.js";
-import { DataMissingError, FASHION_MNIST_DIR, loadFashionMnist } from "./data/fashion-mnist.js";
-import { syntheticShapes } from "./data/synthetic.js";
-import { numberOption } from "./cli.js";
-import { createMlp } from "./mlp-model.js";
-import { evaluate, trainEpoch } from "./mlp-train.js";
+import { type Splits, createMlp, evaluate, syntheticShapes, trainEpoch } from "@bitnet-quantize/cli";
+import { DataMissingError, FASHION_MNIST_DIR, UsageError, floatOption, intOption, loadFashionMnist } from "@bitnet-quantize/cli/node";
 
 // ---- config -------------------------------------------------------------------
 
@@ -76,8 +72,8 @@ export function parseQatConfig(argv: readonly string[]): QatConfig | undefined {
     console.log(HELP);
     return undefined;
   }
-  if (values.dataset !== "fashion-mnist" && values.dataset !== "synthetic") throw new Error(`--dataset must be fashion-mnist or synthetic, got ${values.dataset}`);
-  const num = (name: string, v: string, integer: boolean): number => numberOption(name, v, 0, { integer });
+  if (values.dataset !== "fashion-mnist" && values.dataset !== "synthetic") throw new UsageError(`--dataset must be fashion-mnist or synthetic, got ${values.dataset}`);
+  const num = (name: string, v: string, integer: boolean): number => (integer ? intOption(name, v, 0) : floatOption(name, v, 0, 0, true));
   return {
     dataset: values.dataset,
     dataDir: values.data,
@@ -177,13 +173,14 @@ export function runQat(config: QatConfig): QatResult {
 }
 
 function main(): void {
-  const config = parseQatConfig(process.argv.slice(2));
-  if (config === undefined) return;
   try {
-    runQat(config);
+    const config = parseQatConfig(process.argv.slice(2));
+    if (config !== undefined) runQat(config);
   } catch (e) {
-    if (e instanceof DataMissingError) {
-      console.error(e.message);
+    // Mistakes on the command line and missing data: one line, exit code 2.
+    const parseError = e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS");
+    if (e instanceof DataMissingError || e instanceof UsageError || parseError) {
+      console.error(e.message.split("\n")[0]);
       process.exitCode = 2;
       return;
     }

@@ -5,10 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Generator } from "@bitnet-quantize/tensor";
 import { Linear } from "@bitnet-quantize/autograd/nn";
 import { SGD } from "@bitnet-quantize/autograd/optim";
-import { syntheticShapes } from "../src/data/synthetic.js";
-import { batches } from "../src/data/dataset.js";
-import { createMlp } from "../src/mlp-model.js";
-import { evaluate, trainEpoch } from "../src/mlp-train.js";
+import { batches, createMlp, evaluate, syntheticShapes, trainEpoch } from "@bitnet-quantize/cli";
 import { parseConfig } from "../src/mlp-fashion-mnist.js";
 
 describe("MLP training on synthetic shapes", () => {

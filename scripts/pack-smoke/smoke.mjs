@@ -1,7 +1,8 @@
 // Runs inside a fresh folder where the packed tarballs were installed, as a
 // user's plain ESM script: imports every entry, trains a small BitLinear
 // network, exports a GGUF (in memory and to a file) and parses it back from
-// each byte form, and runs the installed bitnet-gguf bin on it. Exits non-zero on the first failed check.
+// each byte form, runs the installed bitnet-gguf and bitnet bins on it, and
+// round-trips a training checkpoint (safetensors). Exits non-zero on the first failed check.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,6 +24,8 @@ const { BitLinear, BitNetModel, trainTokenizer } = await import("@bitnet-quantiz
 const { encodeGguf, importGguf } = await import("@bitnet-quantize/bitnet/gguf");
 const { exportGguf } = await import("@bitnet-quantize/bitnet/node");
 const { GgufError, parseGguf } = await import("@bitnet-quantize/gguf");
+const { saveCheckpoint, loadCheckpoint } = await import("@bitnet-quantize/autograd/checkpoint");
+const { parseSafetensors } = await import("@bitnet-quantize/safetensors");
 assert.equal(VERSION, JSON.parse(readFileSync(new URL("./node_modules/@bitnet-quantize/tensor/package.json", import.meta.url), "utf8")).version);
 
 // Train: BitLinear -> ReLU -> Linear on a fixed batch; the loss must fall.
@@ -42,6 +45,14 @@ for (let step = 0; step < 30; step++) {
 assert.ok(losses.at(-1) < 0.8 * losses[0], `loss did not fall: ${losses[0]} -> ${losses.at(-1)}`);
 noGrad(() => model.forward(x));
 
+// Checkpoint: model and optimizer state in one safetensors file, read back from an ArrayBuffer.
+const ckpt = saveCheckpoint({ module: model, optimizer: opt, config: { steps: 30 } });
+assert.ok(parseSafetensors(ckpt).tensors.length > 0);
+const restored = new Sequential(new BitLinear(16, 32, { seed: 9 }), new ReLU(), new Linear(32, 4, { seed: 9 }));
+const restoredOpt = new AdamW(restored.parameters(), { lr: 0.02 });
+assert.deepEqual(loadCheckpoint(ckpt.slice().buffer, { module: restored, optimizer: restoredOpt }).config, { steps: 30 });
+noGrad(() => assert.deepEqual(restored.forward(x).value.toArray(), model.forward(x).value.toArray()));
+
 // GGUF: export a tiny BitNetModel, parse it back from every byte form, import it.
 const text = "the cat sat on the mat. the dog sat on the log.\n".repeat(8);
 const tokenizer = trainTokenizer(text, 280);
@@ -56,6 +67,10 @@ try {
   const cli = spawnSync(fileURLToPath(new URL("./node_modules/.bin/bitnet-gguf", import.meta.url)), ["inspect", path, "--json"], { encoding: "utf8" });
   assert.equal(cli.status, 0, `bitnet-gguf inspect failed: ${cli.stderr}`);
   assert.match(cli.stdout, /"general\.architecture"/);
+  // The installed bitnet bin (@bitnet-quantize/cli) reads it too.
+  const bitnet = spawnSync(fileURLToPath(new URL("./node_modules/.bin/bitnet", import.meta.url)), ["inspect", path, "--json"], { encoding: "utf8" });
+  assert.equal(bitnet.status, 0, `bitnet inspect failed: ${bitnet.stderr}`);
+  assert.match(bitnet.stdout, /"general\.architecture"/);
   for (const input of [bytes, bytes.slice().buffer, readFileSync(path), new DataView(bytes.slice().buffer)]) {
     const file = parseGguf(input);
     assert.deepEqual(file.metadata.get("general.architecture"), { type: "string", value: "bitnet" });

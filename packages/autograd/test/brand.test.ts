@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { zeros } from "@bitnet-quantize/tensor";
 import { VERSION, Var, isGradEnabled, noGrad, param } from "@bitnet-quantize/autograd";
-import { Linear, Module, ReLU, Sequential } from "@bitnet-quantize/autograd/nn";
+import { Linear, Module, ModuleBuffer, ReLU, Sequential, buffer } from "@bitnet-quantize/autograd/nn";
 
 const brand = (type: string): symbol => Symbol.for(`@bitnet-quantize/autograd/${type}`);
 
@@ -23,6 +23,7 @@ describe("brands", () => {
     expect(Reflect.get(lin, brand("Module"))).toMatchObject({ type: "Module", version: VERSION });
     expect(Reflect.get(lin, brand("Linear"))).toMatchObject({ type: "Linear", version: VERSION });
     expect(Reflect.get(new ReLU(), brand("Linear"))).toBeUndefined();
+    expect(Reflect.get(buffer(zeros([1])), brand("ModuleBuffer"))).toEqual({ package: "@bitnet-quantize/autograd", type: "ModuleBuffer", version: VERSION });
   });
 
   it("instanceof keeps its meaning: Linear is a Module, ReLU is not a Linear, a plain object is neither", () => {
@@ -49,6 +50,21 @@ describe("brands", () => {
       }
     }
     expect(new Sequential(new Foreign(), new ReLU()).parameters()).toEqual([w]);
+  });
+
+  it("a buffer carrying a compatible copy's brand is found and saved", () => {
+    const b = buffer(zeros([3]));
+    Object.setPrototypeOf(b, Object.create(ModuleBuffer.prototype, { [brand("ModuleBuffer")]: { value: { package: "@bitnet-quantize/autograd", type: "ModuleBuffer", version: "0.2.99" } } }) as object);
+    class WithBuffer extends Module {
+      seen = b;
+      forward(x: Var): Var {
+        return x;
+      }
+    }
+    const m = new WithBuffer();
+    expect(b instanceof ModuleBuffer).toBe(true);
+    expect(m.namedBuffers()).toEqual([["seen", b]]);
+    expect([...m.stateDict().keys()]).toEqual(["seen"]);
   });
 
   it("noGrad is one flag for every copy: a registered-symbol slot of globalThis", () => {

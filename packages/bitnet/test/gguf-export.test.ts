@@ -185,7 +185,7 @@ describe("fallbacks, refusals, errors", () => {
     const other = new BitNetModel({ vocabSize: V + 1, dim: 32, layers: 1, heads: 2, ffnDim: 64 });
     expect(() => encodeGguf(other, tok, { type: "F32" })).toThrow(/tokenizer has/);
   });
-  it("import names what is wrong: architecture, a k-quant it cannot decode, a non-ternary weight, extra tensors", () => {
+  it("import names what is wrong: architecture, a type it cannot decode, a non-ternary weight, extra tensors", () => {
     expect(() => importGguf(writeGguf({ metadata: { "general.architecture": str("llama") } }))).toThrow(/architecture is "llama"/);
     const good = parseGguf(encodeGguf(small, tok, { type: "F32", ...quiet }));
     const rebuild = (edit: (name: string, values: Float32Array) => Float32Array, extra = false): Uint8Array => {
@@ -202,9 +202,9 @@ describe("fallbacks, refusals, errors", () => {
     expect(() => importGguf(rebuild((_, v) => v, true))).toThrow(/unexpected tensors output\.weight/);
     const q6 = writeGguf({
       metadata: [...good.metadata].map(([k, v]): [string, GgufValue] => (k === "bitnet.embedding_length" ? [k, u32(256)] : k === "bitnet.rope.dimension_count" ? [k, u32(128)] : [k, v])),
-      tensors: [{ name: "token_embd.weight", shape: [V, 256], type: "Q6_K", bytes: new Uint8Array(V * 210) }],
+      tensors: [{ name: "token_embd.weight", shape: [V, 256], type: "IQ2_XXS", bytes: new Uint8Array(V * 66) }],
     });
-    expect(() => importGguf(q6)).toThrow(/token_embd\.weight is Q6_K, which this importer cannot decode/);
+    expect(() => importGguf(q6)).toThrow(/token_embd\.weight is IQ2_XXS, which this importer cannot decode/);
   });
 });
 

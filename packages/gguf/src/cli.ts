@@ -1,4 +1,5 @@
-// The bitnet-gguf command line: `bitnet-gguf inspect model.gguf [--json]` (Node only).
+// The bitnet-gguf command line: `bitnet-gguf inspect model.gguf [--json]`, and `bitnet-gguf convert`
+// (Hugging Face checkpoint → GGUF), which lives in @bitnet-quantize/bitnet and is loaded on demand (Node only).
 // runCli returns an exit code and writes through the given io; it never calls process.exit.
 import { parseArgs } from "node:util";
 import { GgufError } from "./errors.js";
@@ -19,8 +20,11 @@ export interface CliIo {
 }
 
 const USAGE = `usage: bitnet-gguf inspect <file.gguf> [--json] [--lenient] [--max-items N]
+       bitnet-gguf convert <hf-dir> <out.gguf> [--type TQ2_0|TQ1_0|F16|F32] [--scale tensor|fold]
 
   inspect     print the header: version, metadata (long arrays abbreviated) and the tensor table
+  convert     a Hugging Face BitNet checkpoint to a llama.cpp bitnet GGUF, with a progress bar
+              (needs @bitnet-quantize/bitnet installed; \`convert --help\` for its options)
   --json      print JSON instead of text
   --lenient   accept files that follow the GGUF spec but not llama.cpp's stricter rules
   --max-items array elements to show (default 8)
@@ -39,6 +43,7 @@ Exit codes: 0 ok, 1 the file could not be read or is not valid GGUF, 2 usage err
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  if (argv[0] === "convert") return runConvert(argv.slice(1), io);
   const parsed = parseCommandLine(argv);
   if (parsed instanceof Error) {
     io.err(`bitnet-gguf: ${parsed.message}\n${USAGE}`);
@@ -95,6 +100,24 @@ function parseCommandLine(argv: readonly string[]) {
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }
+}
+
+/** The shape of @bitnet-quantize/bitnet/hf/node that `convert` uses (this package does not depend on it). */
+interface ConvertModule {
+  runConvertCommand(argv: readonly string[], io: { out: (t: string) => void; err: (t: string) => void; progress: (t: string) => void; tty: boolean }): Promise<number>;
+}
+
+async function runConvert(argv: readonly string[], io: CliIo): Promise<number> {
+  // A variable specifier keeps this package free of a build-time dependency on bitnet (which depends on it).
+  const specifier = "@bitnet-quantize/bitnet/hf/node";
+  let mod: ConvertModule;
+  try {
+    mod = (await import(specifier)) as ConvertModule;
+  } catch (e) {
+    io.err(`bitnet-gguf: convert needs @bitnet-quantize/bitnet (npm install @bitnet-quantize/bitnet): ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  return mod.runConvertCommand(argv, { out: io.out, err: io.err, progress: (t) => process.stderr.write(t), tty: process.stderr.isTTY === true });
 }
 
 function defaultIo(): CliIo {

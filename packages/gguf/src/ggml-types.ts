@@ -20,7 +20,9 @@ const QK_K = 256;
 
 /**
  * Every ggml type this package knows, in id order (llama.cpp b4747, plus MXFP4 = 39
- * from later versions). Ids 4, 5, 31-33 and 36-38 are retired and absent.
+ * from later versions, and bitnet.cpp's I2_S = 36, an id upstream retired). Ids 4, 5,
+ * 31-33, 37 and 38 are retired and absent. I2_S has `blockSize` 1 and `typeSize` 1 as in
+ * bitnet.cpp's fork, whose `ggml_nbytes` overrides the size: use {@link ggmlByteLength}.
  *
  * @example
  * ```ts
@@ -59,6 +61,7 @@ export const GGML_TYPES = [
   { id: 30, name: "BF16", blockSize: 1, typeSize: 2 },
   { id: 34, name: "TQ1_0", blockSize: QK_K, typeSize: 2 + 4 * 13 },
   { id: 35, name: "TQ2_0", blockSize: QK_K, typeSize: 2 + 64 },
+  { id: 36, name: "I2_S", blockSize: 1, typeSize: 1 },
   { id: 39, name: "MXFP4", blockSize: 32, typeSize: 1 + 16 },
 ] as const satisfies readonly { id: number; name: string; blockSize: number; typeSize: number }[];
 
@@ -74,14 +77,34 @@ export type GgmlTypeName = (typeof GGML_TYPES)[number]["name"];
 
 /**
  * Ids that once were ggml types and are no longer accepted (Q4_2, Q4_3, the
- * Q4_0_x_y and IQ4_NL_x_y repack types).
+ * Q4_0_x_y and IQ4_NL_x_y repack types). Upstream also retired 36 (IQ4_NL_4_4); this
+ * package reads 36 as bitnet.cpp's I2_S, the only files that still carry it. In
+ * bitnet.cpp's fork 37 is I8_S (activations only) and 38 TL1, whose layout depends on a
+ * kernel configuration, so neither is read.
  *
  * @example
  * ```ts
- * RETIRED_GGML_TYPE_IDS.includes(36); // true
+ * RETIRED_GGML_TYPE_IDS.includes(38); // true
  * ```
  */
-export const RETIRED_GGML_TYPE_IDS: readonly number[] = [4, 5, 31, 32, 33, 36, 37, 38];
+export const RETIRED_GGML_TYPE_IDS: readonly number[] = [4, 5, 31, 32, 33, 37, 38];
+
+/**
+ * Bytes of a tensor of `elements` elements of type `type`: whole blocks of `typeSize`
+ * bytes, except I2_S, which bitnet.cpp sizes as ⌊elements / 4⌋ + 32 (2-bit codes, then an
+ * f32 scale and 28 bytes of padding).
+ *
+ * @example
+ * ```ts
+ * ggmlByteLength("Q6_K", 512); // 420
+ * ggmlByteLength("I2_S", 512); // 160
+ * ```
+ */
+export function ggmlByteLength(type: GgmlTypeName, elements: number): number {
+  if (type === "I2_S") return Math.floor(elements / 4) + 32;
+  const info = ggmlType(type);
+  return (elements / info.blockSize) * info.typeSize;
+}
 
 /**
  * Looks a type up by its id; `undefined` for retired or unknown ids.

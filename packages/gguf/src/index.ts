@@ -6,6 +6,7 @@ export { DEFAULT_CAPS, resolveCaps, type GgufCaps } from "./caps.js";
 export {
   GGML_TYPES,
   RETIRED_GGML_TYPE_IDS,
+  ggmlByteLength,
   ggmlType,
   ggmlTypeById,
   isGgmlTypeName,

@@ -217,12 +217,13 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
     const type = ggmlTypeById(typeId);
     if (type === undefined) {
       const why = RETIRED_GGML_TYPE_IDS.includes(typeId) ? "a retired ggml type" : "an unknown ggml type";
-      throw new GgufError(`${label} has type ${typeId}, ${why} (known ids: 0-3, 6-30, 34, 35, 39)`, typePos);
+      throw new GgufError(`${label} has type ${typeId}, ${why} (known ids: 0-3, 6-30, 34-36, 39)`, typePos);
     }
     if (ne[0]! % type.blockSize !== 0) {
       throw new GgufError(`${label} has ne[0] = ${ne[0]}, not a multiple of ${type.name}'s block size ${type.blockSize}`, dimsPos + 4);
     }
-    const byteLength = (elements / BigInt(type.blockSize)) * BigInt(type.typeSize);
+    // I2_S (bitnet.cpp): codes for the whole tensor, then a 32-byte scale tail.
+    const byteLength = type.name === "I2_S" ? elements / 4n + 32n : (elements / BigInt(type.blockSize)) * BigInt(type.typeSize);
     if (byteLength > MAX_SAFE) throw new GgufError(`${label} would take ${byteLength} bytes, more than any file can hold`, dimsPos);
 
     offsetFieldPos.push(c.pos);

@@ -2,7 +2,7 @@
 // It does not parse headers (./reader.ts) and decodes only the types in ./codecs.
 import { type BytesLike, toBytes } from "./bytes.js";
 import { swapTensorBytes } from "./byte-order.js";
-import { FLOAT_CODECS, hasCodec } from "./codecs/table.js";
+import { DECODERS, dequantize as decodeType, hasDecoder } from "./codecs/dequantize.js";
 import { GgufError } from "./errors.js";
 import type { GgufFile, GgufTensorInfo } from "./reader.js";
 
@@ -44,8 +44,10 @@ export function tensorData(file: GgufFile, input: BytesLike, name: string): Uint
 
 /**
  * The values of tensor `name` as a new `Float32Array` (row-major, `shape` order), for
- * F32, F16, BF16, Q8_0, TQ1_0 and TQ2_0 tensors, from little- or big-endian files.
- * Other types give a {@link GgufError} naming the type.
+ * F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K, TQ1_0,
+ * TQ2_0 and I2_S tensors, byte-exact with ggml's dequantization. Big-endian files are
+ * read for the types whose byte order {@link swapTensorBytes} knows. Other types give a
+ * {@link GgufError} naming the type.
  *
  * @example
  * ```ts
@@ -56,10 +58,15 @@ export function tensorData(file: GgufFile, input: BytesLike, name: string): Uint
 export function dequantize(file: GgufFile, input: BytesLike, name: string): Float32Array {
   const bytes = toBytes(input, "dequantize");
   const t = findTensor(file, name);
-  if (!hasCodec(t.type)) {
-    throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)} of type ${t.type}; supported: ${Object.keys(FLOAT_CODECS).join(", ")}`);
+  if (!hasDecoder(t.type)) {
+    throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)} of type ${t.type}; supported: ${Object.keys(DECODERS).join(", ")}`);
   }
   const raw = tensorData(file, bytes, name);
   const data = file.littleEndian ? raw : swapTensorBytes(t.type, raw);
-  return FLOAT_CODECS[t.type].decode(data, t.elementCount);
+  try {
+    return decodeType(t.type, data, t.elementCount);
+  } catch (e) {
+    // Only I2_S can get here (a count not a multiple of 128); block types are checked by the reader.
+    throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

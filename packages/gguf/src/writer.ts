@@ -4,7 +4,7 @@ import { canSwapTensorBytes, swapTensorBytes } from "./byte-order.js";
 import { ByteSink } from "./byte-sink.js";
 import { FLOAT_CODECS, hasCodec, type CodecTypeName } from "./codecs/table.js";
 import { GgufError } from "./errors.js";
-import { ggmlType, isGgmlTypeName, type GgmlTypeInfo, type GgmlTypeName } from "./ggml-types.js";
+import { ggmlByteLength, ggmlType, isGgmlTypeName, type GgmlTypeInfo, type GgmlTypeName } from "./ggml-types.js";
 import { GGUF_VALUE_TYPE_IDS, scalarProblem, type GgufArrayValue, type GgufValue } from "./metadata.js";
 import { alignUp, GGUF_DEFAULT_ALIGNMENT, utf8Length } from "./reader.js";
 
@@ -203,7 +203,7 @@ export function prepareTensor(t: GgufTensorInput, littleEndian = true): Prepared
   if (ne[0]! % type.blockSize !== 0) {
     throw new GgufError(`${label}: the row length (last dimension of shape, ne[0]) ${ne[0]} is not a multiple of ${type.name}'s block size ${type.blockSize}`);
   }
-  const expectedBytes = (elements / type.blockSize) * type.typeSize;
+  const expectedBytes = ggmlByteLength(type.name, elements);
   let bytes: Uint8Array;
   if ("values" in t) {
     if (!(t.values instanceof Float32Array)) throw new GgufError(`${label}: values must be a Float32Array`);

@@ -4,7 +4,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GgufError, dequantize, parseGguf, str, swapTensorBytes, tensorData, toBytes, writeGguf } from "@bitnet-quantize/gguf";
-import { decodeBF16, decodeF16, decodeF32, decodeQ8_0, decodeTQ1_0, decodeTQ2_0, encodeF32 } from "@bitnet-quantize/gguf/codecs";
+import {
+  dequantize as dequantizeType, decodeBF16, decodeF16, decodeF32, decodeI2_S, decodeQ2_K, decodeQ3_K, decodeQ4_0, decodeQ4_1, decodeQ4_K,
+  decodeQ5_0, decodeQ5_1, decodeQ5_K, decodeQ6_K, decodeQ8_0, decodeQ8_K, decodeTQ1_0, decodeTQ2_0, encodeF32,
+} from "@bitnet-quantize/gguf/codecs";
 
 const bytes = writeGguf({
   metadata: { "general.architecture": str("bitnet") },
@@ -48,6 +51,7 @@ describe("byte inputs", () => {
     const enc = encodeF32(new Float32Array([1.5, -2]));
     for (const [form, input] of forms(enc)) {
       expect(Array.from(decodeF32(input as ArrayBuffer, 2)), form).toEqual([1.5, -2]);
+      expect(Array.from(dequantizeType("F32", input as ArrayBuffer, 2)), form).toEqual([1.5, -2]);
       expect(Array.from(swapTensorBytes("F32", input as ArrayBuffer)).length, form).toBe(8);
     }
   });
@@ -64,6 +68,18 @@ describe("byte inputs", () => {
       ["decodeQ8_0", (x) => decodeQ8_0(x as Uint8Array, 0)],
       ["decodeTQ1_0", (x) => decodeTQ1_0(x as Uint8Array, 0)],
       ["decodeTQ2_0", (x) => decodeTQ2_0(x as Uint8Array, 0)],
+      ["decodeQ4_0", (x) => decodeQ4_0(x as Uint8Array, 0)],
+      ["decodeQ4_1", (x) => decodeQ4_1(x as Uint8Array, 0)],
+      ["decodeQ5_0", (x) => decodeQ5_0(x as Uint8Array, 0)],
+      ["decodeQ5_1", (x) => decodeQ5_1(x as Uint8Array, 0)],
+      ["decodeQ2_K", (x) => decodeQ2_K(x as Uint8Array, 0)],
+      ["decodeQ3_K", (x) => decodeQ3_K(x as Uint8Array, 0)],
+      ["decodeQ4_K", (x) => decodeQ4_K(x as Uint8Array, 0)],
+      ["decodeQ5_K", (x) => decodeQ5_K(x as Uint8Array, 0)],
+      ["decodeQ6_K", (x) => decodeQ6_K(x as Uint8Array, 0)],
+      ["decodeQ8_K", (x) => decodeQ8_K(x as Uint8Array, 0)],
+      ["decodeI2_S", (x) => decodeI2_S(x as Uint8Array, 0)],
+      ["dequantize", (x) => dequantizeType("Q4_K", x as Uint8Array, 0)],
     ];
     for (const [name, fn] of fns) {
       for (const [kind, x] of notBytes) {

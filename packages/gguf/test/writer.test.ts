@@ -205,12 +205,14 @@ describe("GgufBuilder", () => {
 
 describe("tensorData and dequantize", () => {
   it("name what is missing or unsupported", () => {
-    const bytes = writeGguf({ tensors: [{ name: "q", shape: [256], type: "Q4_K", bytes: new Uint8Array(144) }] });
+    const bytes = writeGguf({ tensors: [{ name: "q", shape: [256], type: "IQ2_XXS", bytes: new Uint8Array(66) }] });
     const file = parseGguf(bytes);
     expect(() => tensorData(file, bytes, "nope")).toThrow('no tensor named "nope" (the file has 1 tensors)');
-    expect(() => dequantize(file, bytes, "q")).toThrow('cannot dequantize tensor "q" of type Q4_K; supported: F32, F16, BF16, Q8_0, TQ1_0, TQ2_0');
+    expect(() => dequantize(file, bytes, "q")).toThrow(
+      'cannot dequantize tensor "q" of type IQ2_XXS; supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K, TQ1_0, TQ2_0, I2_S',
+    );
     expect(() => tensorData(file, bytes.subarray(0, bytes.length - 1), "q")).toThrow("pass the bytes the file was parsed from");
-    expect(tensorData(file, bytes, "q").length).toBe(144);
+    expect(tensorData(file, bytes, "q").length).toBe(66);
   });
 
   it("swapTensorBytes reverses only the multi-byte fields of a block", () => {

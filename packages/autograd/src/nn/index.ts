@@ -1,6 +1,7 @@
 // @bitnet-quantize/autograd/nn: Module and the layers, activations, losses
 // and initializers built on it, following PyTorch's semantics and defaults.
 export { Module } from "./module.js";
+export { ModuleBuffer, buffer } from "./buffer.js";
 export type { AnyModule, LoadStateDictOptions } from "./module.js";
 export { Linear } from "./linear.js";
 export type { LinearOptions } from "./linear.js";

@@ -6,6 +6,7 @@ import { Brand, type Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { Var } from "../var.js";
 import { VERSION } from "../version.js";
+import { ModuleBuffer } from "./buffer.js";
 
 const MODULE_BRAND = new Brand("@bitnet-quantize/autograd", "Module", VERSION);
 
@@ -14,14 +15,14 @@ function isMap(x: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>
 }
 
 /**
- * A module's own parameters and children as `[name, value]`, in declaration
+ * A module's own parameters, buffers and children as `[name, value]`, in declaration
  * order (arrays give `name.i`). A plain function over public properties, not a
  * private method, so that it also reads modules made by another copy of this package.
  */
-function ownEntries(module: object): [string, Var | AnyModule][] {
-  const out: [string, Var | AnyModule][] = [];
+function ownEntries(module: object): [string, Var | AnyModule | ModuleBuffer][] {
+  const out: [string, Var | AnyModule | ModuleBuffer][] = [];
   const take = (name: string, value: unknown): void => {
-    if (value instanceof Module || (value instanceof Var && value.isParameter)) out.push([name, value]);
+    if (value instanceof Module || value instanceof ModuleBuffer || (value instanceof Var && value.isParameter)) out.push([name, value]);
   };
   for (const key of Object.keys(module)) {
     const value: unknown = Reflect.get(module, key);
@@ -152,6 +153,27 @@ export abstract class Module<In = Var, Out = Var> {
     return out;
   }
 
+  /**
+   * Every buffer below this module with its dotted name (shared ones once).
+   *
+   * @example
+   * ```ts
+   * new Counter().namedBuffers().map(([n]) => n); // ["seen"]
+   * ```
+   */
+  namedBuffers(): [string, ModuleBuffer][] {
+    const out: [string, ModuleBuffer][] = [];
+    const seen = new Set<ModuleBuffer>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, b] of ownEntries(m)) {
+        if (!(b instanceof ModuleBuffer) || seen.has(b)) continue;
+        seen.add(b);
+        out.push([prefix === "" ? name : `${prefix}.${name}`, b]);
+      }
+    }
+    return out;
+  }
+
   /** Every parameter below this module. @example `new Linear(2, 3).parameters().length; // 2` */
   parameters(): Var[] {
     return this.namedParameters().map(([, p]) => p);
@@ -242,7 +264,8 @@ export abstract class Module<In = Var, Out = Var> {
   }
 
   /**
-   * The parameter values by dotted name (the tensors themselves: they are immutable).
+   * The parameter values by dotted name, then the persistent buffers' (the
+   * tensors themselves: they are immutable).
    *
    * @example
    * ```ts
@@ -250,12 +273,14 @@ export abstract class Module<In = Var, Out = Var> {
    * ```
    */
   stateDict(): Map<string, Tensor> {
-    return new Map(this.namedParameters().map(([n, p]) => [n, p.value]));
+    const out = new Map(this.namedParameters().map(([n, p]) => [n, p.value]));
+    for (const [n, b] of this.namedBuffers()) if (b.persistent) out.set(n, b.value);
+    return out;
   }
 
   /**
-   * Loads parameter values by dotted name. Shapes must match; values are
-   * cast to each parameter's dtype. With `strict` (default), missing and
+   * Loads parameter and persistent buffer values by dotted name. Shapes must
+   * match; values are cast to each parameter's (buffer's) dtype. With `strict` (default), missing and
    * unexpected keys are errors. Nothing is changed when anything is wrong.
    *
    * @example
@@ -266,21 +291,23 @@ export abstract class Module<In = Var, Out = Var> {
    */
   loadStateDict(state: ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>, opts: LoadStateDictOptions = {}): void {
     const entries = new Map<string, Tensor>(isMap(state) ? state : Object.entries(state));
-    const params = new Map(this.namedParameters());
+    // Parameters and persistent buffers alike: something holding a tensor under a name.
+    const params = new Map<string, Var | ModuleBuffer>(this.namedParameters());
+    for (const [n, b] of this.namedBuffers()) if (b.persistent) params.set(n, b);
     const problems: string[] = [];
     for (const [name, p] of params) {
       const t = entries.get(name);
       if (t === undefined) {
         if (opts.strict !== false) problems.push(`missing "${name}"`);
-      } else if (t.ndim !== p.ndim || t.shape.some((d, i) => d !== p.shape[i])) {
-        problems.push(`"${name}" has shape ${fmtShape(t.shape)}, the parameter ${fmtShape(p.shape)}`);
+      } else if (t.ndim !== p.value.ndim || t.shape.some((d, i) => d !== p.value.shape[i])) {
+        problems.push(`"${name}" has shape ${fmtShape(t.shape)}, the ${p instanceof Var ? "parameter" : "buffer"} ${fmtShape(p.value.shape)}`);
       }
     }
     if (opts.strict !== false) for (const name of entries.keys()) if (!params.has(name)) problems.push(`unexpected "${name}"`);
     if (problems.length > 0) throw new AutogradError(`loadStateDict: ${problems.join("; ")}`);
     for (const [name, p] of params) {
       const t = entries.get(name);
-      if (t !== undefined) p.value = t.dtype === p.dtype ? t : t.cast(p.dtype);
+      if (t !== undefined) p.value = t.dtype === p.value.dtype ? t : t.cast(p.value.dtype);
     }
   }
 }

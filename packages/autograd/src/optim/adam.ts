@@ -2,8 +2,9 @@
 // weight decay to the gradient (L2), AdamW decays the weights directly
 // (decoupled, Loshchilov & Hutter).
 import type { Tensor } from "@bitnet-quantize/tensor";
+import { AutogradError } from "../errors.js";
 import type { Var } from "../var.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamOptimizerState } from "./optimizer.js";
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions {
@@ -54,6 +55,28 @@ export class Adam extends Optimizer {
   /** 0 for Adam; AdamW overrides. */
   protected defaultWeightDecay(): number {
     return 0;
+  }
+
+  protected override hyperparameters(): Record<string, number> {
+    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+  }
+
+  protected override paramState(p: Var): ParamOptimizerState | null {
+    const s = this.#state.get(p);
+    return s === undefined ? null : { counters: { step: s.step }, tensors: { m: s.m, v: s.v } };
+  }
+
+  protected override setParamState(p: Var, s: ParamOptimizerState | null): void {
+    if (s === null) {
+      this.#state.delete(p);
+      return;
+    }
+    const { m, v } = s.tensors;
+    const step = s.counters.step;
+    if (m === undefined || v === undefined || step === undefined || !Number.isInteger(step) || step < 1) {
+      throw new AutogradError(`${this.constructor.name}.loadStateDict: a parameter's state needs tensors m and v and a step >= 1`);
+    }
+    this.#state.set(p, { step, m: m.dtype === p.dtype ? m : m.cast(p.dtype), v: v.dtype === p.dtype ? v : v.cast(p.dtype) });
   }
 
   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {

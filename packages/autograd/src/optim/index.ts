@@ -1,6 +1,7 @@
 // @bitnet-quantize/autograd/optim: SGD, Adam, AdamW (PyTorch's formulas and
 // defaults), global-norm gradient clipping and learning-rate schedules.
 export { Optimizer } from "./optimizer.js";
+export type { OptimizerStateDict, ParamOptimizerState } from "./optimizer.js";
 export { SGD } from "./sgd.js";
 export type { SGDOptions } from "./sgd.js";
 export { Adam, AdamW } from "./adam.js";

@@ -2,9 +2,42 @@
 // replaces each parameter's value with its update under noGrad (tensors are
 // immutable). Subclasses write only the update rule.
 import type { Tensor } from "@bitnet-quantize/tensor";
-import { AutogradError } from "../errors.js";
+import { AutogradError, fmtShape } from "../errors.js";
 import { noGrad } from "../grad-mode.js";
 import type { Var } from "../var.js";
+
+/**
+ * One parameter's optimizer state: step counters and tensors (Adam's
+ * moments, SGD's momentum buffer).
+ *
+ * @example
+ * ```ts
+ * const s: ParamOptimizerState = { counters: { step: 3 }, tensors: { m, v } };
+ * ```
+ */
+export interface ParamOptimizerState {
+  readonly counters: Readonly<Record<string, number>>;
+  readonly tensors: Readonly<Record<string, Tensor>>;
+}
+
+/**
+ * An optimizer's whole state, as {@link Optimizer.stateDict} returns it and
+ * {@link Optimizer.loadStateDict} takes it: the kind, the learning rate, the
+ * hyperparameters, and per parameter (in the order of `params`) its state or
+ * `null` when it has taken no step yet. Tensors are the optimizer's own
+ * (immutable), not copies.
+ *
+ * @example
+ * ```ts
+ * const sd = opt.stateDict(); // { kind: "AdamW", lr: 0.001, hyper: { beta1: 0.9, ... }, params: [{ counters: { step: 1 }, tensors: { m, v } }, ...] }
+ * ```
+ */
+export interface OptimizerStateDict {
+  readonly kind: string;
+  readonly lr: number;
+  readonly hyper: Readonly<Record<string, number>>;
+  readonly params: readonly (ParamOptimizerState | null)[];
+}
 
 /**
  * A first-order optimizer over a list of parameters.
@@ -55,6 +88,67 @@ export abstract class Optimizer {
       }
     });
   }
+
+  /**
+   * The state needed to continue exactly where this optimizer is (PyTorch's
+   * `optimizer.state_dict()`): with the parameters' values, loading it into a
+   * fresh optimizer over the same parameters gives bit-identical further steps.
+   *
+   * @example
+   * ```ts
+   * const sd = opt.stateDict();
+   * const again = new AdamW(model.parameters(), { lr: 1e-3 });
+   * again.loadStateDict(sd); // again.step() now does what opt.step() would
+   * ```
+   */
+  stateDict(): OptimizerStateDict {
+    return { kind: this.constructor.name, lr: this.lr, hyper: this.hyperparameters(), params: this.params.map((p) => this.paramState(p)) };
+  }
+
+  /**
+   * Restores {@link stateDict}'s output. The kind, the number of parameters,
+   * the hyperparameters and every tensor's shape must match; nothing changes
+   * when anything is wrong.
+   *
+   * @example
+   * ```ts
+   * opt.loadStateDict(saved); // throws AutogradError naming the mismatch, e.g. "the state has 4 parameters, this optimizer 6"
+   * ```
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const who = `${this.constructor.name}.loadStateDict`;
+    if (sd.kind !== this.constructor.name) throw new AutogradError(`${who}: the state is of a ${sd.kind}`);
+    if (sd.params.length !== this.params.length) throw new AutogradError(`${who}: the state has ${sd.params.length} parameters, this optimizer ${this.params.length}`);
+    if (!(sd.lr >= 0)) throw new AutogradError(`${who}: learning rate must be >= 0, got ${sd.lr}`);
+    const mine = this.hyperparameters();
+    for (const [k, v] of Object.entries(mine)) {
+      if (!Object.is(sd.hyper[k], v)) throw new AutogradError(`${who}: the state has ${k} = ${String(sd.hyper[k])}, this optimizer ${v}`);
+    }
+    sd.params.forEach((s, i) => {
+      const p = this.params[i] as Var;
+      if (s === null) return;
+      for (const [k, t] of Object.entries(s.tensors)) {
+        if (t.ndim !== p.ndim || t.shape.some((d, j) => d !== p.shape[j])) {
+          throw new AutogradError(`${who}: parameter ${i}'s "${k}" has shape ${fmtShape(t.shape)}, the parameter ${fmtShape(p.shape)}`);
+        }
+      }
+    });
+    this.lr = sd.lr;
+    sd.params.forEach((s, i) => this.setParamState(this.params[i] as Var, s));
+  }
+
+  /** The numbers that define the update rule besides the learning rate (checked on load). */
+  protected hyperparameters(): Record<string, number> {
+    return {};
+  }
+
+  /** One parameter's state, or null before its first step. */
+  protected paramState(_p: Var): ParamOptimizerState | null {
+    return null;
+  }
+
+  /** Replaces one parameter's state (null: as before its first step). Shapes are checked already. */
+  protected setParamState(_p: Var, _s: ParamOptimizerState | null): void {}
 
   /** The new value of `p` given its value and gradient (tensor code, run under noGrad). */
   protected abstract update(p: Var, value: Tensor, grad: Tensor): Tensor;

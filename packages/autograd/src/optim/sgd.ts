@@ -3,7 +3,7 @@
 import type { Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError } from "../errors.js";
 import type { Var } from "../var.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, type ParamOptimizerState } from "./optimizer.js";
 
 /** Options of {@link SGD} (PyTorch's defaults). */
 export interface SGDOptions {
@@ -46,6 +46,22 @@ export class SGD extends Optimizer {
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new AutogradError("SGD: Nesterov momentum requires a momentum and zero dampening");
     }
+  }
+
+  protected override hyperparameters(): Record<string, number> {
+    return { momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov ? 1 : 0 };
+  }
+
+  protected override paramState(p: Var): ParamOptimizerState | null {
+    const b = this.#buffers.get(p);
+    return b === undefined ? null : { counters: {}, tensors: { momentum: b } };
+  }
+
+  protected override setParamState(p: Var, s: ParamOptimizerState | null): void {
+    const b = s?.tensors.momentum;
+    if (s !== null && b === undefined) throw new AutogradError("SGD.loadStateDict: a parameter's state needs its momentum tensor");
+    if (b === undefined) this.#buffers.delete(p);
+    else this.#buffers.set(p, b.dtype === p.dtype ? b : b.cast(p.dtype));
   }
 
   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {

@@ -33,9 +33,10 @@ export interface ImportedGguf {
 }
 
 /**
- * Loads a `bitnet` GGUF: F32/F16/BF16/Q8_0/TQ1_0/TQ2_0 tensors (what
- * `@bitnet-quantize/gguf` can decode; Q6_K and other k-quants give a clear
- * error naming the tensor), an SPM (`llama`) tokenizer, optional `.scale`
+ * Loads a `bitnet` GGUF: tensors of any type `@bitnet-quantize/gguf` decodes
+ * (F32/F16/BF16, Q4_0…Q8_0, the k-quants Q2_K…Q6_K — so llama-quantize's
+ * default Q6_K `token_embd` imports —, TQ1_0/TQ2_0, I2_S; the IQ types give a
+ * clear error naming the tensor), an SPM (`llama`) tokenizer, optional `.scale`
  * tensors. Throws a {@link GgufModelError} naming the key or tensor that is
  * missing, mistyped or not ternary.
  *

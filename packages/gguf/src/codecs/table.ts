@@ -1,8 +1,10 @@
-// The codec table: which ggml types this package can encode from and decode to f32.
+// The codec table: which ggml types this package can encode from f32 (and decode back).
+// Decode-only types (Q4_0 ... Q8_K) are in ./dequantize.ts.
 // A lookup by type name, not a registry: nothing is added at run time.
 import { decodeBF16, encodeBF16 } from "./bf16.js";
 import { decodeF16, encodeF16 } from "./f16.js";
 import { decodeF32, encodeF32 } from "./f32.js";
+import { decodeI2_S, encodeI2_S } from "./i2_s.js";
 import { decodeQ8_0, encodeQ8_0 } from "./q8_0.js";
 import { decodeTQ1_0, encodeTQ1_0 } from "./tq1_0.js";
 import { decodeTQ2_0, encodeTQ2_0 } from "./tq2_0.js";
@@ -36,6 +38,7 @@ export const FLOAT_CODECS = {
   Q8_0: { encode: encodeQ8_0, decode: decodeQ8_0 },
   TQ1_0: { encode: encodeTQ1_0, decode: decodeTQ1_0 },
   TQ2_0: { encode: encodeTQ2_0, decode: decodeTQ2_0 },
+  I2_S: { encode: encodeI2_S, decode: decodeI2_S },
 } as const satisfies Record<string, FloatCodec>;
 
 /**

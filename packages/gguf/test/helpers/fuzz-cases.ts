@@ -8,7 +8,7 @@ import {
   dequantize,
   f32,
   f64,
-  ggmlType,
+  ggmlByteLength,
   i16,
   i64,
   i8,
@@ -153,8 +153,7 @@ export function checkCase(bytes: Uint8Array, strict: boolean): Outcome {
 
 function checkTensors(file: GgufFile, bytes: Uint8Array): void {
   for (const t of file.tensors) {
-    const type = ggmlType(t.type);
-    const expected = (t.elementCount / type.blockSize) * type.typeSize;
+    const expected = ggmlByteLength(t.type, t.elementCount);
     if (t.byteLength !== expected) throw new Error(`tensor ${t.name}: byteLength ${t.byteLength}, expected ${expected}`);
     if (file.dataOffset + t.offset + t.byteLength > bytes.length) throw new Error(`tensor ${t.name} lies outside the buffer`);
     if (tensorData(file, bytes, t.name).length !== t.byteLength) throw new Error(`tensor ${t.name}: wrong data length`);

@@ -2,7 +2,7 @@
 // and the classes differ (mean images are far apart).
 import { describe, expect, it } from "vitest";
 import { Generator } from "@bitnet-quantize/tensor";
-import { drawShapes, syntheticShapes } from "../src/data/synthetic.js";
+import { drawShapes, syntheticShapes } from "@bitnet-quantize/cli";
 
 describe("synthetic shapes", () => {
   it("is reproducible by seed and differs across seeds", () => {

@@ -5,7 +5,7 @@ import { Generator } from "@bitnet-quantize/tensor";
 import { Var, noGrad } from "@bitnet-quantize/autograd";
 import { type Layer, crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { type LRScheduler, type Optimizer, clipGradNorm } from "@bitnet-quantize/autograd/optim";
-import { type Dataset, batches } from "./data/dataset.js";
+import { type Dataset, batches } from "../data/dataset.js";
 
 /** What one training step reports to the caller (for a progress bar or a log). */
 export interface StepInfo {

@@ -2,7 +2,7 @@
 // and its rejections.
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { IdxFormatError, parseIdx } from "../src/data/idx.js";
+import { IdxFormatError, parseIdx } from "@bitnet-quantize/cli/node";
 
 function idxBytes(dims: readonly number[], data: readonly number[], type = 0x08): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + data.length);
