@@ -3,7 +3,7 @@
 import { defineConfig } from "vitest/config";
 
 const conditions = ["source", "import", "module", "node", "default"];
-const packages = ["tensor", "autograd", "gguf", "bitnet", "backend-webgpu"];
+const packages = ["tensor", "autograd", "gguf", "bitnet", "backend-webgpu", "playground"];
 
 export default defineConfig({
   resolve: { conditions },
