@@ -10,18 +10,21 @@ export interface Point {
 const esc = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : "0");
 
 /**
- * An exponential moving average of the losses (the first point unchanged).
+ * A bias-corrected exponential moving average of the losses (as Adam's
+ * moments: the first point is unchanged, early points are not dragged toward 0).
  *
  * @example
  * ```ts
- * smooth([{ step: 1, loss: 4 }, { step: 2, loss: 2 }], 0.5); // [{ step: 1, loss: 4 }, { step: 2, loss: 3 }]
+ * smooth([{ step: 1, loss: 4 }, { step: 2, loss: 2 }], 0.5); // [{ step: 1, loss: 4 }, { step: 2, loss: 2.6666666666666665 }]
  * ```
  */
 export function smooth(points: readonly Point[], keep = 0.9): Point[] {
-  let acc = Number.NaN;
+  let acc = 0;
+  let weight = 0;
   return points.map((p) => {
-    acc = Number.isNaN(acc) ? p.loss : keep * acc + (1 - keep) * p.loss;
-    return { step: p.step, loss: acc };
+    acc = keep * acc + (1 - keep) * p.loss;
+    weight = keep * weight + (1 - keep);
+    return { step: p.step, loss: acc / weight };
   });
 }
 

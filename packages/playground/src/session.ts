@@ -9,7 +9,7 @@
 // export read a CPU copy of the weights (`mirror`), refreshed by `sync()`.
 import { type Var, noGrad } from "@bitnet-quantize/autograd";
 import { crossEntropy } from "@bitnet-quantize/autograd/nn";
-import { AdamW, clipGradNorm } from "@bitnet-quantize/autograd/optim";
+import { AdamW } from "@bitnet-quantize/autograd/optim";
 import { type AttentionInputs, BitNetModel, type SpmTokenizer, ropeTables, ropeTensors, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { type GgufWeightType, encodeGguf } from "@bitnet-quantize/bitnet/gguf";
 import { type Backend, Generator, type Tensor, defaultCpuBackend, tensor } from "@bitnet-quantize/tensor";
@@ -195,7 +195,7 @@ export class TrainSession {
     const loss = crossEntropy(this.#logits(xs, T), ys);
     this.model.zeroGrad();
     loss.backward();
-    clipGradNorm(this.model.parameters(), 1.0);
+    await clipGradients(this.model, 1.0);
     this.#opt.step();
     this.steps++;
     return (await loss.value.data())[0] as number;
@@ -283,6 +283,30 @@ export class TrainSession {
     const bytes = encodeGguf(this.mirror, this.tokenizer, { type, name: "bitnet-quantize playground", warn: (m) => warnings.push(m) });
     return { bytes, warnings };
   }
+}
+
+/**
+ * Scales the gradients so their global L2 norm is at most `maxNorm`: what
+ * autograd's `clipGradNorm` does, but reading the norm with `await data()`
+ * so it also works where reads are asynchronous (WebGPU).
+ *
+ * @example
+ * ```ts
+ * const norm = await clipGradients(model, 1.0); // the norm before clipping
+ * ```
+ */
+export async function clipGradients(model: BitNetModel, maxNorm: number): Promise<number> {
+  const params = model.parameters().filter((p) => p.grad !== null);
+  let sq: Tensor | undefined;
+  for (const p of params) {
+    const g = p.grad as Tensor;
+    const s = g.mul(g).sum();
+    sq = sq === undefined ? s : sq.add(s);
+  }
+  if (sq === undefined) return 0;
+  const norm = Math.sqrt((await sq.data())[0] as number);
+  if (norm > maxNorm) for (const p of params) p.grad = (p.grad as Tensor).mul(maxNorm / (norm + 1e-6));
+  return norm;
 }
 
 /** Options of {@link generateText}. */
