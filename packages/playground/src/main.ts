@@ -4,29 +4,13 @@
 // ?backend=cpu|webgpu|auto, ?size=tiny|small|medium, ?steps=N, ?evalEvery=N.
 import type { GgufWeightType } from "@bitnet-quantize/bitnet/gguf";
 import { defaultCorpus } from "./corpus.js";
-import { type Point, lossChartSvg } from "./loss-chart.js";
+import { lossChartSvg } from "./loss-chart.js";
 import type { BackendChoice, FromWorker, ToWorker } from "./protocol.js";
 import type { ProjectionStats } from "./session.js";
+import type { PlaygroundState } from "./state.js";
 import { SIZES, TEXT_LIMITS, isSizeName } from "./sizes.js";
 import { tourHtml } from "./tour-view.js";
 
-/** What the page exposes for the browser test (and curious users) on `globalThis.__playground`. */
-export interface PlaygroundState {
-  backend: "webgpu" | "cpu" | null;
-  backendNote: string;
-  step: number;
-  losses: Point[];
-  valLosses: Point[];
-  projections: ProjectionStats[];
-  sample: string;
-  running: boolean;
-  stoppedReason: string;
-  exported: { size: number; warnings: string[] } | null;
-  loaded: string;
-  generated: string;
-  errors: string[];
-  tourReady: boolean;
-}
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);

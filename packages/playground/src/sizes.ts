@@ -23,9 +23,9 @@ export interface ModelSize {
  * ```
  */
 export const SIZES = {
-  tiny: { label: "tiny (dim 32, 1 layer)", dim: 32, layers: 1, heads: 2, kvHeads: 1, ffnDim: 64, context: 32, batch: 4, vocab: 300 },
-  small: { label: "small (dim 64, 2 layers)", dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 128, context: 48, batch: 4, vocab: 320 },
-  medium: { label: "medium (dim 128, 2 layers)", dim: 128, layers: 2, heads: 4, kvHeads: 2, ffnDim: 256, context: 64, batch: 4, vocab: 384 },
+  tiny: { label: "tiny · dim 32 × 1", dim: 32, layers: 1, heads: 2, kvHeads: 1, ffnDim: 64, context: 32, batch: 4, vocab: 300 },
+  small: { label: "small · dim 64 × 2", dim: 64, layers: 2, heads: 4, kvHeads: 2, ffnDim: 128, context: 48, batch: 4, vocab: 320 },
+  medium: { label: "medium · dim 128 × 2", dim: 128, layers: 2, heads: 4, kvHeads: 2, ffnDim: 256, context: 64, batch: 4, vocab: 384 },
 } as const satisfies Record<string, ModelSize>;
 
 /** A key of {@link SIZES}. */

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { parseGguf } from "@bitnet-quantize/gguf";
 import { buildSite, serveDir } from "../scripts/site.js";
-import type { PlaygroundState } from "../src/main.js";
+import type { PlaygroundState } from "../src/state.js";
 import { generateText } from "../src/session.js";
 import { SIZES } from "../src/sizes.js";
 
@@ -108,12 +108,13 @@ describe.skipIf(!hasChromium)("the playground in headless Chromium", () => {
         expect(await page.textContent("#command")).toContain("llama-cli -m bitnet-playground-tq2_0.gguf");
 
         // drop it back onto the page and generate: the page's text is Node's from the same file
-        await page.evaluate((b64) => {
-          const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        // (a script string: the test's TypeScript program has no DOM types)
+        await page.evaluate(`(() => {
+          const raw = Uint8Array.from(atob(${JSON.stringify(Buffer.from(bytes).toString("base64"))}), (c) => c.charCodeAt(0));
           const dt = new DataTransfer();
           dt.items.add(new File([raw], "dropped.gguf"));
-          document.getElementById("drop-zone")?.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
-        }, Buffer.from(bytes).toString("base64"));
+          document.getElementById("drop-zone").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+        })()`);
         await page.waitForFunction(() => (globalThis as { __playground?: PlaygroundState }).__playground?.loaded !== "", undefined, { timeout: 30_000 });
         expect((await state(page)).loaded).toContain(`dim ${SIZES.tiny.dim}`);
         await page.click("#generate");
