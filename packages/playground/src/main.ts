@@ -172,6 +172,7 @@ buttons.start.addEventListener("click", () => {
 });
 buttons.stop.addEventListener("click", () => send({ type: "stop" }));
 buttons.cont.addEventListener("click", () => {
+  state.stoppedReason = "";
   send({ type: "continue", maxSteps: Math.max(0, Math.floor(Number(steps.value) || 0)) });
   setRunning(true);
 });

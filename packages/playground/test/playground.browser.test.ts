@@ -5,6 +5,7 @@
 // our reader, drops it back onto the page and generates (the same text as
 // Node gets from the same file). Saves screenshots to /tmp/issue-14-playground/.
 // Skips, saying why, where /usr/bin/chromium is absent.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -31,6 +32,11 @@ const FLAGS = [
   "--disable-quic",
 ];
 const SHOTS = "/tmp/issue-14-playground";
+const LLAMA_CLI = process.env["LLAMA_CLI"] ?? "/opt/llama/src/build/bin/llama-cli";
+/** Text pasted into the page for the CPU run (the WebGPU run trains on the built-in stories). */
+const PASTED = "the quick brown fox jumps over the lazy dog. a lazy dog sleeps in the sun. the fox runs home. ".repeat(40);
+const waitStopped = (page: Page): Promise<unknown> =>
+  page.waitForFunction(() => (globalThis as { __playground?: PlaygroundState }).__playground?.stoppedReason !== "", undefined, { timeout: 120_000 });
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the playground browser test: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -75,8 +81,9 @@ describe.skipIf(!hasChromium)("the playground in headless Chromium", () => {
       page.on("pageerror", (e) => logs.push(`pageerror: ${e.message}`));
       try {
         await page.goto(`${url}?backend=${backend}&steps=${steps}&evalEvery=${steps / 2}`);
+        if (backend === "cpu") await page.fill("#text", PASTED);
         await page.click("#start");
-        await page.waitForFunction(() => (globalThis as { __playground?: PlaygroundState }).__playground?.stoppedReason !== "", undefined, { timeout: 120_000 });
+        await waitStopped(page);
         const s = await state(page);
         expect(s.errors, logs.join("\n")).toEqual([]);
         expect(s.stoppedReason).toBe(`reached ${steps} steps`);
@@ -96,6 +103,23 @@ describe.skipIf(!hasChromium)("the playground in headless Chromium", () => {
         expect(s.sample.startsWith("one day")).toBe(true);
         expect(((await page.textContent("#sample")) ?? "").startsWith("one day")).toBe(true);
         if (backend === "webgpu") await page.screenshot({ path: join(SHOTS, "playground.png") });
+        if (backend === "cpu") {
+          expect(s.sample.length).toBeGreaterThan("one day".length);
+          // continue for 10 more steps, then continue without a limit and stop it
+          await page.fill("#steps", "10");
+          await page.click("#continue");
+          await waitStopped(page);
+          expect((await state(page)).stoppedReason).toBe(`reached ${steps + 10} steps`);
+          await page.fill("#steps", "0");
+          await page.click("#continue");
+          await page.waitForFunction((n) => ((globalThis as { __playground?: PlaygroundState }).__playground?.step ?? 0) >= n, steps + 13, { timeout: 60_000 });
+          await page.click("#stop");
+          await waitStopped(page);
+          const after = await state(page);
+          expect(after.stoppedReason).toBe("stopped");
+          expect(after.losses.length).toBe(after.step);
+          expect(after.step).toBeGreaterThanOrEqual(steps + 13);
+        }
 
         // download the .gguf and parse it with our reader
         const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
@@ -124,6 +148,11 @@ describe.skipIf(!hasChromium)("the playground in headless Chromium", () => {
         expect(generated).toBe(generateText(imported.model, imported.tokenizer, "one day", { maxTokens: 32, seed: 1, temperature: 0 }));
         expect(generated.startsWith("one day")).toBe(true);
         if (backend === "webgpu") await page.screenshot({ path: join(SHOTS, "playground-after-drop.png") });
+        // the command the page shows runs the file in llama.cpp, where it is installed
+        if (existsSync(LLAMA_CLI)) {
+          const out = execFileSync(LLAMA_CLI, ["-m", path, "-p", "one day", "-n", "8", "--temp", "0", "-no-cnv"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+          expect(out).toContain("one day");
+        }
         console.log(`playground on ${s.backendNote}: loss ${losses[0]?.toFixed(3)} -> ${losses.at(-1)?.toFixed(3)}, val ${s.valLosses.map((p) => p.loss.toFixed(3)).join(" -> ")}; sample ${JSON.stringify(s.sample)}; generated ${JSON.stringify(generated)}`);
       } finally {
         await page.close();
