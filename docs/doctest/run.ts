@@ -6,6 +6,7 @@
 import ts from "typescript";
 import type { Example } from "./extract.js";
 import { mismatch, parseExpected } from "./expected.js";
+import { fixturesFor } from "./fixtures.js";
 
 /** The outcome of one example. */
 export type Outcome =
@@ -118,7 +119,15 @@ export async function runExample(example: Example, scope: ReadonlyMap<string, un
     return { status: "failed", error: `could not prepare: ${String(e)}` };
   }
   if (p.foreignImports.length > 0) return { status: "context", reason: `imports ${p.foreignImports.join(", ")}` };
-  const names = [...scope.keys()].filter((n) => IDENT.test(n) && !RESERVED.has(n) && !p.declared.has(n));
+  let fixtures: Map<string, unknown>;
+  try {
+    fixtures = fixturesFor(example, p.declared);
+  } catch (e) {
+    return { status: "failed", error: `a fixture failed to build: ${String(e)}` };
+  }
+  const values = new Map([...scope].filter(([n]) => !fixtures.has(n)));
+  for (const [n, v] of fixtures) values.set(n, v);
+  const names = [...values.keys()].filter((n) => IDENT.test(n) && !RESERVED.has(n) && !p.declared.has(n));
   const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, info: () => undefined };
   let checks = 0;
   const check = async (fn: () => Promise<unknown>, expected: { kind: "value"; text: string } | { kind: "throws"; name: string; message?: string }, line: number): Promise<void> => {
@@ -142,16 +151,21 @@ export async function runExample(example: Example, scope: ReadonlyMap<string, un
     if (m !== null) throw new DoctestMismatch(`line ${line}: ${m}`);
     checks++;
   };
+  // The library's own warnings (console.warn by default) are not the example's output.
+  const saved = { log: console.log, warn: console.warn, info: console.info };
+  Object.assign(console, { log: quiet.log, warn: quiet.warn, info: quiet.info });
   try {
     const fn = new AsyncFunction(...names, "__check", "__modules", "console", p.js);
-    await fn(...names.map((n) => scope.get(n)), check, modules, quiet);
+    await fn(...names.map((n) => values.get(n)), check, modules, quiet);
   } catch (e) {
     const err = e as Error;
     if (err instanceof DoctestMismatch) return { status: "failed", error: err.message };
     const undef = err instanceof ReferenceError ? /^(\S+) is not defined/.exec(err.message) : null;
-    if (undef !== null && !scope.has(undef[1] as string)) return { status: "context", reason: `needs ${undef[1]}` };
+    if (undef !== null && !values.has(undef[1] as string)) return { status: "context", reason: `needs ${undef[1]}` };
     if ((err as { code?: string }).code === "ENOENT") return { status: "context", reason: `needs a file: ${err.message}` };
     return { status: "failed", error: `${err.name}: ${err.message}` };
+  } finally {
+    Object.assign(console, saved);
   }
   return { status: "passed", checks };
 }
