@@ -55,6 +55,7 @@ export async function buildSite(outDir: string = DEFAULT_OUT_DIR, opts: { minify
     target: "es2022",
     conditions: ["source"],
     minify: opts.minify ?? true,
+    keepNames: true, // error class names (BackendError, GgufModelError) stay readable in messages
     sourcemap: "linked",
     logLevel: "warning",
     plugins: [emptyNodeBuiltins],

@@ -62,12 +62,27 @@ const drawChart = (): void => {
 drawChart();
 
 const pct = (n: number, total: number): string => `${((100 * n) / Math.max(1, total)).toFixed(1)}%`;
+/** The share of zeros of each projection at every evaluation, for the sparklines. */
+const zeroHistory = new Map<string, number[]>();
+function sparkline(values: readonly number[]): string {
+  if (values.length < 2) return '<svg class="spark" viewBox="0 0 60 14"></svg>';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pts = values.map((v, i) => `${((60 * i) / (values.length - 1)).toFixed(1)},${(13 - (12 * (v - lo)) / Math.max(1e-9, hi - lo)).toFixed(1)}`).join(" ");
+  return `<svg class="spark" viewBox="0 0 60 14"><polyline points="${pts}"/></svg>`;
+}
 function drawHistogram(ps: ProjectionStats[]): void {
+  for (const p of ps) {
+    const h = zeroHistory.get(p.name) ?? [];
+    h.push(p.zero / Math.max(1, p.minus + p.zero + p.plus));
+    zeroHistory.set(p.name, h);
+  }
   $("histogram").innerHTML = ps
     .map((p) => {
       const total = p.minus + p.zero + p.plus;
-      const title = `${p.name}: −1 ${pct(p.minus, total)}, 0 ${pct(p.zero, total)}, +1 ${pct(p.plus, total)}; ${(100 * p.flipped).toFixed(2)}% changed since the last update`;
-      return `<div class="proj" title="${title}"><span class="name">${p.name}</span><span class="bar"><i class="minus" style="width:${pct(p.minus, total)}"></i><i class="zero" style="width:${pct(p.zero, total)}"></i><i class="plus" style="width:${pct(p.plus, total)}"></i></span><span class="flip">${(100 * p.flipped).toFixed(1)}% chg</span></div>`;
+      const zeros = zeroHistory.get(p.name) ?? [];
+      const title = `${p.name}: −1 ${pct(p.minus, total)}, 0 ${pct(p.zero, total)}, +1 ${pct(p.plus, total)}; ${(100 * p.flipped).toFixed(2)}% changed since the last update; the line is the share of zeros over time (${zeros.map((z) => `${(100 * z).toFixed(0)}%`).join(" → ")})`;
+      return `<div class="proj" title="${title}"><span class="name">${p.name}</span><span class="bar"><i class="minus" style="width:${pct(p.minus, total)}"></i><i class="zero" style="width:${pct(p.zero, total)}"></i><i class="plus" style="width:${pct(p.plus, total)}"></i></span><span class="flip">${(100 * p.flipped).toFixed(1)}% chg</span>${sparkline(zeros)}</div>`;
     })
     .join("");
 }
@@ -159,6 +174,7 @@ worker.onerror = (e) => showError(`the worker failed: ${e.message}`);
 // --- controls --------------------------------------------------------------------
 buttons.start.addEventListener("click", () => {
   $("error").hidden = true;
+  zeroHistory.clear();
   state.losses = [];
   state.valLosses = [];
   state.backend = null;

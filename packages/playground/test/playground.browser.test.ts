@@ -160,6 +160,20 @@ describe.skipIf(!hasChromium)("the playground in headless Chromium", () => {
     });
   }
 
+  it("says what is wrong when the pasted text is too short", { timeout: 60_000 }, async () => {
+    const page = await (context as BrowserContext).newPage();
+    try {
+      await page.goto(`${url}?backend=cpu`);
+      await page.fill("#text", "far too short");
+      await page.click("#start");
+      await page.waitForFunction(() => ((globalThis as { __playground?: PlaygroundState }).__playground?.errors.length ?? 0) > 0, undefined, { timeout: 30_000 });
+      expect(await page.textContent("#error")).toMatch(/PlaygroundError: the text has 13 characters; paste at least \d+/);
+      expect(await page.isDisabled("#stop")).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("shows the guided tour with the library's numbers", { timeout: 60_000 }, async () => {
     const page = await (context as BrowserContext).newPage();
     try {
