@@ -10,13 +10,9 @@ import type { BackendChoice, FromWorker, ToWorker } from "./protocol.js";
 import { TrainSession, generateText } from "./session.js";
 import { SIZES } from "./sizes.js";
 
-/** The worker's global scope, typed as far as this file uses it. */
-interface WorkerScope {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
-}
-const scope = globalThis as unknown as WorkerScope;
-const post = (m: FromWorker, transfer?: Transferable[]): void => scope.postMessage(m, transfer ?? []);
+// The DOM lib types globalThis as a Window; a worker's postMessage takes the
+// same { transfer } options, so the Window signature serves.
+const post = (m: FromWorker, transfer: Transferable[] = []): void => globalThis.postMessage(m, { transfer });
 const message = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 let session: TrainSession | undefined;
@@ -140,6 +136,6 @@ async function handle(m: ToWorker): Promise<void> {
   }
 }
 
-scope.onmessage = (e) => {
+globalThis.onmessage = (e: MessageEvent<ToWorker>) => {
   handle(e.data).catch((err: unknown) => post({ type: "error", message: message(err) }));
 };
