@@ -3,7 +3,7 @@
 import { defineConfig } from "vitest/config";
 
 const conditions = ["@bitnet-quantize/source", "import", "module", "node", "default"];
-const packages = ["tensor", "autograd", "gguf", "safetensors", "bitnet", "backend-webgpu", "cli"];
+const packages = ["tensor", "autograd", "gguf", "safetensors", "bitnet", "backend-webgpu", "cli", "playground"];
 
 export default defineConfig({
   resolve: { conditions },
@@ -15,6 +15,7 @@ export default defineConfig({
         test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] },
       })),
       { extends: true as const, test: { name: "examples", root: "examples", include: ["test/**/*.test.ts"] } },
+      { extends: true as const, test: { name: "docs", root: "docs", include: ["test/**/*.test.ts"] } },
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

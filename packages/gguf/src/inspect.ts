@@ -34,7 +34,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  *
  * @example
  * ```ts
- * ggufToJson(file).tensors[0]; // { name: "token_embd.weight", shape: [259, 256], ne: [256, 259], type: "F16", offset: 0, byteLength: 132608 }
+ * ggufToJson(file).tensors[0]; // { name: "token_embd.weight", shape: [260, 256], ne: [256, 260], type: "F16", offset: 0, byteLength: 133120 }
  * ```
  */
 export function ggufToJson(file: GgufFile, options: InspectOptions = {}): { [key: string]: JsonValue } {

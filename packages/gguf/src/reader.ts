@@ -62,8 +62,8 @@ export interface GgufTensorInfo {
  * const file = parseGguf(bytes);
  * file.version;                                        // 3
  * file.metadata.get("general.architecture");           // { type: "string", value: "bitnet" }
- * file.tensors[0]?.shape;                               // [256]
- * file.dataOffset;                                      // 4096 (absolute, a multiple of file.alignment)
+ * file.tensors[0]?.name;                                // "token_embd.weight"
+ * file.dataOffset % file.alignment;                     // 0 (dataOffset is absolute)
  * ```
  */
 export interface GgufFile {

@@ -38,7 +38,7 @@ function isArrayBufferLike(x: object): x is ArrayBufferLike {
  * @example
  * ```ts
  * toBytes(new Uint16Array([1]).buffer, "parseSafetensors"); // Uint8Array [1, 0]
- * toBytes("model", "parseSafetensors"); // throws SafetensorsError (InvalidInput): parseSafetensors: expected bytes (...), got string
+ * toBytes("model", "parseSafetensors"); // throws SafetensorsError: parseSafetensors: expected bytes (...), got string (kind InvalidInput)
  * ```
  */
 export function toBytes(input: unknown, op: string): Uint8Array {

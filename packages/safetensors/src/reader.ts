@@ -83,7 +83,7 @@ const METADATA_KEY = "__metadata__";
  * @example
  * ```ts
  * const file = parseSafetensors(writeSafetensors({ tensors: { x: { dtype: "F32", shape: [2], data: new Float32Array([1, 2]) } } }));
- * file.tensors[0]; // { name: "x", dtype: "F32", shape: [2], dataOffsets: [0, 8], byteOffset: 24, byteLength: 8, elementCount: 2 }
+ * file.tensors[0]; // { name: "x", dtype: "F32", shape: [2], dataOffsets: [0, 8], byteOffset: 64, byteLength: 8, elementCount: 2 }
  * ```
  */
 export function parseSafetensors(input: BytesLike, options: SafetensorsReadOptions = {}): SafetensorsFile {

@@ -30,7 +30,7 @@ export class ShapeError extends TensorError {}
  *
  * @example
  * ```ts
- * matmul(zeros([2, 2], "int8"), zeros([2, 2])); // throws DTypeError
+ * matmul(zeros([2, 2], "int8"), zeros([2, 2], "int8")); // throws DTypeError: matmul: needs float operands
  * ```
  */
 export class DTypeError extends TensorError {}

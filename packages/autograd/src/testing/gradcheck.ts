@@ -57,7 +57,9 @@ export interface GradcheckReport {
  *
  * @example
  * ```ts
- * try { gradcheck(brokenOp, [x]); } catch (e) { e instanceof GradcheckError; (e as GradcheckError).report.worst; }
+ * const wrongSquare = (x: Var): Var => x.mul(x.detach()).sum(); // its gradient is x, not 2x
+ * gradcheck(wrongSquare, [tensor([1, 2], undefined, "float64")]); // throws GradcheckError
+ * try { gradcheck(wrongSquare, [tensor([1, 2], undefined, "float64")]); } catch (e) { (e as GradcheckError).report.worst; }
  * ```
  */
 export class GradcheckError extends AutogradError {
@@ -107,7 +109,8 @@ function flatOutputs(outs: readonly Var[]): Float64Array {
  * @example
  * ```ts
  * gradcheck((x) => x.mul(x).sum(), [tensor([1, 2, 3], undefined, "float64")]).ok; // true
- * gradcheck((x) => wrongSquare(x), [x]); // throws GradcheckError: ... worst: input 0 element [1] ...
+ * const wrongSquare = (x: Var): Var => x.mul(x.detach()).sum(); // its gradient is x, not 2x
+ * gradcheck(wrongSquare, [tensor([1, 2], undefined, "float64")]); // throws GradcheckError
  * ```
  */
 export function gradcheck(fn: (...inputs: Var[]) => Var | readonly Var[], inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {

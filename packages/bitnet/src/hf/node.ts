@@ -105,9 +105,11 @@ export async function saveHfDirectory(dir: string, model: BitNetModel, tokenizer
  *
  * @example
  * ```ts
- * const bar = progressBar((s) => process.stderr.write(s), process.stderr.isTTY);
- * bar.update(3, 10, "model.norm.weight"); // "\r[######              ]  3/10 model.norm.weight"
- * bar.finish();
+ * const lines: string[] = [];
+ * const bar = progressBar((s) => lines.push(s), false); // in a CLI: progressBar((s) => process.stderr.write(s), process.stderr.isTTY)
+ * bar.update(3, 10, "model.norm.weight");
+ * lines; // ["[######              ]  3/10 model.norm.weight\n"]
+ * bar.finish(); // on a terminal each update redraws the line after "\r" instead
  * ```
  */
 export function progressBar(write: (s: string) => void, tty: boolean, width = 20): { update: (done: number, total: number, label: string) => void; finish: () => void } {

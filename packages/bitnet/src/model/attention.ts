@@ -36,7 +36,7 @@ export interface AttentionInputs {
  * @example
  * ```ts
  * const attn = new BitNetAttention(cfg, quant, 7);
- * attn.forward(x, inputs).shape; // [B, T, C]
+ * attn.forward([x, inputs]).shape; // [B, T, C]
  * ```
  */
 export class BitNetAttention extends Module<[Var, AttentionInputs], Var> {

@@ -81,7 +81,7 @@ export function formatDuration(seconds: number): string {
  * ```ts
  * const p = new ProgressDisplay(process.stdout, 100, { live: process.stdout.isTTY === true });
  * p.update({ step: 1, loss: 5.9, tokensPerSecond: 900, elapsed: 0.3, eta: 30 });
- * p.log("  sample @1: ...");  // printed above the bar
+ * p.log("  sample at step 1: ...");  // printed above the bar
  * p.stop();                   // the bar stays, the cursor comes back
  * ```
  */

@@ -8,7 +8,9 @@ import { parseArgs } from "node:util";
  *
  * @example
  * ```ts
- * throw new UsageError('--steps must be a whole number, got "abc" (e.g. --steps 200)');
+ * const e = new UsageError('--steps must be a whole number, got "abc" (e.g. --steps 200)');
+ * e.name; // "UsageError"
+ * // a command throws it; bitnet prints "bitnet train: " + e.message and exits with code 2
  * ```
  */
 export class UsageError extends Error {
@@ -30,8 +32,7 @@ export interface ParsedCommand {
  *
  * @example
  * ```ts
- * parseCommand(["--stepz", "5"], { steps: { type: "string" } }, "bitnet train");
- * // throws UsageError: unknown option --stepz (did you mean --steps?); see bitnet train --help
+ * parseCommand(["--stepz", "5"], { steps: { type: "string" } }, "bitnet train"); // throws UsageError: unknown option --stepz (did you mean --steps?); see bitnet train --help
  * ```
  */
 export function parseCommand(args: readonly string[], options: OptionSpec, command: string, allowPositionals = false): ParsedCommand {

@@ -77,7 +77,7 @@ export interface ValPoint {
  *
  * @example
  * ```ts
- * new LmTrainer("too short", DEFAULT_LM_CONFIG); // throws LmTrainError: the text gives 9 tokens: ...
+ * new LmTrainer("too short", DEFAULT_LM_CONFIG); // throws LmTrainError: the text gives 10 tokens (9 to train on and 1 held out; each part needs context + 2)
  * ```
  */
 export class LmTrainError extends Error {
@@ -93,7 +93,7 @@ export class LmTrainError extends Error {
  * const t = new LmTrainer(generateCorpus({ stories: 200 }), { ...DEFAULT_LM_CONFIG, steps: 20 });
  * while (!t.done) t.trainStep();
  * t.estimateLoss("val"); // e.g. 3.1 (nats/token)
- * t.sample("one day tom"); // "one day tom saw a little cat ..."
+ * t.sample("one day tom"); // e.g. "one day tom saw a the dog ..." (20 steps: barely trained)
  * ```
  */
 export class LmTrainer {

@@ -78,6 +78,7 @@ export function hasDecoder(name: string): name is DecodableTypeName {
  *
  * @example
  * ```ts
+ * import { dequantize } from "@bitnet-quantize/gguf/codecs"; // not the main entry's dequantize(file, bytes, name)
  * dequantize("F16", new Uint8Array([0x00, 0x3c]), 1); // Float32Array [1]
  * ```
  */

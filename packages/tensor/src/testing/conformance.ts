@@ -49,7 +49,7 @@ export interface ConformanceOptions {
  *
  * @example
  * ```ts
- * throw new ConformanceError("unary/exp", "element 3: got 1, expected 2.718");
+ * new ConformanceError("unary/exp", "element 3: got 1, expected 2.718").message; // "unary/exp: element 3: got 1, expected 2.718"
  * ```
  */
 export class ConformanceError extends Error {

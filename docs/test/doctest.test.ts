@@ -1,0 +1,50 @@
+// Doctests: every `@example` of every exported symbol runs, and the values
+// its comments state are asserted (convention: docs/doctest/expected.ts).
+// The context examples take for granted (`model`, `tok`, `x`) comes from
+// docs/doctest/fixtures.ts; those that need more (a GPU, a file on disk) are
+// listed as skipped with the missing name; a floor on the number that run
+// guards against the extractor silently finding nothing.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { extractExamples } from "../doctest/extract.js";
+import { type Outcome, runExample } from "../doctest/run.js";
+import { DOCTEST_PACKAGES, doctestScope } from "../doctest/scope.js";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const examples = extractExamples(root, DOCTEST_PACKAGES);
+// Examples that write files ("out/model.gguf") write them in a scratch directory.
+const home = process.cwd();
+const scratch = mkdtempSync(join(tmpdir(), "bitnet-doctest-"));
+process.chdir(scratch);
+afterAll(() => {
+  process.chdir(home);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** At least this many examples of each package run to a verdict (they all pass). */
+const FLOOR: Record<(typeof DOCTEST_PACKAGES)[number], number> = { tensor: 185, autograd: 200, gguf: 95, safetensors: 25, bitnet: 125, "backend-webgpu": 3, cli: 25 };
+
+for (const pkg of DOCTEST_PACKAGES) {
+  const mine = examples.filter((e) => e.pkg === pkg);
+  const { scope, modules } = await doctestScope(root, pkg);
+  const outcomes = new Map<(typeof mine)[number], Outcome>();
+  for (const e of mine) outcomes.set(e, await runExample(e, scope, modules));
+  describe(`@example blocks of @bitnet-quantize/${pkg}`, () => {
+    it(`run: at least ${FLOOR[pkg]} of ${mine.length}`, () => {
+      const ran = [...outcomes.values()].filter((o) => o.status !== "context").length;
+      console.log(`doctests ${pkg}: ${ran} of ${mine.length} examples run (${[...outcomes.values()].reduce((n, o) => n + (o.status === "passed" ? o.checks : 0), 0)} stated values asserted), ${mine.length - ran} need context`);
+      expect(ran).toBeGreaterThanOrEqual(FLOOR[pkg]);
+    });
+    for (const [e, o] of outcomes) {
+      const name = `${e.symbol} (${e.file}:${e.line})`;
+      if (o.status === "context") it.skip(`${name}: ${o.reason}`, () => undefined);
+      else
+        it(name, () => {
+          if (o.status === "failed") throw new Error(`${e.file}:${e.line} ${e.symbol}: ${o.error}\n${e.code}`);
+          expect(o.status).toBe("passed");
+        });
+    }
+  });
+}
