@@ -92,8 +92,9 @@ function layerNorms(layout: HfLayout): readonly (readonly [string, string])[] {
 /**
  * Loads a Hugging Face BitNet checkpoint into a {@link BitNetModel} plus its tokenizer,
  * in either published layout (see {@link HfLayout}; detected from the tensors: U8
- * projections with `weight_scale` are the 2B-4T packing). 1bitLLM latent weights
- * (F32/F16/BF16) become the BitLinear latent weights as they are; packed weights are
+ * projections with `weight_scale`, or the `attn_sub_norm` names, are 2B-4T). Float
+ * projections (1bitLLM's latent weights, 2B-4T's `-bf16` master weights; F32/F16/BF16)
+ * become the BitLinear latent weights as they are; packed weights are
  * unpacked (four stacked quarters of rows) and become latent weights whose AbsMean gives
  * back exactly the codes and the scale (1/weight_scale for `bitlinear`, weight_scale for
  * `autobitlinear`). Tensors the model does not use (rotary `inv_freq` buffers) are ignored;
@@ -118,7 +119,11 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
     }
   }
   const q0 = byName.get("model.layers.0.self_attn.q_proj.weight");
-  const layout: HfLayout = q0?.info.dtype === "U8" || byName.has("model.layers.0.self_attn.q_proj.weight_scale") ? "bitnet-2b4t" : "1bitllm";
+  // Packed U8 projections, or the 2B-4T norm names (its -bf16 master-weight repo has dense BF16 projections).
+  const layout: HfLayout =
+    q0?.info.dtype === "U8" || byName.has("model.layers.0.self_attn.q_proj.weight_scale") || byName.has("model.layers.0.self_attn.attn_sub_norm.weight")
+      ? "bitnet-2b4t"
+      : "1bitllm";
   const quant = opts.quant ?? BitNetConfig.default();
   const model = new BitNetModel(c, { quant });
   const used = new Set<string>();
@@ -158,7 +163,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
         const name = `${prefix}.${path}.weight`;
         const shape = [sub.outFeatures, sub.inFeatures];
         let W: Float32Array;
-        if (layout === "1bitllm") W = floats(name, shape);
+        if (byName.get(name)?.info.dtype !== "U8") W = floats(name, shape);
         else {
           const { file, info } = get(name);
           const packedShape = [Math.ceil(sub.outFeatures / 4), sub.inFeatures];
@@ -184,7 +189,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
       if (lm[i] !== emb[i]) throw new HfCheckpointError("lm_head.weight differs from model.embed_tokens.weight; BitNetModel ties the output head to the embedding (untied heads are not supported)");
     }
   }
-  progress("lm_head.weight");
+  progress(head === undefined ? "(output head tied to the embedding)" : "lm_head.weight");
   const extra = [...byName.keys()].filter((n) => !used.has(n) && !/\.rotary_emb\.inv_freq$/.test(n));
   if (extra.length > 0) throw new HfCheckpointError(`unexpected tensors for the ${layout} layout: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ` and ${extra.length - 8} more` : ""}`);
   return { model, tokenizer: readTokenizer(files, config, layout), layout, config };
