@@ -2,5 +2,6 @@
 // llama.cpp's `bitnet` architecture (TQ2_0, TQ1_0, F16, F32 projections).
 export { encodeGguf, exportGguf, type ExportGgufFileOptions, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
 export { importGguf, type ImportedGguf } from "./import-gguf.js";
+export { BITNET_CPP_ARCHS, importBitnetCppGguf, type ImportedBitnetCppGguf } from "./import-bitnet-cpp.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 export { writeFileAtomic } from "./write-file-atomic.js";
