@@ -139,7 +139,9 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
       throw new HfCheckpointError(`tensor ${name} has shape [${info.shape.join(", ")}], expected [${shape.join(", ")}]`);
     }
     if (info.dtype !== "F32" && info.dtype !== "F16" && info.dtype !== "BF16") throw new HfCheckpointError(`tensor ${name} is ${info.dtype}; expected F32, F16 or BF16`);
-    return Float32Array.from(tensorToFloat32(file, info));
+    // F32 comes back as a view of the file: copy it so the model never aliases the file's bytes.
+    const values = tensorToFloat32(file, info);
+    return info.dtype === "F32" ? Float32Array.from(values) : values;
   };
   const total = 3 + c.layers * (4 + PROJ.length);
   let done = 0;
