@@ -114,6 +114,19 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
     expect(await runConvertCommand([join(dir, "saved"), join(dir, "x.gguf"), "--type", "Q4_0"], io)).toBe(2);
   });
 
+  it("the vocabulary is padded to vocab_size with [PAD{i}] and added tokens applied, as llama.cpp's converter does", () => {
+    const padded = oneBitLlmCheckpoint({ ...dims, vocab: V + 3, layers: 1 }, tok, 2);
+    const t = loadHfCheckpoint({
+      ...padded.files,
+      addedTokens: JSON.stringify({ "<extra>": V + 1, "<ignored>": V + 10 }),
+      tokenizerConfig: JSON.stringify({ add_bos_token: true, added_tokens_decoder: { [V + 2]: { content: "<|pad|>", special: false } } }),
+    }).tokenizer as SpmTokenizer;
+    expect(t.vocabSize).toBe(V + 3);
+    expect([t.idToToken(V), t.idToToken(V + 1), t.idToToken(V + 2)]).toEqual([`[PAD${V}]`, "<extra>", "<|pad|>"]);
+    expect([t.types[V], t.types[V + 1], t.types[V + 2]]).toEqual([5, 4, 3]);
+    expect([t.scores[V], t.scores[V + 1]]).toEqual([-10000, -1000]);
+  });
+
   it("names what is wrong: a missing tensor, a wrong shape, an untied lm_head, an unexpected tensor", () => {
     const edit = (f: (m: Map<string, SafetensorsTensorInput>) => void): ReturnType<typeof loadHfCheckpoint> => {
       const m = new Map(tensors);

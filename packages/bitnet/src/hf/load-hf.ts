@@ -235,11 +235,22 @@ function readTokenizer(files: HfCheckpointFiles, config: HfConfig, layout: HfLay
   return undefined;
 }
 
+/** llama.cpp's converter's `does_token_look_special`. */
+function looksSpecial(t: string): boolean {
+  return (
+    ["<pad>", "<mask>", "<2mass>", "[@BOS@]"].includes(t) ||
+    (t.startsWith("<|") && t.endsWith("|>")) ||
+    (t.startsWith("<\uff5c") && t.endsWith("\uff5c>")) ||
+    t.startsWith("<start_of_") ||
+    t.startsWith("<end_of_")
+  );
+}
+
 /**
  * The SPM vocabulary as llama.cpp's converter builds it (`_create_vocab_sentencepiece`):
  * the pieces of tokenizer.model, then `[PAD{i}]` (score −10000, type unused) up to the
- * config's vocab_size, with added_tokens.json / added_tokens_decoder entries overriding
- * as user-defined tokens.
+ * config's vocab_size; added_tokens.json entries become user-defined, added_tokens_decoder
+ * entries control (special) or user-defined, score −1000.
  */
 function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
   const spm = parseSentencePieceModel(files.tokenizerModel!);
@@ -253,19 +264,28 @@ function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<s
     scores.push(-10000);
     types.push(TOKEN_TYPE.unused);
   }
-  const override = (id: number, content: string): void => {
-    if (!Number.isInteger(id) || id < 0 || id >= V) throw new HfCheckpointError(`added token ${JSON.stringify(content)} has id ${id}, outside the vocabulary 0..${V - 1}`);
-    if (id < spm.pieces.length) return; // the converter keeps SPM pieces
-    tokens[id] = content;
-    scores[id] = -1000;
-    types[id] = TOKEN_TYPE.userDefined;
-  };
-  if (files.addedTokens !== undefined) for (const [content, id] of Object.entries(parseJson(files.addedTokens, "added_tokens.json"))) override(Number(id), content);
+  // added_tokens.json: ids inside the vocabulary become user-defined (the converter skips the others).
+  if (files.addedTokens !== undefined) {
+    for (const [content, raw] of Object.entries(parseJson(files.addedTokens, "added_tokens.json"))) {
+      const id = Number(raw);
+      if (!Number.isInteger(id) || id < 0 || id >= V) continue;
+      tokens[id] = content;
+      scores[id] = -1000;
+      types[id] = TOKEN_TYPE.userDefined;
+    }
+  }
+  // added_tokens_decoder: control when special (or looking special), else user-defined with ▁ as a space.
   const decoder = tcfg["added_tokens_decoder"];
   if (typeof decoder === "object" && decoder !== null) {
-    for (const [id, t] of Object.entries(decoder as Record<string, unknown>)) {
+    for (const [key, t] of Object.entries(decoder as Record<string, unknown>)) {
+      const id = Number(key);
       const content = tokenName(t);
-      if (content !== undefined) override(Number(id), content);
+      if (content === undefined) continue;
+      if (!Number.isInteger(id) || id < 0 || id >= V) throw new HfCheckpointError(`tokenizer_config.json: added token ${JSON.stringify(content)} has id ${key}, outside the vocabulary 0..${V - 1}`);
+      const special = (t as Record<string, unknown>)["special"] === true || looksSpecial(content);
+      tokens[id] = special ? content : content.replaceAll("\u2581", " ");
+      scores[id] = -1000;
+      types[id] = special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined;
     }
   }
   const id = (key: string, fallback: number): number => {
