@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { f16BitsToNumber, numberToF16Bits, parseSafetensors, tensorToFloat32, shardFileName, formatSafetensorsIndex, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
+import { encodeFloats, f16BitsToNumber, numberToF16Bits, parseSafetensors, tensorToFloat32, shardFileName, formatSafetensorsIndex, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
 import { parseGguf } from "@bitnet-quantize/gguf";
 import { runCli } from "@bitnet-quantize/gguf/node";
 import { trainTokenizer, SpmTokenizer } from "@bitnet-quantize/bitnet";
@@ -114,6 +114,19 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
     expect(await runConvertCommand([join(dir, "saved"), join(dir, "x.gguf"), "--type", "Q4_0"], io)).toBe(2);
   });
 
+  it("the vocabulary is padded to vocab_size with [PAD{i}] and added tokens applied, as llama.cpp's converter does", () => {
+    const padded = oneBitLlmCheckpoint({ ...dims, vocab: V + 3, layers: 1 }, tok, 2);
+    const t = loadHfCheckpoint({
+      ...padded.files,
+      addedTokens: JSON.stringify({ "<extra>": V + 1, "<ignored>": V + 10 }),
+      tokenizerConfig: JSON.stringify({ add_bos_token: true, added_tokens_decoder: { [V + 2]: { content: "<|pad|>", special: false } } }),
+    }).tokenizer as SpmTokenizer;
+    expect(t.vocabSize).toBe(V + 3);
+    expect([t.idToToken(V), t.idToToken(V + 1), t.idToToken(V + 2)]).toEqual([`[PAD${V}]`, "<extra>", "<|pad|>"]);
+    expect([t.types[V], t.types[V + 1], t.types[V + 2]]).toEqual([5, 4, 3]);
+    expect([t.scores[V], t.scores[V + 1]]).toEqual([-10000, -1000]);
+  });
+
   it("names what is wrong: a missing tensor, a wrong shape, an untied lm_head, an unexpected tensor", () => {
     const edit = (f: (m: Map<string, SafetensorsTensorInput>) => void): ReturnType<typeof loadHfCheckpoint> => {
       const m = new Map(tensors);
@@ -172,6 +185,27 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
     const auto = bitnet2b4tCheckpoint(d2, 5, "autobitlinear");
     const m = loadHfCheckpoint(auto.files);
     expect(m.model.inferenceWeights().layers[0]!.q.scales[0]).toBe(Math.fround(auto.weightScales.get("model.layers.0.self_attn.q_proj.weight")!));
+  });
+
+  it("the -bf16 master-weight variant (dense BF16 projections, same names) loads as latent weights", () => {
+    const st = files.weights[0]!;
+    const m = new Map<string, SafetensorsTensorInput>();
+    for (const t of st.tensors) {
+      if (t.name.endsWith("_scale")) continue;
+      const data = st.bytes.slice(t.byteOffset, t.byteOffset + t.byteLength);
+      if (t.dtype !== "U8") {
+        m.set(t.name, { dtype: t.dtype, shape: t.shape, data });
+        continue;
+      }
+      const [rows, inp] = t.shape as [number, number];
+      const ws = weightScales.get(t.name)!;
+      const w = Float32Array.from(codes.get(t.name)!, (c) => c / ws);
+      m.set(t.name, { dtype: "BF16", shape: [rows * 4, inp], data: encodeFloats(w, "BF16") });
+    }
+    const dense = loadHfCheckpoint({ ...files, weights: [parseSafetensors(writeSafetensors({ tensors: m }))] });
+    expect(dense.layout).toBe("bitnet-2b4t");
+    const a = dense.model.inferenceWeights().layers[0]!;
+    expect(Array.from(a.up.codes)).toEqual(Array.from(codes.get("model.layers.0.mlp.up_proj.weight")!));
   });
 
   it("its GGUF export is refused with a message naming relu2 and llama.cpp's SiLU graph", () => {

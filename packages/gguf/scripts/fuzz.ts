@@ -1,7 +1,10 @@
 // The long fuzz run: `node --conditions=@bitnet-quantize/source --import tsx packages/gguf/scripts/fuzz.ts [cases] [seed]`.
 // Same cases as test/fuzz.prop.test.ts, many more of them; prints how many ran and how they ended.
+// Then the same number of safetensors cases (the safetensors package's own harness, also run alone by
+// packages/safetensors/scripts/fuzz.ts), so one command fuzzes both readers of model files.
 import fc from "fast-check";
 import { checkCase, checkStreamingCase, mutate, mutation, seedFiles } from "../test/helpers/fuzz-cases.js";
+import * as st from "../../safetensors/test/helpers/fuzz-cases.js";
 
 const cases = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 0xf022);
@@ -39,4 +42,18 @@ const seconds = ((performance.now() - start) / 1000).toFixed(1);
 console.log(
   `fuzz: ${outcomes.parsed + outcomes.rejected} cases (seed ${seed}): ${outcomes.parsed} parsed, ${outcomes.rejected} rejected with GgufError, 0 other errors; ` +
     `${streamed} streaming cases agreed with parseGguf; ${seconds} s`,
+);
+
+const stSeeds = st.seedFiles();
+const stOutcomes = { parsed: 0, rejected: 0 };
+const stStart = performance.now();
+fc.assert(
+  fc.property(fc.integer({ min: 0, max: stSeeds.length - 1 }), fc.array(st.mutation, { minLength: 1, maxLength: 6 }), (s, mutations) => {
+    stOutcomes[st.checkCase(st.mutate(stSeeds[s]!, mutations))]++;
+  }),
+  { seed: seed + 2, numRuns: cases },
+);
+console.log(
+  `safetensors fuzz: ${stOutcomes.parsed + stOutcomes.rejected} cases (seed ${seed + 2}): ${stOutcomes.parsed} parsed, ` +
+    `${stOutcomes.rejected} rejected with SafetensorsError, 0 other errors; ${((performance.now() - stStart) / 1000).toFixed(1)} s`,
 );

@@ -5,7 +5,15 @@ export { SafetensorsError, type SafetensorsErrorKind } from "./errors.js";
 export { toBytes, type BytesLike } from "./bytes.js";
 export { DEFAULT_SAFETENSORS_CAPS, resolveSafetensorsCaps, type SafetensorsCaps } from "./caps.js";
 export { SAFETENSORS_DTYPES, isSafetensorsDtype, safetensorsDtype, type SafetensorsDtype, type SafetensorsDtypeInfo } from "./dtypes.js";
-export { parseSafetensors, type SafetensorsFile, type SafetensorsReadOptions, type SafetensorsTensorInfo } from "./reader.js";
+export {
+  parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
+  type SafetensorsFile,
+  type SafetensorsHeader,
+  type SafetensorsReadOptions,
+  type SafetensorsTensorInfo,
+} from "./reader.js";
 export { findTensor, tensorArray, tensorBytes, tensorToFloat32, type SafetensorsArray } from "./tensor-data.js";
 export {
   encodeFloats,

@@ -41,6 +41,32 @@ export interface SafetensorsTensorInfo {
 }
 
 /**
+ * A validated header without the data: what {@link parseSafetensorsHeader} returns for a
+ * file too large to hold in memory (read tensors by `byteOffset`/`byteLength` yourself, or
+ * with `openSafetensorsFile` from `./node`).
+ *
+ * @example
+ * ```ts
+ * const h = parseSafetensorsHeader(first8PlusN, fileSize);
+ * h.tensors[0]?.byteOffset; // absolute offset in the file
+ * ```
+ */
+export interface SafetensorsHeader {
+  /** `N`, the header length in bytes (padding included). */
+  readonly headerByteLength: number;
+  /** Absolute offset of the data buffer (8 + N). */
+  readonly dataOffset: number;
+  /** The file's size in bytes (8 + N + the data buffer). */
+  readonly fileSize: number;
+  /** The `__metadata__` string map, or undefined when the header has none. */
+  readonly metadata: Readonly<Record<string, string>> | undefined;
+  /** Every tensor, in data order (by offset). */
+  readonly tensors: readonly SafetensorsTensorInfo[];
+  /** The same tensors by name. */
+  readonly tensorsByName: ReadonlyMap<string, SafetensorsTensorInfo>;
+}
+
+/**
  * A parsed safetensors file: the validated header plus the bytes it describes.
  *
  * @example
@@ -51,19 +77,9 @@ export interface SafetensorsTensorInfo {
  * file.dataOffset;            // 8 + header length
  * ```
  */
-export interface SafetensorsFile {
+export interface SafetensorsFile extends SafetensorsHeader {
   /** The whole file; tensor views point into it. */
   readonly bytes: Uint8Array;
-  /** `N`, the header length in bytes (padding included). */
-  readonly headerByteLength: number;
-  /** Absolute offset of the data buffer (8 + N). */
-  readonly dataOffset: number;
-  /** The `__metadata__` string map, or undefined when the header has none. */
-  readonly metadata: Readonly<Record<string, string>> | undefined;
-  /** Every tensor, in data order (by offset). */
-  readonly tensors: readonly SafetensorsTensorInfo[];
-  /** The same tensors by name. */
-  readonly tensorsByName: ReadonlyMap<string, SafetensorsTensorInfo>;
 }
 
 const METADATA_KEY = "__metadata__";
@@ -88,19 +104,55 @@ const METADATA_KEY = "__metadata__";
  */
 export function parseSafetensors(input: BytesLike, options: SafetensorsReadOptions = {}): SafetensorsFile {
   const bytes = toBytes(input, "parseSafetensors");
+  return Object.freeze({ ...parseSafetensorsHeader(bytes, bytes.length, options), bytes });
+}
+
+/**
+ * The byte length of the header region (8 + N) a file starting with `first8` declares,
+ * after the HeaderTooSmall / HeaderTooLarge / InvalidHeaderLength checks against
+ * `fileSize`: how much to read before {@link parseSafetensorsHeader}.
+ *
+ * @throws SafetensorsError for a file shorter than 8 bytes or a header length over the cap or past the end.
+ * @example
+ * ```ts
+ * safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length); // 8 + N
+ * ```
+ */
+export function safetensorsHeaderLength(input: BytesLike, fileSize: number, options: SafetensorsReadOptions = {}): number {
+  const first8 = toBytes(input, "safetensorsHeaderLength");
   const caps = resolveSafetensorsCaps(options.caps);
-  if (bytes.length < 8) {
-    throw new SafetensorsError("HeaderTooSmall", `the file has ${bytes.length} bytes; the header length alone needs 8`, 0);
+  if (fileSize < 8 || first8.length < 8) {
+    throw new SafetensorsError("HeaderTooSmall", `the file has ${Math.min(fileSize, first8.length)} bytes; the header length alone needs 8`, 0);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n64 = view.getBigUint64(0, true);
+  const n64 = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(caps.maxHeaderBytes)) {
     throw new SafetensorsError("HeaderTooLarge", `the header claims ${n64} bytes; the cap is ${caps.maxHeaderBytes}`, 0);
   }
   const n = Number(n64);
-  if (8 + n > bytes.length) {
-    throw new SafetensorsError("InvalidHeaderLength", `the header claims ${n} bytes but only ${bytes.length - 8} follow the length`, 0);
+  if (8 + n > fileSize) {
+    throw new SafetensorsError("InvalidHeaderLength", `the header claims ${n} bytes but only ${fileSize - 8} follow the length`, 0);
   }
+  return 8 + n;
+}
+
+/**
+ * Parses and validates the header of a file of `fileSize` bytes from its first bytes
+ * (`prefix` must hold at least the 8 + N bytes {@link safetensorsHeaderLength} gives), with
+ * every check of {@link parseSafetensors}; the data itself is not needed.
+ *
+ * @throws SafetensorsError naming the check that failed.
+ * @example
+ * ```ts
+ * const h = parseSafetensorsHeader(bytes.subarray(0, 4096), bytes.length);
+ * ```
+ */
+export function parseSafetensorsHeader(input: BytesLike, fileSize: number, options: SafetensorsReadOptions = {}): SafetensorsHeader {
+  const prefix = toBytes(input, "parseSafetensorsHeader");
+  const caps = resolveSafetensorsCaps(options.caps);
+  const headerEnd = safetensorsHeaderLength(prefix, fileSize, options);
+  const n = headerEnd - 8;
+  if (prefix.length < headerEnd) throw new RangeError(`parseSafetensorsHeader: the prefix has ${prefix.length} bytes; the header needs ${headerEnd}`);
+  const bytes = prefix;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
@@ -177,17 +229,17 @@ export function parseSafetensors(input: BytesLike, options: SafetensorsReadOptio
       }),
     );
   }
-  if (dataOffset + start !== bytes.length) {
+  if (dataOffset + start !== fileSize) {
     throw new SafetensorsError(
       "MetadataIncompleteBuffer",
-      `the tensors end at byte ${dataOffset + start} but the file has ${bytes.length} bytes (no trailing bytes are allowed)`,
+      `the tensors end at byte ${dataOffset + start} but the file has ${fileSize} bytes (no trailing bytes are allowed)`,
       dataOffset + start,
     );
   }
   return Object.freeze({
-    bytes,
     headerByteLength: n,
     dataOffset,
+    fileSize,
     metadata: metadata === undefined ? undefined : Object.freeze(metadata),
     tensors: Object.freeze(tensors),
     tensorsByName: new Map(tensors.map((t) => [t.name, t])),

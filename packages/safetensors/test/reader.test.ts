@@ -5,6 +5,8 @@ import {
   encodeFloats,
   findTensor,
   parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
   tensorArray,
   tensorBytes,
   tensorToFloat32,
@@ -159,10 +161,13 @@ describe("parseSafetensors takes any BytesLike", () => {
     padded.set(file, 4);
     for (const input of [file.slice().buffer, Buffer.from(file), new DataView(padded.buffer, 4, file.length)]) {
       expect(Array.from(tensorToFloat32(parseSafetensors(input), "x"))).toEqual([1, 2]);
+      expect(parseSafetensorsHeader(input, file.length).tensors.map((t) => t.name)).toEqual(["x"]);
     }
   });
   it("anything else is a SafetensorsError of kind InvalidInput", () => {
     expect(kindOf(() => parseSafetensors("x" as unknown as Uint8Array))).toBe("InvalidInput");
     expect(() => parseSafetensors([1, 2, 3] as unknown as Uint8Array)).toThrow(/parseSafetensors: expected bytes .*got a Array/);
+    expect(kindOf(() => safetensorsHeaderLength("x" as unknown as Uint8Array, 8))).toBe("InvalidInput");
+    expect(kindOf(() => parseSafetensorsHeader(null as unknown as Uint8Array, 8))).toBe("InvalidInput");
   });
 });

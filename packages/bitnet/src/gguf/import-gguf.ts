@@ -53,7 +53,7 @@ export function importGguf(input: BytesLike): ImportedGguf {
   const meta = file.metadata;
   const arch = meta.get("general.architecture");
   if (arch?.type !== "string" || arch.value !== ARCH) {
-    throw new GgufModelError(`importGguf: general.architecture is ${arch === undefined ? "missing" : JSON.stringify(arch.value)}; importGguf reads "${ARCH}" files`);
+    throw new GgufModelError(`importGguf: general.architecture is ${arch === undefined ? "missing" : JSON.stringify(arch.value)}; importGguf reads "${ARCH}" files (bitnet.cpp's "bitnet-b1.58"/"bitnet-25": importBitnetCppGguf)`);
   }
   const tokenizer = readTokenizer(meta);
   const int = (key: string, fallback?: number): number => {

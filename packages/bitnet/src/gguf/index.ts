@@ -3,4 +3,5 @@
 // bytes in memory: browser-safe. Writing to a file is in "../node" (exportGguf).
 export { encodeGguf, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
 export { importGguf, type ImportedGguf } from "./import-gguf.js";
+export { BITNET_CPP_ARCHS, importBitnetCppGguf, type ImportedBitnetCppGguf } from "./import-bitnet-cpp.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";

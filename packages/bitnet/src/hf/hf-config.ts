@@ -8,7 +8,8 @@ import { HfCheckpointError } from "./hf-error.js";
  * llama names plus `inner_attn_ln`/`ffn_layernorm`, float latent weights, SentencePiece
  * vocabulary) — and `"bitnet-2b4t"` — Microsoft's `bitnet-b1.58-2B-4T`
  * (`BitNetForCausalLM`, U8 weights packed four per byte with `weight_scale`, relu2 FFN,
- * Llama 3 BPE vocabulary).
+ * Llama 3 BPE vocabulary; its `-bf16` master-weight repo has the same names with dense
+ * BF16 projections).
  *
  * @example
  * ```ts

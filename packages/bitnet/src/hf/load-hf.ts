@@ -92,8 +92,9 @@ function layerNorms(layout: HfLayout): readonly (readonly [string, string])[] {
 /**
  * Loads a Hugging Face BitNet checkpoint into a {@link BitNetModel} plus its tokenizer,
  * in either published layout (see {@link HfLayout}; detected from the tensors: U8
- * projections with `weight_scale` are the 2B-4T packing). 1bitLLM latent weights
- * (F32/F16/BF16) become the BitLinear latent weights as they are; packed weights are
+ * projections with `weight_scale`, or the `attn_sub_norm` names, are 2B-4T). Float
+ * projections (1bitLLM's latent weights, 2B-4T's `-bf16` master weights; F32/F16/BF16)
+ * become the BitLinear latent weights as they are; packed weights are
  * unpacked (four stacked quarters of rows) and become latent weights whose AbsMean gives
  * back exactly the codes and the scale (1/weight_scale for `bitlinear`, weight_scale for
  * `autobitlinear`). Tensors the model does not use (rotary `inv_freq` buffers) are ignored;
@@ -118,7 +119,11 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
     }
   }
   const q0 = byName.get("model.layers.0.self_attn.q_proj.weight");
-  const layout: HfLayout = q0?.info.dtype === "U8" || byName.has("model.layers.0.self_attn.q_proj.weight_scale") ? "bitnet-2b4t" : "1bitllm";
+  // Packed U8 projections, or the 2B-4T norm names (its -bf16 master-weight repo has dense BF16 projections).
+  const layout: HfLayout =
+    q0?.info.dtype === "U8" || byName.has("model.layers.0.self_attn.q_proj.weight_scale") || byName.has("model.layers.0.self_attn.attn_sub_norm.weight")
+      ? "bitnet-2b4t"
+      : "1bitllm";
   const quant = opts.quant ?? BitNetConfig.default();
   const model = new BitNetModel(c, { quant });
   const used = new Set<string>();
@@ -134,7 +139,9 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
       throw new HfCheckpointError(`tensor ${name} has shape [${info.shape.join(", ")}], expected [${shape.join(", ")}]`);
     }
     if (info.dtype !== "F32" && info.dtype !== "F16" && info.dtype !== "BF16") throw new HfCheckpointError(`tensor ${name} is ${info.dtype}; expected F32, F16 or BF16`);
-    return Float32Array.from(tensorToFloat32(file, info));
+    // F32 comes back as a view of the file: copy it so the model never aliases the file's bytes.
+    const values = tensorToFloat32(file, info);
+    return info.dtype === "F32" ? Float32Array.from(values) : values;
   };
   const total = 3 + c.layers * (4 + PROJ.length);
   let done = 0;
@@ -158,7 +165,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
         const name = `${prefix}.${path}.weight`;
         const shape = [sub.outFeatures, sub.inFeatures];
         let W: Float32Array;
-        if (layout === "1bitllm") W = floats(name, shape);
+        if (byName.get(name)?.info.dtype !== "U8") W = floats(name, shape);
         else {
           const { file, info } = get(name);
           const packedShape = [Math.ceil(sub.outFeatures / 4), sub.inFeatures];
@@ -184,7 +191,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
       if (lm[i] !== emb[i]) throw new HfCheckpointError("lm_head.weight differs from model.embed_tokens.weight; BitNetModel ties the output head to the embedding (untied heads are not supported)");
     }
   }
-  progress("lm_head.weight");
+  progress(head === undefined ? "(output head tied to the embedding)" : "lm_head.weight");
   const extra = [...byName.keys()].filter((n) => !used.has(n) && !/\.rotary_emb\.inv_freq$/.test(n));
   if (extra.length > 0) throw new HfCheckpointError(`unexpected tensors for the ${layout} layout: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ` and ${extra.length - 8} more` : ""}`);
   return { model, tokenizer: readTokenizer(files, config, layout), layout, config };
@@ -228,11 +235,22 @@ function readTokenizer(files: HfCheckpointFiles, config: HfConfig, layout: HfLay
   return undefined;
 }
 
+/** llama.cpp's converter's `does_token_look_special`. */
+function looksSpecial(t: string): boolean {
+  return (
+    ["<pad>", "<mask>", "<2mass>", "[@BOS@]"].includes(t) ||
+    (t.startsWith("<|") && t.endsWith("|>")) ||
+    (t.startsWith("<\uff5c") && t.endsWith("\uff5c>")) ||
+    t.startsWith("<start_of_") ||
+    t.startsWith("<end_of_")
+  );
+}
+
 /**
  * The SPM vocabulary as llama.cpp's converter builds it (`_create_vocab_sentencepiece`):
  * the pieces of tokenizer.model, then `[PAD{i}]` (score −10000, type unused) up to the
- * config's vocab_size, with added_tokens.json / added_tokens_decoder entries overriding
- * as user-defined tokens.
+ * config's vocab_size; added_tokens.json entries become user-defined, added_tokens_decoder
+ * entries control (special) or user-defined, score −1000.
  */
 function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
   const spm = parseSentencePieceModel(files.tokenizerModel!);
@@ -246,19 +264,28 @@ function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<s
     scores.push(-10000);
     types.push(TOKEN_TYPE.unused);
   }
-  const override = (id: number, content: string): void => {
-    if (!Number.isInteger(id) || id < 0 || id >= V) throw new HfCheckpointError(`added token ${JSON.stringify(content)} has id ${id}, outside the vocabulary 0..${V - 1}`);
-    if (id < spm.pieces.length) return; // the converter keeps SPM pieces
-    tokens[id] = content;
-    scores[id] = -1000;
-    types[id] = TOKEN_TYPE.userDefined;
-  };
-  if (files.addedTokens !== undefined) for (const [content, id] of Object.entries(parseJson(files.addedTokens, "added_tokens.json"))) override(Number(id), content);
+  // added_tokens.json: ids inside the vocabulary become user-defined (the converter skips the others).
+  if (files.addedTokens !== undefined) {
+    for (const [content, raw] of Object.entries(parseJson(files.addedTokens, "added_tokens.json"))) {
+      const id = Number(raw);
+      if (!Number.isInteger(id) || id < 0 || id >= V) continue;
+      tokens[id] = content;
+      scores[id] = -1000;
+      types[id] = TOKEN_TYPE.userDefined;
+    }
+  }
+  // added_tokens_decoder: control when special (or looking special), else user-defined with ▁ as a space.
   const decoder = tcfg["added_tokens_decoder"];
   if (typeof decoder === "object" && decoder !== null) {
-    for (const [id, t] of Object.entries(decoder as Record<string, unknown>)) {
+    for (const [key, t] of Object.entries(decoder as Record<string, unknown>)) {
+      const id = Number(key);
       const content = tokenName(t);
-      if (content !== undefined) override(Number(id), content);
+      if (content === undefined) continue;
+      if (!Number.isInteger(id) || id < 0 || id >= V) throw new HfCheckpointError(`tokenizer_config.json: added token ${JSON.stringify(content)} has id ${key}, outside the vocabulary 0..${V - 1}`);
+      const special = (t as Record<string, unknown>)["special"] === true || looksSpecial(content);
+      tokens[id] = special ? content : content.replaceAll("\u2581", " ");
+      scores[id] = -1000;
+      types[id] = special ? TOKEN_TYPE.control : TOKEN_TYPE.userDefined;
     }
   }
   const id = (key: string, fallback: number): number => {

@@ -7,7 +7,7 @@ import { HfCheckpointError } from "./hf-error.js";
 /**
  * What {@link parseSentencePieceModel} reads: the pieces with scores and types
  * (SentencePiece's Type enum: 1 normal, 2 unknown, 3 control, 4 user-defined,
- * 5 unused, 6 byte — the same numbers as {@link TOKEN_TYPE}), the special ids, the
+ * 5 unused, 6 byte — the same numbers as `TOKEN_TYPE`), the special ids, the
  * model type and the normalizer's `add_dummy_prefix`.
  *
  * @example

@@ -7,6 +7,8 @@ import {
   SafetensorsError,
   encodeFloats,
   parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
   tensorArray,
   tensorBytes,
   tensorToFloat32,
@@ -130,5 +132,10 @@ export function checkCase(bytes: Uint8Array): "parsed" | "rejected" {
     }
   }
   if (end !== bytes.length) throw new Error(`tensors end at ${end}, file has ${bytes.length} bytes`);
+  // The header-only path (files larger than memory) must agree, from exactly the header's bytes.
+  const header = parseSafetensorsHeader(bytes.slice(0, safetensorsHeaderLength(bytes, bytes.length)), bytes.length);
+  if (JSON.stringify(header.tensors) !== JSON.stringify(file.tensors) || JSON.stringify(header.metadata) !== JSON.stringify(file.metadata)) {
+    throw new Error("parseSafetensorsHeader disagrees with parseSafetensors");
+  }
   return "parsed";
 }
