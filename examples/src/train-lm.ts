@@ -10,7 +10,7 @@ import { type GgufWeightType, exportGguf } from "@bitnet-quantize/bitnet/gguf";
 import { noGrad } from "@bitnet-quantize/autograd";
 import { crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { AdamW, clipGradNorm, warmupCosine } from "@bitnet-quantize/autograd/optim";
-import { Generator, tensor } from "@bitnet-quantize/tensor";
+import { Generator, tensor, tidy } from "@bitnet-quantize/tensor";
 import { generateCorpus } from "./lm/corpus.js";
 import { lossCurveSvg } from "./lm/loss-svg.js";
 
@@ -145,14 +145,17 @@ export async function trainLm(o: TrainLmOptions, log: (line: string) => void): P
   let stoppedEarly = false;
   for (let step = 0; step < o.steps; step++) {
     opt.lr = schedule(step);
-    const { x, y } = batch();
-    const logits = model.forward(x);
-    const loss = crossEntropy(logits.reshape([o.batch * T, tokenizer.vocabSize]), y);
-    model.zeroGrad();
-    loss.backward();
-    clipGradNorm(model.parameters(), 1.0);
-    opt.step();
-    const l = loss.item();
+    // one scope per step: the step's intermediates are freed when it ends
+    const l = tidy(() => {
+      const { x, y } = batch();
+      const logits = model.forward(x);
+      const loss = crossEntropy(logits.reshape([o.batch * T, tokenizer.vocabSize]), y);
+      model.zeroGrad();
+      loss.backward();
+      clipGradNorm(model.parameters(), 1.0);
+      opt.step();
+      return loss.item();
+    });
     losses.push(l);
     const secs = (performance.now() - trainStart) / 1000;
     const tps = Math.round(((step + 1) * o.batch * T) / secs);

@@ -30,6 +30,8 @@ export interface BatchStats {
  */
 export class CommandBatch {
   #encoder: GPUCommandEncoder | null = null;
+  /** The open compute pass: consecutive dispatches share one (each dispatch is its own usage scope, so they stay ordered). */
+  #pass: GPUComputePassEncoder | null = null;
   #metaBuffer: GPUBuffer | null = null;
   readonly #metaHost = new Uint32Array(META_BYTES / 4);
   #metaWords = 0;
@@ -57,6 +59,10 @@ export class CommandBatch {
   }
 
   #begin(): GPUCommandEncoder {
+    if (this.#pass !== null) {
+      this.#pass.end();
+      this.#pass = null;
+    }
     if (this.#encoder === null) {
       this.#encoder = this.device.createCommandEncoder();
       this.#metaBuffer = this.metaPool.acquire(META_BYTES);
@@ -77,7 +83,7 @@ export class CommandBatch {
     if (this.#encoder !== null && (this.#metaWords + padded > this.#metaHost.length || (this.#count >= this.maxDispatches && this.holdOpen === 0))) {
       this.flush();
     }
-    const encoder = this.#begin();
+    if (this.#encoder === null) this.#begin();
     const at = this.#metaWords;
     this.#metaHost.set(meta, at);
     this.#metaWords += padded;
@@ -87,12 +93,12 @@ export class CommandBatch {
     const entries: GPUBindGroupEntry[] = buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
     entries.push({ binding: buffers.length, resource: { buffer: this.#metaBuffer as GPUBuffer, offset: at * 4, size: words * 4 } });
     const bindGroup = this.device.createBindGroup({ layout, entries });
-    const pass = encoder.beginComputePass();
+    this.#pass ??= (this.#encoder as GPUCommandEncoder).beginComputePass();
+    const pass = this.#pass;
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     const [x, y, z] = program.dispatch;
     pass.dispatchWorkgroups(x, y, z);
-    pass.end();
   }
 
   /** Appends a zero fill of the first `bytes` bytes of `buffer`. */
@@ -166,8 +172,8 @@ export class CommandBatch {
 
   /** Submits everything recorded so far (no-op when nothing is). */
   flush(): void {
-    const encoder = this.#encoder;
-    if (encoder === null) return;
+    if (this.#encoder === null) return;
+    const encoder = this.#begin(); // ends the open pass
     const metaBuffer = this.#metaBuffer as GPUBuffer;
     if (this.#metaWords > 0) this.device.queue.writeBuffer(metaBuffer, 0, this.#metaHost.subarray(0, this.#metaWords));
     this.device.queue.submit([encoder.finish()]);

@@ -14,6 +14,7 @@ export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
 export type { NestedArray } from "./format.js";
 export { Tensor, fromStorage, sameBackend } from "./tensor.js";
+export { keep, scopeDepth, tidy } from "./scope.js";
 export type { ReduceOptions, TensorLike } from "./tensor.js";
 export type { TensorData } from "./creation.js";
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike } from "./creation.js";

@@ -17,6 +17,7 @@ import {
   viewStrides,
 } from "./layout.js";
 import { type Shape, normalizeAxis, numel } from "./shape.js";
+import { isStorageFreed, markFreed, trackTensor } from "./scope.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
 import { matmul } from "./ops/matmul.js";
@@ -60,11 +61,12 @@ export class Tensor<D extends DType = DType> {
     this.#storage = storage;
     this.layout = layout;
     this.dtype = dtype;
+    trackTensor(this, storage);
   }
 
   /** The storage (throws once disposed). */
   get storage(): Storage {
-    if (this.#storage === null) throw new BackendError("tensor was disposed");
+    if (this.#storage === null || isStorageFreed(this.#storage)) throw new BackendError("tensor was disposed (by dispose() or by the tidy scope it was created in)");
     return this.#storage;
   }
   /** The backend that owns the storage. */
@@ -87,9 +89,9 @@ export class Tensor<D extends DType = DType> {
   get size(): number {
     return numel(this.layout.shape);
   }
-  /** True once {@link dispose} was called. */
+  /** True once {@link dispose} was called on it or a view of its storage, or its `tidy` scope freed it. */
   get isDisposed(): boolean {
-    return this.#storage === null;
+    return this.#storage === null || isStorageFreed(this.#storage);
   }
   /** The (storage, layout) pair backends work on. */
   get view(): View {
@@ -238,7 +240,10 @@ export class Tensor<D extends DType = DType> {
    */
   dispose(): void {
     if (this.#storage !== null) {
-      this.#storage.backend.free(this.#storage);
+      if (!isStorageFreed(this.#storage)) {
+        markFreed(this.#storage);
+        this.#storage.backend.free(this.#storage);
+      }
       this.#storage = null;
     }
   }

@@ -3,7 +3,7 @@
 // (decoupled, Loshchilov & Hutter).
 import type { Tensor } from "@bitnet-quantize/tensor";
 import type { Var } from "../var.js";
-import { Optimizer } from "./optimizer.js";
+import { Optimizer, checkHyper } from "./optimizer.js";
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions {
@@ -49,6 +49,11 @@ export class Adam extends Optimizer {
     this.beta2 = opts.betas?.[1] ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? this.defaultWeightDecay();
+    const who = this.constructor.name;
+    checkHyper(who, "betas[0]", this.beta1, 0, 1, true);
+    checkHyper(who, "betas[1]", this.beta2, 0, 1, true);
+    checkHyper(who, "eps", this.eps, 0, Infinity);
+    checkHyper(who, "weightDecay", this.weightDecay, 0, Infinity);
   }
 
   /** 0 for Adam; AdamW overrides. */
@@ -67,7 +72,9 @@ export class Adam extends Optimizer {
     const step = (s?.step ?? 0) + 1;
     const m = s === undefined ? g.mul(1 - this.beta1) : s.m.mul(this.beta1).add(g.mul(1 - this.beta1));
     const v = s === undefined ? g.mul(g).mul(1 - this.beta2) : s.v.mul(this.beta2).add(g.mul(g).mul(1 - this.beta2));
-    this.#state.set(p, { step, m, v });
+    this.#state.set(p, { step, m: this.own(m), v: this.own(v) });
+    this.release(s?.m);
+    this.release(s?.v);
     const biasCorrection1 = 1 - this.beta1 ** step;
     const biasCorrection2 = 1 - this.beta2 ** step;
     const denom = v.sqrt().div(Math.sqrt(biasCorrection2)).add(this.eps);
