@@ -326,8 +326,14 @@ class ValueReader {
       throw new GgufError(`${what} has length ${n}, above the cap maxStringBytes = ${this.caps.maxStringBytes}`, pos);
     }
     const bytes = this.c.bytesView(Number(n), what);
-    utf8 ??= new TextDecoder("utf-8");
-    return utf8.decode(bytes);
+    // exact: a leading BOM is kept (ignoreBOM) and invalid UTF-8 is an error
+    // (fatal), so distinct byte strings never decode to one string
+    utf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new GgufError(`${what} is not valid UTF-8 (${Number(n)} bytes); GGUF strings must be UTF-8`, pos);
+    }
   }
 
   value(type: GgufValueType, what: string, depth: number): GgufValue {
