@@ -1,7 +1,12 @@
 // The long fuzz run: `node --conditions=source --import tsx packages/gguf/scripts/fuzz.ts [cases] [seed]`.
-// Same cases as test/fuzz.prop.test.ts, many more of them; prints how many ran and how they ended.
+// Same cases as test/fuzz.prop.test.ts and test/fuzz-import.test.ts, many more of them: byte-level
+// mutations through parseGguf (and the streaming reader), then structure-aware mutations through
+// importGguf, each case timed and the process's peak memory watched. Prints how many ran and how
+// they ended; exits 1 when a case threw an untyped error, took over 2 s, or grew the peak by 512 MiB.
 import fc from "fast-check";
 import { checkCase, checkStreamingCase, mutate, mutation, seedFiles } from "../test/helpers/fuzz-cases.js";
+import { type StructuredMutation, ggufLayout, mutateStructured, structuredMutation } from "../test/helpers/gguf-fields.js";
+import { type ImportOutcome, checkImportCase, modelSeeds } from "../test/helpers/import-fuzz.js";
 
 const cases = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 0xf022);
@@ -40,3 +45,36 @@ console.log(
   `fuzz: ${outcomes.parsed + outcomes.rejected} cases (seed ${seed}): ${outcomes.parsed} parsed, ${outcomes.rejected} rejected with GgufError, 0 other errors; ` +
     `${streamed} streaming cases agreed with parseGguf; ${seconds} s`,
 );
+
+// structure-aware cases through importGguf
+const models = modelSeeds();
+const layouts = models.map(ggufLayout);
+const imports: Record<ImportOutcome, number> = { imported: 0, "rejected-gguf": 0, "rejected-model": 0 };
+let untyped = 0;
+let over2s = 0;
+let slowest = 0;
+const peakBefore = process.resourceUsage().maxRSS * 1024;
+const importStart = performance.now();
+fc.assert(
+  fc.property(fc.integer({ min: 0, max: models.length - 1 }), fc.array(structuredMutation, { minLength: 1, maxLength: 3 }), (s, mutations: StructuredMutation[]) => {
+    const bytes = mutateStructured(models[s]!, layouts[s]!, mutations);
+    const t0 = performance.now();
+    try {
+      imports[checkImportCase(bytes)]++;
+    } catch (e) {
+      untyped++;
+      console.error(`untyped error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} for ${JSON.stringify(mutations, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
+    }
+    const ms = performance.now() - t0;
+    slowest = Math.max(slowest, ms);
+    if (ms > 2000) over2s++;
+  }),
+  { seed: seed + 2, numRuns: cases },
+);
+const grownMiB = (process.resourceUsage().maxRSS * 1024 - peakBefore) / 2 ** 20;
+console.log(
+  `import fuzz: ${cases} structure-aware cases (seed ${seed + 2}): ${imports.imported} imported, ${imports["rejected-gguf"]} GgufError, ` +
+    `${imports["rejected-model"]} GgufModelError, ${untyped} other errors; slowest case ${slowest.toFixed(0)} ms, ${over2s} over 2 s; ` +
+    `peak RSS grew ${grownMiB.toFixed(0)} MiB; ${((performance.now() - importStart) / 1000).toFixed(1)} s`,
+);
+if (untyped > 0 || over2s > 0 || grownMiB >= 512) process.exit(1);
