@@ -372,6 +372,9 @@ export class Tensor<D extends DType = DType> {
    */
   slice(axis: number, start = 0, end?: number, step = 1): Tensor<D> {
     const a = normalizeAxis(axis, this.ndim, "slice");
+    for (const [name, v] of [["start", start], ["end", end ?? 0], ["step", step]] as const) {
+      if (!Number.isSafeInteger(v)) throw new ArgumentError(`slice: ${name} must be an integer, got ${v}`);
+    }
     const size = this.shape[a] as number;
     const clampIdx = (i: number): number => Math.min(size, Math.max(0, i < 0 ? i + size : i));
     const s = clampIdx(start);
