@@ -68,6 +68,7 @@ fc.assert(
     const ms = performance.now() - t0;
     slowest = Math.max(slowest, ms);
     if (ms > 2000) over2s++;
+    if (ms > 1000) console.error(`slow case (${ms.toFixed(0)} ms): ${JSON.stringify(mutations, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
   }),
   { seed: seed + 2, numRuns: cases },
 );

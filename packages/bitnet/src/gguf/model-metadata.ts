@@ -14,16 +14,16 @@ import { ARCH, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
  *
  * @example
  * ```ts
- * MODEL_CAPS.contextLength; // 1048576
+ * MODEL_CAPS.contextLength; // 131072
  * ```
  */
 export const MODEL_CAPS = {
   /** Layers (llama.cpp allows 512). */
   layers: 512,
-  /** Context length: RoPE tables of contextLength x headDim floats are allocated from it. */
-  contextLength: 1 << 20,
-  /** Elements of the RoPE tables (contextLength x headDim / 2, twice). */
-  ropeElements: 1 << 27,
+  /** Context length (131,072): RoPE tables of contextLength x headDim floats are built from it at load. */
+  contextLength: 1 << 17,
+  /** Elements of one RoPE table (contextLength x headDim / 2): 2^23, 32 MiB per table. */
+  ropeElements: 1 << 23,
   /** Vocabulary entries. */
   vocabulary: 1 << 22,
   /** Attention heads. */
@@ -219,7 +219,7 @@ export function validateModelMetadata(file: GgufFile): ValidatedModelMetadata {
   const headDim = dim / heads;
   if (headDim % 2 !== 0) throw new GgufModelError(`importGguf: the head size ${headDim} (embedding_length / head_count) must be even for RoPE`);
   if (heads % kvHeads !== 0) throw new GgufModelError(`importGguf: ${ARCH}.attention.head_count ${heads} is not a multiple of head_count_kv ${kvHeads}`);
-  const contextCap = Math.min(MODEL_CAPS.contextLength, Math.floor(MODEL_CAPS.ropeElements / headDim));
+  const contextCap = Math.min(MODEL_CAPS.contextLength, Math.floor(MODEL_CAPS.ropeElements / (headDim / 2)));
   const contextLength = intKey(meta, `${ARCH}.context_length`, 1, contextCap);
   const ropeTheta = positiveFloatKey(meta, `${ARCH}.rope.freq_base`, 10000);
   const normEps = positiveFloatKey(meta, `${ARCH}.attention.layer_norm_rms_epsilon`);
