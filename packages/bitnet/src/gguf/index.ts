@@ -3,4 +3,4 @@
 export { encodeGguf, exportGguf, type ExportGgufFileOptions, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
 export { importGguf, type ImportedGguf } from "./import-gguf.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
-export { writeFileAtomic } from "./write-file-atomic.js";
+export { removeStaleTempFiles, writeFileAtomic } from "./write-file-atomic.js";
