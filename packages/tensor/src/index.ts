@@ -4,7 +4,7 @@ export type { DType, DTypeMap, DTypeInfo, TypedArray } from "./dtype.js";
 export { ALL_DTYPES, DTYPE_INFO, allocTyped, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar } from "./dtype.js";
 export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError } from "./errors.js";
 export type { Shape } from "./shape.js";
-export { broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
+export { MAX_ELEMENTS, broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
 export type { Layout } from "./layout.js";
 export { contiguousLayout, isContiguous } from "./layout.js";
 export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "./backend.js";
