@@ -104,6 +104,8 @@ export interface WebGPUStats {
   readonly pipelines: number;
   readonly dispatches: number;
   readonly submits: number;
+  /** Bind groups created; the other dispatches reused a cached one. */
+  readonly bindGroups: number;
 }
 
 /**
@@ -604,6 +606,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
       pipelines: this.#pipelines.size,
       dispatches: this.#batch.stats.dispatches,
       submits: this.#batch.stats.submits,
+      bindGroups: this.#batch.stats.bindGroups,
     };
   }
 

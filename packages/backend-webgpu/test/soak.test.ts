@@ -40,21 +40,23 @@ describe.skipIf(acquired.backend === null)(`memory over a long run on WebGPU (${
         opt.step();
         return l.value;
       });
-      if (s % 10 === 9 || s === 0) {
+      const synced = s % 10 === 9 || s === 0;
+      if (synced) {
         // reading back syncs with the GPU, so that recorded work cannot pile up
         const v = (await loss.data())[0] as number;
         if (s === 0) first = v;
         last = v;
       }
       loss.dispose();
-      // RSS swings with each V8 collection: the level after warm-up is the
-      // highest of steps 51..100, compared with the highest of every later step
-      if (s >= WARMUP / 2 && s < WARMUP) atWarmup = Math.max(atWarmup, process.memoryUsage().rss);
-      if (s >= WARMUP) peak = Math.max(peak, process.memoryUsage().rss);
+      // RSS is sampled at the sync points; it swings with each V8 collection,
+      // so the level after warm-up is the highest sample of steps 51..100,
+      // compared with the highest sample of every later step
+      if (synced && s >= WARMUP / 2 && s < WARMUP) atWarmup = Math.max(atWarmup, process.memoryUsage().rss);
+      if (synced && s >= WARMUP) peak = Math.max(peak, process.memoryUsage().rss);
     }
     expect(last).toBeLessThan(first);
     const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
-    console.log(`soak: rss after ${WARMUP} steps ${mib(atWarmup)}, peak after ${mib(peak)} (${(peak / atWarmup).toFixed(2)}x); pooled ${mib(gpu.stats().bytesPooled)}, buffers created ${gpu.stats().buffersCreated}`);
+    console.log(`soak: rss after ${WARMUP} steps ${mib(atWarmup)}, peak after ${mib(peak)} (${(peak / atWarmup).toFixed(2)}x); pooled ${mib(gpu.stats().bytesPooled)}, buffers created ${gpu.stats().buffersCreated}, bind groups ${gpu.stats().bindGroups} for ${gpu.stats().dispatches} dispatches`);
     expect(peak).toBeLessThanOrEqual(1.5 * atWarmup);
     // the pool's buffers are reused, not created anew each step
     expect(gpu.stats().buffersCreated).toBeLessThan(STEPS);
