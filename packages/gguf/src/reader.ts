@@ -136,11 +136,13 @@ export interface GgufPrefixProgress {
   readonly tensors: GgufTensorInfo[];
   readonly offsetFieldPos: number[];
   readonly names: Set<string>;
+  /** The strings read so far of an incomplete top-level string array (a vocabulary is one entry of millions). */
+  partial: { readonly at: number; readonly items: string[]; next: number } | null;
 }
 
 /** A parse that has read nothing yet. */
 export function newPrefixProgress(): GgufPrefixProgress {
-  return { pos: 0, preamble: null, metadata: new Map(), valueOffsets: new Map(), tensors: [], offsetFieldPos: [], names: new Set() };
+  return { pos: 0, preamble: null, metadata: new Map(), valueOffsets: new Map(), tensors: [], offsetFieldPos: [], names: new Set(), partial: null };
 }
 
 /**
@@ -187,7 +189,7 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
   }
   const { version, tensorCount, kvCount } = progress.preamble;
 
-  const reader = new ValueReader(c, caps, strict);
+  const reader = new ValueReader(c, caps, strict, progress);
   const { metadata, valueOffsets } = progress;
   for (let i = metadata.size; i < kvCount; i++) {
     const keyPos = c.pos;
@@ -351,6 +353,7 @@ class ValueReader {
     private readonly c: ByteCursor,
     private readonly caps: GgufCaps,
     private readonly strict: boolean,
+    private readonly progress?: GgufPrefixProgress,
   ) {}
 
   string(what: string): string {
@@ -427,8 +430,22 @@ class ValueReader {
     const el = (i: number): string => `${what}[${i}]`;
     switch (itemType) {
       case "string": {
-        const out: string[] = [];
-        for (let i = 0; i < n; i++) out.push(this.string(el(i)));
+        // a top-level string array resumes at its first unread element after NeedMoreBytes
+        const p = depth === 1 ? this.progress : undefined;
+        let out: string[] = [];
+        if (p !== undefined) {
+          if (p.partial !== null && p.partial.at === start) {
+            out = p.partial.items;
+            c.pos = p.partial.next;
+          } else {
+            p.partial = { at: start, items: out, next: c.pos };
+          }
+        }
+        for (let i = out.length; i < n; i++) {
+          out.push(this.string(el(i)));
+          if (p?.partial) p.partial.next = c.pos;
+        }
+        if (p !== undefined) p.partial = null;
         return { type: "array", itemType, value: out };
       }
       case "array": {

@@ -1,6 +1,7 @@
 // The streaming header reader continues where it stopped: a parse that runs
 // out of loaded bytes keeps every complete entry and its position, and the
-// next attempt (with more bytes) resumes there instead of at byte 0. The
+// next attempt (with more bytes) resumes there instead of at byte 0 (inside a
+// long string array, at its first unread element). The
 // result is the same as parseGguf's for every split point.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -27,6 +28,20 @@ describe("resumable header parsing", () => {
     const resumed = parseGgufPrefix(view(file.length), file.length, {}, progress);
     expect(progress.pos).toBeGreaterThan(posBefore);
     expect(resumed).toEqual(parseGguf(file));
+  });
+
+  it("resumes inside a long string array (a vocabulary) at its first unread element", () => {
+    const progress = newPrefixProgress();
+    // cut in the middle of x.tokens: the strings read so far are kept
+    expect(() => parseGgufPrefix(view(1200), file.length, {}, progress)).toThrow(NeedMoreBytes);
+    const partial = progress.partial;
+    expect(partial?.items.length).toBeGreaterThan(10);
+    expect(partial?.items[0]).toBe("token-0");
+    const readBefore = partial?.items.length ?? 0;
+    expect(() => parseGgufPrefix(view(2000), file.length, {}, progress)).toThrow(NeedMoreBytes);
+    expect(progress.partial?.items.length).toBeGreaterThan(readBefore);
+    expect(parseGgufPrefix(view(file.length), file.length, {}, progress)).toEqual(parseGguf(file));
+    expect(progress.partial).toBeNull();
   });
 
   it("gives parseGguf's result for any sequence of growing prefixes", () => {
