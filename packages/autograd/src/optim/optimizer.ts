@@ -71,7 +71,8 @@ export abstract class Optimizer {
         if (p.grad === null || !p.requiresGrad) continue;
         const old = p.value;
         p.value = this.own(this.update(p, old, p.grad));
-        if (p.value !== old) this.release(old);
+        // a subclass may return a view of the old value: never free storage still in use
+        if (p.value.storage !== old.storage) this.release(old);
       }
     });
   }
