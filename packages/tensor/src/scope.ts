@@ -11,28 +11,53 @@ interface Scope {
 }
 
 const scopes: Scope[] = [];
-/** Storages some tensor has wrapped (a storage seen again is a view, not new). */
-const seen = new WeakSet<Storage>();
-/** Storages freed by a scope or a dispose: every tensor over them is disposed. */
-const freed = new WeakSet<Storage>();
-/** Storages exempt from every scope ({@link keep}). */
-const pinned = new WeakSet<Storage>();
-/** The storage of each tensor (tensors are the keys; no import of the class needed). */
-const storageOf = new WeakMap<object, Storage>();
+
+// Flags kept on the storage objects themselves (symbol-keyed properties):
+// weak collections with an entry per storage would grow tables that only a
+// full garbage collection trims, which is what scopes exist to avoid.
+const SEEN = Symbol("bitnet-quantize.seen");
+const FREED = Symbol("bitnet-quantize.freed");
+const PINNED = Symbol("bitnet-quantize.pinned");
+type Flag = typeof SEEN | typeof FREED | typeof PINNED;
+type Flagged = Storage & { [SEEN]?: true; [FREED]?: true; [PINNED]?: true };
+/** Flags of storages that do not take properties (a frozen storage object). */
+const fallback = { [SEEN]: new WeakSet<Storage>(), [FREED]: new WeakSet<Storage>(), [PINNED]: new WeakSet<Storage>() };
+
+function has(storage: Storage, flag: Flag): boolean {
+  return (storage as Flagged)[flag] === true || fallback[flag].has(storage);
+}
+
+function mark(storage: Storage, flag: Flag): void {
+  if (!Reflect.set(storage, flag, true)) fallback[flag].add(storage);
+}
+
+/** How the tensor class exposes a tensor's storage to scopes (registered by tensor.ts; null for other objects). */
+let storageOfTensor: (x: object) => Storage | null = () => null;
 
 /**
- * Called by the `Tensor` constructor: records the tensor, and gives a storage
- * no tensor wrapped before to the innermost open scope.
+ * Called once by the tensor module: how to get a tensor's storage.
  *
  * @example
  * ```ts
- * trackTensor(this, storage); // in the Tensor constructor
+ * registerTensorProbe((x) => (x instanceof Tensor ? x.storageOrNull : null));
  * ```
  */
-export function trackTensor(tensor: object, storage: Storage): void {
-  storageOf.set(tensor, storage);
-  if (seen.has(storage)) return;
-  seen.add(storage);
+export function registerTensorProbe(probe: (x: object) => Storage | null): void {
+  storageOfTensor = probe;
+}
+
+/**
+ * Called by the `Tensor` constructor: gives a storage no tensor wrapped
+ * before to the innermost open scope.
+ *
+ * @example
+ * ```ts
+ * trackStorage(storage); // in the Tensor constructor
+ * ```
+ */
+export function trackStorage(storage: Storage): void {
+  if (has(storage, SEEN)) return;
+  mark(storage, SEEN);
   scopes[scopes.length - 1]?.owned.add(storage);
 }
 
@@ -45,7 +70,7 @@ export function trackTensor(tensor: object, storage: Storage): void {
  * ```
  */
 export function markFreed(storage: Storage): void {
-  freed.add(storage);
+  mark(storage, FREED);
 }
 
 /**
@@ -57,13 +82,13 @@ export function markFreed(storage: Storage): void {
  * ```
  */
 export function isStorageFreed(storage: Storage): boolean {
-  return freed.has(storage);
+  return has(storage, FREED);
 }
 
 /** Frees a storage once (the backend's `free`), unless pinned. */
 function release(storage: Storage): void {
-  if (freed.has(storage) || pinned.has(storage)) return;
-  freed.add(storage);
+  if (has(storage, FREED) || has(storage, PINNED)) return;
+  mark(storage, FREED);
   storage.backend.free(storage);
 }
 
@@ -74,8 +99,8 @@ function release(storage: Storage): void {
 function reachable(x: unknown, out: Set<Storage>, visited: Set<object>, depth: number): void {
   if (x === null || typeof x !== "object" || depth > 8 || visited.has(x)) return;
   visited.add(x);
-  const s = storageOf.get(x);
-  if (s !== undefined) {
+  const s = storageOfTensor(x);
+  if (s !== null) {
     out.add(s);
     return;
   }
@@ -162,9 +187,9 @@ export function tidy<T>(fn: () => T): T {
  * ```
  */
 export function keep<T extends object>(tensor: T): T {
-  const s = storageOf.get(tensor);
-  if (s === undefined) throw new ArgumentError("keep: expects a Tensor");
-  pinned.add(s);
+  const s = storageOfTensor(tensor);
+  if (s === null) throw new ArgumentError("keep: expects a Tensor");
+  mark(s, PINNED);
   for (const scope of scopes) scope.owned.delete(s);
   return tensor;
 }

@@ -17,7 +17,7 @@ import {
   viewStrides,
 } from "./layout.js";
 import { type Shape, normalizeAxis, numel } from "./shape.js";
-import { isStorageFreed, markFreed, trackTensor } from "./scope.js";
+import { isStorageFreed, markFreed, registerTensorProbe, trackStorage } from "./scope.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
 import { matmul } from "./ops/matmul.js";
@@ -61,7 +61,11 @@ export class Tensor<D extends DType = DType> {
     this.#storage = storage;
     this.layout = layout;
     this.dtype = dtype;
-    trackTensor(this, storage);
+    trackStorage(storage);
+  }
+
+  static {
+    registerTensorProbe((x) => (x instanceof Tensor ? x.#storage : null));
   }
 
   /** The storage (throws once disposed). */
