@@ -1,9 +1,9 @@
 // Optimizers against updates computed by hand in float64, gradient clipping,
 // and the learning-rate schedules.
 import { describe, expect, it } from "vitest";
-import { tensor } from "@bitnet-quantize/tensor";
+import { tensor, tidy } from "@bitnet-quantize/tensor";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
-import { type Var, param } from "@bitnet-quantize/autograd";
+import { AutogradError, type Var, param } from "@bitnet-quantize/autograd";
 import { Adam, AdamW, LRScheduler, SGD, clipGradNorm, stepDecay, warmupCosine } from "@bitnet-quantize/autograd/optim";
 
 const P0 = [1.5, -0.75, 0.2];
@@ -161,5 +161,75 @@ describe("schedules", () => {
     sched.step();
     expect(opt.lr).toBe(0.25);
     expect(sched.stepCount).toBe(2);
+  });
+});
+
+describe("optimizer hyperparameters and memory", () => {
+  it("refuses out-of-range hyperparameters with an AutogradError", () => {
+    const p = f64(P0);
+    for (const make of [
+      () => new SGD([p], { lr: Infinity }),
+      () => new SGD([p], { lr: Number.NaN }),
+      () => new SGD([p], { lr: -1 }),
+      () => new SGD([p], { lr: 0.1, momentum: -0.5 }),
+      () => new SGD([p], { lr: 0.1, dampening: 2 }),
+      () => new SGD([p], { lr: 0.1, weightDecay: Infinity }),
+      () => new AdamW([p], { betas: [1.5, 0.9] }),
+      () => new Adam([p], { betas: [0.9, 1] }),
+      () => new Adam([p], { eps: -1 }),
+      () => new Adam([p], { weightDecay: Number.NaN }),
+    ]) {
+      expect(make).toThrow(AutogradError);
+    }
+    expect(() => new SGD([p], { lr: 0, momentum: 0.9, dampening: 1 })).not.toThrow();
+  });
+
+  it("disposes the parameter values and state it replaced, and its outputs survive a tidy scope", () => {
+    const p = f64(P0);
+    const opt = new Adam([p], { lr: 0.1 });
+    const step = (): void =>
+      tidy(() => {
+        opt.zeroGrad();
+        p.mul(p).sum().backward();
+        opt.step();
+      });
+    const initial = p.value;
+    step();
+    const first = p.value;
+    expect(initial.isDisposed).toBe(false); // not the optimizer's: left to its owner
+    step();
+    expect(first.isDisposed).toBe(true);
+    expect(p.value.isDisposed).toBe(false);
+    step();
+    expect(p.value.dataSync().every(Number.isFinite)).toBe(true);
+  });
+
+  it("loadStateDict: loaded state stays the caller's; the state it replaces is disposed when it was the optimizer's own", () => {
+    for (const make of [(q: Var) => new Adam([q], { lr: 0.1 }), (q: Var) => new SGD([q], { lr: 0.1, momentum: 0.9 })]) {
+      const p = f64(P0);
+      const opt = make(p);
+      const step = (): void =>
+        tidy(() => {
+          opt.zeroGrad();
+          p.mul(p).sum().backward();
+          opt.step();
+        });
+      step();
+      const saved = opt.stateDict();
+      const savedTensors = saved.params.flatMap((s) => Object.values(s?.tensors ?? {}));
+      const other = make(f64(P0));
+      other.params[0]!.grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
+      other.step(); // its own state, then replaced by the load
+      const replaced = other.stateDict().params.flatMap((s) => Object.values(s?.tensors ?? {}));
+      other.loadStateDict(saved);
+      expect(replaced.every((t) => t.isDisposed)).toBe(true);
+      // loading the same state again keeps it; stepping past it leaves the loaded tensors alone
+      other.loadStateDict(saved);
+      other.params[0]!.grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
+      other.step();
+      other.step();
+      expect(savedTensors.every((t) => !t.isDisposed)).toBe(true);
+      expect(other.stateDict().params[0]).not.toBeNull();
+    }
   });
 });

@@ -8,11 +8,17 @@ import type { Program } from "./program.js";
 
 /** Bytes of the metadata buffer of one batch. */
 const META_BYTES = 64 * 1024;
+/** Bytes of the metadata window a program binds (at a dynamic offset): its metadata must fit. */
+const META_WINDOW_BYTES = 4096;
+/** Bind groups cached before the cache starts over. */
+const BIND_GROUP_CACHE = 2048;
 
 /** Counters of the batcher. */
 export interface BatchStats {
   dispatches: number;
   submits: number;
+  /** Bind groups created (the rest of the dispatches reused a cached one). */
+  bindGroups: number;
 }
 
 /**
@@ -30,6 +36,8 @@ export interface BatchStats {
  */
 export class CommandBatch {
   #encoder: GPUCommandEncoder | null = null;
+  /** The open compute pass: consecutive dispatches share one (each dispatch is its own usage scope, so they stay ordered). */
+  #pass: GPUComputePassEncoder | null = null;
   #metaBuffer: GPUBuffer | null = null;
   readonly #metaHost = new Uint32Array(META_BYTES / 4);
   #metaWords = 0;
@@ -38,8 +46,18 @@ export class CommandBatch {
   readonly #alignWords: number;
   /** While > 0, batches are not flushed automatically (one submission for a timed run). */
   holdOpen = 0;
-  readonly stats: BatchStats = { dispatches: 0, submits: 0 };
+  readonly stats: BatchStats = { dispatches: 0, submits: 0, bindGroups: 0 };
   #timestamps: { set: GPUQuerySet; resolve: GPUBuffer } | null = null;
+  /**
+   * Bind groups by layout, data buffers and metadata buffer. The metadata is
+   * bound at a dynamic offset, and pooled buffers come back in the same order
+   * step after step, so a training loop's dispatches reuse their bind groups
+   * instead of creating native objects that only a garbage collection frees.
+   * Buffers are keyed by object: a destroyed buffer's entries never match again.
+   */
+  readonly #bindGroups = new Map<string, GPUBindGroup>();
+  readonly #ids = new WeakMap<GPUBuffer, number>();
+  #nextId = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -56,7 +74,20 @@ export class CommandBatch {
     return this.#encoder !== null;
   }
 
+  #idOf(buffer: GPUBuffer): number {
+    let id = this.#ids.get(buffer);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(buffer, id);
+    }
+    return id;
+  }
+
   #begin(): GPUCommandEncoder {
+    if (this.#pass !== null) {
+      this.#pass.end();
+      this.#pass = null;
+    }
     if (this.#encoder === null) {
       this.#encoder = this.device.createCommandEncoder();
       this.#metaBuffer = this.metaPool.acquire(META_BYTES);
@@ -73,26 +104,36 @@ export class CommandBatch {
     }
     const words = Math.max(1, meta.length);
     const padded = Math.ceil(words / this.#alignWords) * this.#alignWords;
-    if (padded > this.#metaHost.length) throw new RangeError(`webgpu: metadata of ${program.key} is ${words} words, more than ${this.#metaHost.length}`);
-    if (this.#encoder !== null && (this.#metaWords + padded > this.#metaHost.length || (this.#count >= this.maxDispatches && this.holdOpen === 0))) {
+    if (words * 4 > META_WINDOW_BYTES) throw new RangeError(`webgpu: metadata of ${program.key} is ${words} words, more than ${META_WINDOW_BYTES / 4}`);
+    const windowWords = META_WINDOW_BYTES / 4;
+    if (this.#encoder !== null && (this.#metaWords + Math.max(padded, windowWords) > this.#metaHost.length || (this.#count >= this.maxDispatches && this.holdOpen === 0))) {
       this.flush();
     }
-    const encoder = this.#begin();
+    if (this.#encoder === null) this.#begin();
     const at = this.#metaWords;
     this.#metaHost.set(meta, at);
     this.#metaWords += padded;
     this.#count++;
     this.stats.dispatches++;
     const { pipeline, layout } = this.pipelines.get(program);
-    const entries: GPUBindGroupEntry[] = buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
-    entries.push({ binding: buffers.length, resource: { buffer: this.#metaBuffer as GPUBuffer, offset: at * 4, size: words * 4 } });
-    const bindGroup = this.device.createBindGroup({ layout, entries });
-    const pass = encoder.beginComputePass();
+    const metaBuffer = this.#metaBuffer as GPUBuffer;
+    let cacheKey = `${program.bindings.join(",")}|${this.#idOf(metaBuffer)}`;
+    for (const b of buffers) cacheKey += `|${this.#idOf(b)}`;
+    let bindGroup = this.#bindGroups.get(cacheKey);
+    if (bindGroup === undefined) {
+      const entries: GPUBindGroupEntry[] = buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+      entries.push({ binding: buffers.length, resource: { buffer: metaBuffer, offset: 0, size: META_WINDOW_BYTES } });
+      bindGroup = this.device.createBindGroup({ layout, entries });
+      if (this.#bindGroups.size >= BIND_GROUP_CACHE) this.#bindGroups.clear();
+      this.#bindGroups.set(cacheKey, bindGroup);
+      this.stats.bindGroups++;
+    }
+    this.#pass ??= (this.#encoder as GPUCommandEncoder).beginComputePass();
+    const pass = this.#pass;
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [at * 4]);
     const [x, y, z] = program.dispatch;
     pass.dispatchWorkgroups(x, y, z);
-    pass.end();
   }
 
   /** Appends a zero fill of the first `bytes` bytes of `buffer`. */
@@ -166,8 +207,8 @@ export class CommandBatch {
 
   /** Submits everything recorded so far (no-op when nothing is). */
   flush(): void {
-    const encoder = this.#encoder;
-    if (encoder === null) return;
+    if (this.#encoder === null) return;
+    const encoder = this.#begin(); // ends the open pass
     const metaBuffer = this.#metaBuffer as GPUBuffer;
     if (this.#metaWords > 0) this.device.queue.writeBuffer(metaBuffer, 0, this.#metaHost.subarray(0, this.#metaWords));
     this.device.queue.submit([encoder.finish()]);

@@ -62,10 +62,11 @@ export class PipelineCache {
     const sig = bindings.join(",");
     let layout = this.#layouts.get(sig);
     if (layout === undefined) {
+      // the metadata binding (last) takes a dynamic offset: one bind group serves every slot of the batch's metadata buffer
       const entries: GPUBindGroupLayoutEntry[] = [...bindings, "read" as const].map((kind, i) => ({
         binding: i,
         visibility: SHADER_STAGE_COMPUTE,
-        buffer: { type: kind === "read" ? "read-only-storage" : "storage" },
+        buffer: { type: kind === "read" ? "read-only-storage" : "storage", hasDynamicOffset: i === bindings.length },
       }));
       layout = this.device.createBindGroupLayout({ entries, label: `layout ${sig},meta` });
       this.#layouts.set(sig, layout);

@@ -1,5 +1,32 @@
 // What a WGSL compute program is to this backend: a typed object with a cache
 // key, its source, workgroup size, dispatch shape and bindings. Not the runner.
+import { BackendError } from "@bitnet-quantize/tensor";
+
+/**
+ * The most iterations any shader loop of this backend runs in one invocation.
+ * Drivers stop or kill long loops (llvmpipe ends a loop after 65,535
+ * iterations and the result is silently wrong; real GPUs have watchdogs), so
+ * programs split longer work across workgroups and passes
+ * ({@link SPLIT_LOOP_ITERATIONS} per invocation) or refuse it with a
+ * `BackendError`.
+ *
+ * @example
+ * ```ts
+ * if (n > MAX_LOOP_ITERATIONS) throw new BackendError(`${n} iterations per invocation`);
+ * ```
+ */
+export const MAX_LOOP_ITERATIONS = 16384;
+
+/**
+ * Iterations per invocation of the programs that split long work (reductions,
+ * matmul over K).
+ *
+ * @example
+ * ```ts
+ * const slices = Math.ceil(k / SPLIT_LOOP_ITERATIONS);
+ * ```
+ */
+export const SPLIT_LOOP_ITERATIONS = 4096;
 
 /**
  * How a program binds one storage buffer (binding index = position in the list).
@@ -73,7 +100,7 @@ export function flatWorkgroupSize(limits: KernelLimits): number {
 export function dispatch2d(groups: number, maxPerDim: number): [number, number, number] {
   if (groups <= maxPerDim) return [Math.max(groups, 1), 1, 1];
   const y = Math.ceil(groups / maxPerDim);
-  if (y > maxPerDim) throw new RangeError(`webgpu: ${groups} workgroups exceed ${maxPerDim}^2`);
+  if (y > maxPerDim) throw new BackendError(`webgpu: ${groups} workgroups exceed the device's ${maxPerDim}^2 per dispatch`);
   return [Math.ceil(groups / y), y, 1];
 }
 

@@ -23,14 +23,14 @@ import { type DeviceRequest, requestDevice } from "./device.js";
 import { BufferUsage, MAP_MODE_READ } from "./gpu-constants.js";
 import { type GpuDType, checkGpuDType, fromGpuWords, toGpuWords } from "./gpu-dtype.js";
 import { PipelineCache } from "./pipeline-cache.js";
-import type { KernelLimits, Program } from "./program.js";
+import { type KernelLimits, MAX_LOOP_ITERATIONS, type Program } from "./program.js";
 import { castProgram } from "./programs/cast.js";
 import { concatPrograms } from "./programs/concat.js";
 import { binaryProgram, unaryProgram } from "./programs/elementwise.js";
 import { gatherProgram, scatterAddProgram } from "./programs/gather.js";
 import { matmulV1Program } from "./programs/matmul-v1-naive.js";
 import { matmulV2Program } from "./programs/matmul-v2-tiled.js";
-import { reduceProgram } from "./programs/reduce.js";
+import { reducePasses } from "./programs/reduce.js";
 import { type TernaryDims, ternaryV1Program } from "./programs/ternary-v1.js";
 import { ternaryV2PrepareProgram, ternaryV2Program, ternaryV2Supports } from "./programs/ternary-v2.js";
 import { whereProgram } from "./programs/where.js";
@@ -104,6 +104,8 @@ export interface WebGPUStats {
   readonly pipelines: number;
   readonly dispatches: number;
   readonly submits: number;
+  /** Bind groups created; the other dispatches reused a cached one. */
+  readonly bindGroups: number;
 }
 
 /**
@@ -369,7 +371,23 @@ class WebGPUBackendImpl implements WebGPUBackend {
     const outDtype: GpuDType = op === "argmax" || op === "argmin" ? "int32" : dtype;
     const kept = x.layout.shape.filter((_, d) => !axes.includes(d));
     const out = this.#newStorage(outDtype, numelOf(kept));
-    if (out.length > 0) this.#run(op, reduceProgram(op, dtype, x.layout, axes, this.info.limits), [xs.buffer, out.buffer]);
+    if (out.length === 0) return out;
+    const passes = reducePasses(op, dtype, x.layout, axes, this.info.limits);
+    let inputs: GPUBuffer[] = [xs.buffer];
+    let temps: WebGPUStorage[] = [];
+    for (const pass of passes) {
+      if (pass.final) {
+        this.#run(op, pass, [...inputs, out.buffer]);
+      } else {
+        const pv = this.#newStorage(dtype, pass.outputs);
+        const pi = op === "argmax" || op === "argmin" ? [this.#newStorage("uint32", pass.outputs)] : [];
+        this.#run(op, pass, [...inputs, pv.buffer, ...pi.map((p) => p.buffer)]);
+        for (const t of temps) this.free(t);
+        temps = [pv, ...pi];
+        inputs = temps.map((t) => t.buffer);
+      }
+    }
+    for (const t of temps) this.free(t);
     return out;
   }
 
@@ -390,8 +408,25 @@ class WebGPUBackendImpl implements WebGPUBackend {
     }
     const version = this.kernels.matmul === "auto" ? (m < 16 || n < 16 ? "v1-naive" : "v2-tiled") : this.kernels.matmul;
     const built = version === "v1-naive" ? matmulV1Program(a.layout, b.layout, this.info.limits) : matmulV2Program(a.layout, b.layout, this.info.limits);
-    this.#run("matmul", built, [as.buffer, bs.buffer, out.buffer]);
-    return out;
+    const { slices } = built.dims;
+    if (slices === 1) {
+      this.#run("matmul", built, [as.buffer, bs.buffer, out.buffer]);
+      return out;
+    }
+    // split-K: one partial product per K slice, [batch, slices, M·N], then their sum
+    if (batch * slices > this.info.limits.maxWorkgroupsPerDimension) {
+      throw new BackendError(
+        `webgpu matmul: K = ${built.dims.k} needs ${slices} slices per matrix; ${batch} x ${slices} exceeds the device's ${this.info.limits.maxWorkgroupsPerDimension} workgroups per dimension`,
+      );
+    }
+    const partial = this.#newStorage("float32", batch * slices * m * n);
+    this.#run("matmul", built, [as.buffer, bs.buffer, partial.buffer]);
+    const mn = m * n;
+    const layout = { shape: [batch, slices, mn], strides: [slices * mn, mn, 1], offset: 0 };
+    const sum = this.reduce("sum", { storage: partial, layout }, [1]);
+    this.free(partial);
+    this.free(out);
+    return sum;
   }
 
   // ---- joins and indexing -------------------------------------------------------
@@ -491,7 +526,14 @@ class WebGPUBackendImpl implements WebGPUBackend {
     const wf = flat(w);
     const wsf = flat(wScale);
     const intX = xd === "int8";
-    if (this.kernels.ternary === "v2" && ternaryV2Supports(k, groupSize)) {
+    const v2 = this.kernels.ternary === "v2" && ternaryV2Supports(k, groupSize);
+    const loops = v2 ? Math.ceil(wpr / 16) : Math.max(G, Math.min(groupSize, k)); // v2: at least 16 invocations share a row
+    if (loops > MAX_LOOP_ITERATIONS) {
+      for (const t of temps) this.free(t);
+      this.free(out);
+      throw new BackendError(`webgpu ${op}: K = ${k} with groups of ${groupSize} needs ${loops} loop iterations per invocation, more than ${MAX_LOOP_ITERATIONS}`);
+    }
+    if (v2) {
       const prep = ternaryV2PrepareProgram(intX, x.layout, k, this.info.limits);
       const xp = this.#newStorage(intX ? "uint32" : "float32", prep.length);
       temps.push(xp);
@@ -564,6 +606,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
       pipelines: this.#pipelines.size,
       dispatches: this.#batch.stats.dispatches,
       submits: this.#batch.stats.submits,
+      bindGroups: this.#batch.stats.bindGroups,
     };
   }
 

@@ -7,7 +7,7 @@
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
 import { Module } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Backend, type Tensor, Brand, Generator, add, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, Brand, Generator, add, keep, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
 import { type PackedTernary, packTernary, ternaryMatmul, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
@@ -42,13 +42,19 @@ interface Frozen {
 
 /** The frozen weights copied to another backend (synchronous upload from a readable one). */
 function frozenOn(f: Frozen, backend: Backend): Frozen {
-  return {
+  return keepFrozen({
     packed: { words: f.packed.words.to(backend), shape: f.packed.shape },
     wScale: f.wScale.to(backend),
     groupColumns: f.groupColumns,
     quantized: f.quantized,
     bias: f.bias === null ? null : f.bias.to(backend),
-  };
+  });
+}
+
+/** Exempts the frozen tensors the layer caches from `tidy` scopes (a forward in a scope must not free them). */
+function keepFrozen(f: Frozen): Frozen {
+  for (const t of [f.packed.words, f.wScale, f.quantized.codes, f.quantized.scales]) keep(t);
+  return f;
 }
 
 /** Parameter-free RMSNorm over the last axis, as BitNet applies inside BitLinear: x / sqrt(mean(x²) + eps). */
@@ -202,7 +208,7 @@ export class BitLinear extends Module {
     const G = q.scales.shape[1] as number;
     const wScale = q.scales.expand([this.outFeatures, G]).cast("float32").contiguous();
     const bias = this.bias === null ? null : this.bias.value;
-    this.#frozen = { packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias };
+    this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias });
     this.#frozenCopies.clear();
     return this;
   }

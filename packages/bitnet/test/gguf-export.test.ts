@@ -200,9 +200,16 @@ describe("fallbacks, refusals, errors", () => {
     };
     expect(() => importGguf(rebuild((n, v) => (n === "blk.0.attn_k.weight" ? v.map((x, i) => x * (1 + (i % 3))) : v)))).toThrow(/blk\.0\.attn_k\.weight is not ternary/);
     expect(() => importGguf(rebuild((_, v) => v, true))).toThrow(/unexpected tensors output\.weight/);
+    // a complete dim-256 file whose token_embd is IQ2_XXS, which nothing decodes (the metadata check needs every tensor present)
+    const b256 = encodeGguf(small256(), tok, { type: "F32", ...quiet });
+    const f256 = parseGguf(b256);
     const q6 = writeGguf({
-      metadata: [...good.metadata].map(([k, v]): [string, GgufValue] => (k === "bitnet.embedding_length" ? [k, u32(256)] : k === "bitnet.rope.dimension_count" ? [k, u32(128)] : [k, v])),
-      tensors: [{ name: "token_embd.weight", shape: [V, 256], type: "IQ2_XXS", bytes: new Uint8Array(V * 66) }],
+      metadata: [...f256.metadata],
+      tensors: f256.tensors.map((t) =>
+        t.name === "token_embd.weight"
+          ? { name: t.name, shape: [V, 256], type: "IQ2_XXS" as const, bytes: new Uint8Array(V * 66) }
+          : { name: t.name, shape: [...t.shape], type: "F32" as const, values: new Float32Array(b256.slice(f256.dataOffset + t.offset, f256.dataOffset + t.offset + t.byteLength).buffer) },
+      ),
     });
     expect(() => importGguf(q6)).toThrow(/token_embd\.weight is IQ2_XXS, which this importer cannot decode/);
   });

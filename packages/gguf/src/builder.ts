@@ -1,6 +1,7 @@
 // GgufBuilder: writes a GGUF file section by section (metadata, then tensors, then build).
 // It checks each entry as it is added; the bytes come from writeGguf's layout.
 import { GgufError } from "./errors.js";
+import { DEFAULT_CAPS } from "./caps.js";
 import type { GgufValue } from "./metadata.js";
 import { assemble, checkMetadataEntry, prepareTensor, type GgufTensorInput, type PreparedTensor } from "./writer.js";
 import { GGUF_DEFAULT_ALIGNMENT } from "./reader.js";
@@ -73,6 +74,7 @@ export class GgufBuilder {
       throw new GgufError(`GgufBuilder: duplicate metadata key ${JSON.stringify(key)}${why}`);
     }
     checkMetadataEntry(key, value);
+    if (this.entries.length + 2 > DEFAULT_CAPS.maxKvCount) throw new GgufError(`GgufBuilder: more than the readers' cap maxKvCount = ${DEFAULT_CAPS.maxKvCount} metadata entries`);
     if (key === "general.alignment" && value.value !== this.alignment) {
       throw new GgufError(`GgufBuilder: general.alignment ${String(value.value)} differs from the builder's alignment ${this.alignment}; set it through the constructor`);
     }
@@ -94,6 +96,7 @@ export class GgufBuilder {
     this.checkOpen(`addTensor(${JSON.stringify(tensor.name)})`);
     const prepared = prepareTensor(tensor, this.littleEndian);
     if (this.names.has(prepared.name)) throw new GgufError(`GgufBuilder: duplicate tensor name ${JSON.stringify(prepared.name)}`);
+    if (this.tensors.length >= DEFAULT_CAPS.maxTensorCount) throw new GgufError(`GgufBuilder: more than the readers' cap maxTensorCount = ${DEFAULT_CAPS.maxTensorCount} tensors`);
     this.names.add(prepared.name);
     this.tensors.push(prepared);
     return this;

@@ -127,44 +127,75 @@ export function parseGguf(input: BytesLike, options: GgufReadOptions = {}): Gguf
 }
 
 /**
+ * How far a header parse got: the position after the last complete entry and
+ * what was read up to there. The streaming reader keeps it between calls so
+ * that a parse that ran out of loaded bytes continues where it stopped
+ * instead of starting again at byte 0.
+ */
+export interface GgufPrefixProgress {
+  pos: number;
+  preamble: { readonly littleEndian: boolean; readonly version: 2 | 3; readonly tensorCount: number; readonly kvCount: number } | null;
+  readonly metadata: Map<string, GgufValue>;
+  readonly valueOffsets: Map<string, number>;
+  readonly tensors: GgufTensorInfo[];
+  readonly offsetFieldPos: number[];
+  readonly names: Set<string>;
+  /** The strings read so far of an incomplete top-level string array (a vocabulary is one entry of millions). */
+  partial: { readonly at: number; readonly items: string[]; next: number } | null;
+}
+
+/** A parse that has read nothing yet. */
+export function newPrefixProgress(): GgufPrefixProgress {
+  return { pos: 0, preamble: null, metadata: new Map(), valueOffsets: new Map(), tensors: [], offsetFieldPos: [], names: new Set(), partial: null };
+}
+
+/**
  * Parses the header from `view`, the first `view.byteLength` bytes of a file of
  * `fileSize` bytes. Throws NeedMoreBytes (internal) when the header runs past the
- * loaded prefix, so the streaming reader can load more and call it again.
+ * loaded prefix, so the streaming reader can load more and call it again with
+ * the same `progress`: the parse resumes at the first incomplete entry.
  */
-export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufReadOptions): GgufFile {
+export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufReadOptions, progress: GgufPrefixProgress = newPrefixProgress()): GgufFile {
   const strict = options.strict ?? true;
   const caps = resolveCaps(options.caps);
   const c = new ByteCursor(view, fileSize);
 
-  const magic = c.bytesView(4, "magic");
-  if (magic[0] !== 0x47 || magic[1] !== 0x47 || magic[2] !== 0x55 || magic[3] !== 0x46) {
-    const got = Array.from(magic, (b) => b.toString(16).padStart(2, "0")).join(" ");
-    throw new GgufError(`magic: expected "GGUF" (47 47 55 46), got ${got}`, 0);
-  }
+  if (progress.preamble === null) {
+    const magic = c.bytesView(4, "magic");
+    if (magic[0] !== 0x47 || magic[1] !== 0x47 || magic[2] !== 0x55 || magic[3] !== 0x46) {
+      const got = Array.from(magic, (b) => b.toString(16).padStart(2, "0")).join(" ");
+      throw new GgufError(`magic: expected "GGUF" (47 47 55 46), got ${got}`, 0);
+    }
 
-  // A big-endian file's version reads as 0x0N000000 here: its low 16 bits are zero.
-  const rawVersion = c.u32("version");
-  if (rawVersion !== 0 && (rawVersion & 0xffff) === 0) {
-    c.littleEndian = false;
-  }
-  const version = c.littleEndian ? rawVersion : view.getUint32(4, false);
-  if (version === 1) throw new GgufError("version 1 (32-bit counts) is not supported; versions 2 and 3 are", 4);
-  if (version !== 2 && version !== 3) throw new GgufError(`unsupported version ${version}; versions 2 and 3 are supported`, 4);
+    // A big-endian file's version reads as 0x0N000000 here: its low 16 bits are zero.
+    const rawVersion = c.u32("version");
+    if (rawVersion !== 0 && (rawVersion & 0xffff) === 0) {
+      c.littleEndian = false;
+    }
+    const version = c.littleEndian ? rawVersion : view.getUint32(4, false);
+    if (version === 1) throw new GgufError("version 1 (32-bit counts) is not supported; versions 2 and 3 are", 4);
+    if (version !== 2 && version !== 3) throw new GgufError(`unsupported version ${version}; versions 2 and 3 are supported`, 4);
 
-  const tensorCount = readCount(c, "tensor count", caps.maxTensorCount, "maxTensorCount");
-  const kvCount = readCount(c, "metadata key/value count", caps.maxKvCount, "maxKvCount");
-  const minHeader = kvCount * (8 + 4 + 1) + tensorCount * (8 + 4 + 8 + 4 + 8);
-  if (minHeader > c.remaining) {
-    throw new GgufError(
-      `the header claims ${kvCount} key/value pairs and ${tensorCount} tensors, which need at least ${minHeader} bytes, but only ${c.remaining} remain`,
-      c.pos,
-    );
+    const tensorCount = readCount(c, "tensor count", caps.maxTensorCount, "maxTensorCount");
+    const kvCount = readCount(c, "metadata key/value count", caps.maxKvCount, "maxKvCount");
+    const minHeader = kvCount * (8 + 4 + 1) + tensorCount * (8 + 4 + 8 + 4 + 8);
+    if (minHeader > c.remaining) {
+      throw new GgufError(
+        `the header claims ${kvCount} key/value pairs and ${tensorCount} tensors, which need at least ${minHeader} bytes, but only ${c.remaining} remain`,
+        c.pos,
+      );
+    }
+    progress.preamble = { littleEndian: c.littleEndian, version, tensorCount, kvCount };
+    progress.pos = c.pos;
+  } else {
+    c.littleEndian = progress.preamble.littleEndian;
+    c.pos = progress.pos;
   }
+  const { version, tensorCount, kvCount } = progress.preamble;
 
-  const reader = new ValueReader(c, caps, strict);
-  const metadata = new Map<string, GgufValue>();
-  const valueOffsets = new Map<string, number>();
-  for (let i = 0; i < kvCount; i++) {
+  const reader = new ValueReader(c, caps, strict, progress);
+  const { metadata, valueOffsets } = progress;
+  for (let i = metadata.size; i < kvCount; i++) {
     const keyPos = c.pos;
     const key = reader.string(`key of metadata entry ${i}`);
     if (metadata.has(key)) throw new GgufError(`duplicate metadata key ${JSON.stringify(key)}`, keyPos);
@@ -172,8 +203,12 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
     const typeId = c.u32(`value type of ${JSON.stringify(key)}`);
     const type = ggufValueTypeById(typeId);
     if (type === undefined) throw new GgufError(`unknown value type ${typeId} for key ${JSON.stringify(key)} (known: 0..12)`, typePos);
-    valueOffsets.set(key, c.pos);
-    metadata.set(key, reader.value(type, JSON.stringify(key), 0));
+    const valuePos = c.pos;
+    const value = reader.value(type, JSON.stringify(key), 0);
+    // the entry is complete: commit it
+    valueOffsets.set(key, valuePos);
+    metadata.set(key, value);
+    progress.pos = c.pos;
   }
 
   let alignment = GGUF_DEFAULT_ALIGNMENT;
@@ -187,15 +222,12 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
     alignment = alignValue.value;
   }
 
-  const tensors: GgufTensorInfo[] = [];
-  const offsetFieldPos: number[] = [];
-  const names = new Set<string>();
-  for (let i = 0; i < tensorCount; i++) {
+  const { tensors, offsetFieldPos, names } = progress;
+  for (let i = tensors.length; i < tensorCount; i++) {
     const namePos = c.pos;
     const name = reader.string(`name of tensor ${i}`);
     if (strict && utf8Length(name) >= 64) throw new GgufError(`tensor name ${JSON.stringify(name)} is ${utf8Length(name)} bytes; llama.cpp needs fewer than 64`, namePos);
     if (names.has(name)) throw new GgufError(`duplicate tensor name ${JSON.stringify(name)}`, namePos);
-    names.add(name);
     const label = `tensor ${JSON.stringify(name)}`;
 
     const dimsPos = c.pos;
@@ -226,9 +258,12 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
     const byteLength = type.name === "I2_S" ? elements / 4n + 32n : (elements / BigInt(type.blockSize)) * BigInt(type.typeSize);
     if (byteLength > MAX_SAFE) throw new GgufError(`${label} would take ${byteLength} bytes, more than any file can hold`, dimsPos);
 
-    offsetFieldPos.push(c.pos);
+    const offsetPos = c.pos;
     const offset = c.u64(`${label} offset`);
     if (offset > MAX_SAFE) throw new GgufError(`${label} has offset ${offset}, beyond any file`, c.pos - 8);
+    // the tensor info is complete: commit it
+    names.add(name);
+    offsetFieldPos.push(offsetPos);
     tensors.push({
       name,
       shape: [...ne].reverse(),
@@ -239,6 +274,7 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
       byteLength: Number(byteLength),
       elementCount: Number(elements),
     });
+    progress.pos = c.pos;
   }
 
   const headerByteLength = c.pos;
@@ -322,6 +358,7 @@ class ValueReader {
     private readonly c: ByteCursor,
     private readonly caps: GgufCaps,
     private readonly strict: boolean,
+    private readonly progress?: GgufPrefixProgress,
   ) {}
 
   string(what: string): string {
@@ -331,8 +368,14 @@ class ValueReader {
       throw new GgufError(`${what} has length ${n}, above the cap maxStringBytes = ${this.caps.maxStringBytes}`, pos);
     }
     const bytes = this.c.bytesView(Number(n), what);
-    utf8 ??= new TextDecoder("utf-8");
-    return utf8.decode(bytes);
+    // exact: a leading BOM is kept (ignoreBOM) and invalid UTF-8 is an error
+    // (fatal), so distinct byte strings never decode to one string
+    utf8 ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new GgufError(`${what} is not valid UTF-8 (${Number(n)} bytes); GGUF strings must be UTF-8`, pos);
+    }
   }
 
   value(type: GgufValueType, what: string, depth: number): GgufValue {
@@ -392,8 +435,22 @@ class ValueReader {
     const el = (i: number): string => `${what}[${i}]`;
     switch (itemType) {
       case "string": {
-        const out: string[] = [];
-        for (let i = 0; i < n; i++) out.push(this.string(el(i)));
+        // a top-level string array resumes at its first unread element after NeedMoreBytes
+        const p = depth === 1 ? this.progress : undefined;
+        let out: string[] = [];
+        if (p !== undefined) {
+          if (p.partial !== null && p.partial.at === start) {
+            out = p.partial.items;
+            c.pos = p.partial.next;
+          } else {
+            p.partial = { at: start, items: out, next: c.pos };
+          }
+        }
+        for (let i = out.length; i < n; i++) {
+          out.push(this.string(el(i)));
+          if (p?.partial) p.partial.next = c.pos;
+        }
+        if (p !== undefined) p.partial = null;
         return { type: "array", itemType, value: out };
       }
       case "array": {

@@ -3,7 +3,7 @@
 import { resolveCaps } from "./caps.js";
 import { NeedMoreBytes } from "./cursor.js";
 import { GgufError } from "./errors.js";
-import { parseGgufPrefix, type GgufFile, type GgufReadOptions } from "./reader.js";
+import { newPrefixProgress, parseGgufPrefix, type GgufFile, type GgufReadOptions } from "./reader.js";
 
 /**
  * Random access to a file's bytes: its size, and a read of `length` bytes at `position`.
@@ -66,10 +66,12 @@ export async function readGgufHeader(source: Blob | RandomAccessSource, options:
   const initial = options.initialBytes ?? 1 << 20;
   let loaded: Uint8Array = new Uint8Array(0);
   let want = Math.min(size, Math.max(1, initial), caps.maxHeaderBytes);
+  // kept between attempts: each attempt continues at the first entry the last one could not finish
+  const progress = newPrefixProgress();
   for (;;) {
     if (want > loaded.length) loaded = await extend(src, loaded, want);
     try {
-      return parseGgufPrefix(new DataView(loaded.buffer, loaded.byteOffset, loaded.byteLength), size, options);
+      return parseGgufPrefix(new DataView(loaded.buffer, loaded.byteOffset, loaded.byteLength), size, options, progress);
     } catch (e) {
       if (!(e instanceof NeedMoreBytes)) throw e;
       if (e.needed > caps.maxHeaderBytes) {

@@ -7,6 +7,7 @@ import { GgufError } from "./errors.js";
 import { ggmlByteLength, ggmlType, isGgmlTypeName, type GgmlTypeInfo, type GgmlTypeName } from "./ggml-types.js";
 import { GGUF_VALUE_TYPE_IDS, scalarProblem, type GgufArrayValue, type GgufValue } from "./metadata.js";
 import { alignUp, GGUF_DEFAULT_ALIGNMENT, utf8Length } from "./reader.js";
+import { DEFAULT_CAPS } from "./caps.js";
 
 /**
  * A tensor given as encoded bytes in ggml's little-endian layout (what the codecs produce).
@@ -145,9 +146,21 @@ function checkValue(label: string, value: GgufValue): void {
   if (!Object.prototype.hasOwnProperty.call(GGUF_VALUE_TYPE_IDS, value.type)) throw new GgufError(`${label}: unknown value type ${JSON.stringify(value.type)}`);
   const problem = scalarProblem(value.type, value.value);
   if (problem !== undefined) throw new GgufError(`${label}: ${problem}`);
+  if (value.type === "string") checkStringLength(label, value.value);
+}
+
+/** The writer refuses what the reader (with its default caps) would refuse: strings longer than maxStringBytes. */
+function checkStringLength(label: string, s: string): void {
+  if (s.length > DEFAULT_CAPS.maxStringBytes / 3 && utf8Length(s) > DEFAULT_CAPS.maxStringBytes) {
+    throw new GgufError(`${label}: a string of ${utf8Length(s)} bytes is above the readers' cap maxStringBytes = ${DEFAULT_CAPS.maxStringBytes}`);
+  }
 }
 
 function checkArray(label: string, value: GgufArrayValue): void {
+  const length = (value.value as { length?: unknown } | null)?.length;
+  if (typeof length === "number" && length > DEFAULT_CAPS.maxArrayLength) {
+    throw new GgufError(`${label}: an array of ${length} elements is above the readers' cap maxArrayLength = ${DEFAULT_CAPS.maxArrayLength}`);
+  }
   switch (value.itemType) {
     case "array":
       throw new GgufError(`${label}: arrays of arrays are not written (llama.cpp rejects them)`);
@@ -158,6 +171,7 @@ function checkArray(label: string, value: GgufArrayValue): void {
       for (let i = 0; i < items.length; i++) {
         const problem = scalarProblem(value.itemType, items[i]);
         if (problem !== undefined) throw new GgufError(`${label}[${i}]: ${problem}`);
+        if (value.itemType === "string") checkStringLength(`${label}[${i}]`, items[i] as string);
       }
       return;
     }
@@ -248,6 +262,10 @@ function metadataEntries(metadata: GgufMetadataInput | undefined): (readonly [st
  */
 export function writeGguf(input: GgufWriteInput): Uint8Array {
   const entries = metadataEntries(input.metadata);
+  if (entries.length + 1 > DEFAULT_CAPS.maxKvCount) throw new GgufError(`${entries.length} metadata entries are above the readers' cap maxKvCount = ${DEFAULT_CAPS.maxKvCount}`);
+  if ((input.tensors?.length ?? 0) > DEFAULT_CAPS.maxTensorCount) {
+    throw new GgufError(`${input.tensors?.length ?? 0} tensors are above the readers' cap maxTensorCount = ${DEFAULT_CAPS.maxTensorCount}`);
+  }
   const keys = new Set<string>();
   for (const [key, value] of entries) {
     if (keys.has(key)) throw new GgufError(`duplicate metadata key ${JSON.stringify(key)}`);

@@ -2,7 +2,7 @@
 // linspace, eye). New tensors go on the current backend (see setBackend).
 import type { Backend } from "./backend.js";
 import { getBackend } from "./backend-registry.js";
-import { ALL_DTYPES, type DType, type DTypeMap, allocTyped, dtypeOfArray } from "./dtype.js";
+import { ALL_DTYPES, DTYPE_INFO, type DType, type DTypeMap, allocTyped, dtypeOfArray } from "./dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "./errors.js";
 import type { NestedArray } from "./format.js";
 import { type Shape, checkShape, numel } from "./shape.js";
@@ -24,10 +24,13 @@ function fill(dtype: DType, values: ArrayLike<number>, op: string): DTypeMap[DTy
     out.set(values);
     return out;
   }
+  const { min, max } = DTYPE_INFO[dtype];
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
     if (!Number.isFinite(v)) throw new ArgumentError(`${op}: value ${v} at index ${i} cannot be stored as ${dtype}`);
-    out[i] = Math.trunc(v);
+    const t = Math.trunc(v);
+    if (t < min || t > max) throw new DTypeError(`${op}: value ${v} at index ${i} is outside ${dtype}'s range ${min}..${max}`);
+    out[i] = t;
   }
   return out;
 }
@@ -187,6 +190,7 @@ export function arange<D extends DType>(start: number, end?: number, step = 1, d
   if (step === 0 || !Number.isFinite(step)) throw new ArgumentError(`arange: step must be finite and non-zero, got ${step}`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new ArgumentError(`arange: bounds must be finite, got ${lo} and ${hi}`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  checkShape([n], "arange");
   const dt = checkDType(dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : "float32"), "arange");
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = lo + i * step;
@@ -203,6 +207,7 @@ export function arange<D extends DType>(start: number, end?: number, step = 1, d
  */
 export function linspace<D extends DType = "float32">(start: number, end: number, steps: number, dtype?: D, backend: Backend = getBackend()): Tensor<D> {
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkShape([steps], "linspace");
   const values = new Float64Array(steps);
   for (let i = 0; i < steps; i++) values[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   const dt = checkDType(dtype ?? "float32", "linspace");

@@ -1,5 +1,7 @@
 // Data types: the names, the typed array each maps to, sizes, and promotion.
 // Not here: anything about shapes or storage.
+import { ShapeError } from "./errors.js";
+import { MAX_ELEMENTS } from "./shape.js";
 
 /**
  * The element types a {@link Tensor} can hold.
@@ -95,6 +97,9 @@ export function allocTyped<D extends DType>(dtype: D, length: number): DTypeMap[
     uint8: Uint8Array,
     uint32: Uint32Array,
   };
+  if (!Number.isSafeInteger(length) || length < 0 || length > MAX_ELEMENTS) {
+    throw new ShapeError(`allocTyped: ${length} elements of ${dtype}; a tensor holds 0 to ${MAX_ELEMENTS}`);
+  }
   return new ctors[dtype](length);
 }
 

@@ -7,7 +7,7 @@ export { VERSION } from "./version.js";
 export type { BrandInfo } from "./brand.js";
 export { Brand, BrandError } from "./brand.js";
 export type { Shape } from "./shape.js";
-export { broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
+export { MAX_ELEMENTS, broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
 export type { Layout } from "./layout.js";
 export { contiguousLayout, isContiguous } from "./layout.js";
 export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "./backend.js";
@@ -17,6 +17,7 @@ export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
 export type { NestedArray } from "./format.js";
 export { Tensor, fromStorage, sameBackend } from "./tensor.js";
+export { keep, scopeDepth, tidy } from "./scope.js";
 export type { ReduceOptions, TensorLike } from "./tensor.js";
 export type { TensorData } from "./creation.js";
 export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike } from "./creation.js";

@@ -1,7 +1,7 @@
 // Layout: how a tensor's elements sit in its storage (shape, strides, offset),
 // and the view transforms on it. Views never touch the data.
 import { ArgumentError, ShapeError, fmtShape } from "./errors.js";
-import { type Shape, contiguousStrides, numel, normalizeAxis } from "./shape.js";
+import { type Shape, checkNumel, contiguousStrides, numel, normalizeAxis } from "./shape.js";
 
 /**
  * Where a tensor's elements live in its storage: element `[i0, i1, ...]` is at
@@ -157,6 +157,9 @@ export function permuteLayout(layout: Layout, dims: readonly number[]): Layout {
  * ```
  */
 export function expandLayout(layout: Layout, shape: Shape): Layout {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < -1)) {
+    throw new ShapeError(`expand: target ${Array.isArray(shape) ? fmtShape(shape) : String(shape)} must hold integers >= 0 (or -1 to keep a dimension)`);
+  }
   const n = shape.length;
   const m = layout.shape.length;
   if (n < m) throw new ShapeError(`expand: cannot expand ${fmtShape(layout.shape)} to fewer dimensions ${fmtShape(shape)}`);
@@ -182,6 +185,7 @@ export function expandLayout(layout: Layout, shape: Shape): Layout {
       throw new ShapeError(`expand: cannot expand ${fmtShape(layout.shape)} to ${fmtShape(shape)} (dimension ${i}: ${d} vs ${target})`);
     }
   }
+  checkNumel(out, "expand");
   return { shape: out, strides, offset: layout.offset };
 }
 

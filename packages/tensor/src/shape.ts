@@ -75,11 +75,36 @@ export function checkShape(shape: Shape, op: string): number[] {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} has an entry that is not a non-negative integer`);
     }
   }
-  const n = numel(shape);
-  if (!Number.isSafeInteger(n) || n > 2 ** 31 - 1) {
-    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than a typed array can index`);
-  }
+  checkNumel(shape, op);
   return [...shape];
+}
+
+/**
+ * The most elements one tensor may have: what a typed array can index. Every
+ * op that allocates (creation, broadcasting, expand, gather, scatter, ...)
+ * checks its output against it before allocating.
+ *
+ * @example
+ * ```ts
+ * MAX_ELEMENTS; // 2147483647
+ * ```
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Throws a `ShapeError` when `shape` has more than {@link MAX_ELEMENTS} elements; returns the count.
+ *
+ * @example
+ * ```ts
+ * checkNumel([2 ** 16, 2 ** 16], "add"); // throws ShapeError: ... 4294967296 elements ...
+ * ```
+ */
+export function checkNumel(shape: Shape, op: string): number {
+  const n = numel(shape);
+  if (!Number.isSafeInteger(n) || n > MAX_ELEMENTS) {
+    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} a tensor may hold`);
+  }
+  return n;
 }
 
 /**
@@ -137,5 +162,6 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     }
     out[i] = da === 1 ? db : da;
   }
+  checkNumel(out, op);
   return out;
 }

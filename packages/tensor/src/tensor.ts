@@ -18,6 +18,7 @@ import {
   viewStrides,
 } from "./layout.js";
 import { type Shape, normalizeAxis, numel } from "./shape.js";
+import { isStorageFreed, markFreed, registerTensorProbe, trackStorage } from "./scope.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
 import { matmul } from "./ops/matmul.js";
@@ -87,11 +88,17 @@ export class Tensor<D extends DType = DType> {
     this.#storage = storage;
     this.layout = layout;
     this.dtype = dtype;
+    trackStorage(storage);
+  }
+
+  static {
+    // #storage in x, not instanceof: a compatible copy's Tensor passes the brand check but has no #storage of this class
+    registerTensorProbe((x) => (#storage in x ? x.#storage : null));
   }
 
   /** The storage (throws once disposed). */
   get storage(): Storage {
-    if (this.#storage === null) throw new BackendError("tensor was disposed");
+    if (this.#storage === null || isStorageFreed(this.#storage)) throw new BackendError("tensor was disposed (by dispose() or by the tidy scope it was created in)");
     return this.#storage;
   }
   /** The backend that owns the storage. */
@@ -114,9 +121,9 @@ export class Tensor<D extends DType = DType> {
   get size(): number {
     return numel(this.layout.shape);
   }
-  /** True once {@link dispose} was called. */
+  /** True once {@link dispose} was called on it or a view of its storage, or its `tidy` scope freed it. */
   get isDisposed(): boolean {
-    return this.#storage === null;
+    return this.#storage === null || isStorageFreed(this.#storage);
   }
   /** The (storage, layout) pair backends work on. */
   get view(): View {
@@ -265,7 +272,10 @@ export class Tensor<D extends DType = DType> {
    */
   dispose(): void {
     if (this.#storage !== null) {
-      this.#storage.backend.free(this.#storage);
+      if (!isStorageFreed(this.#storage)) {
+        markFreed(this.#storage);
+        this.#storage.backend.free(this.#storage);
+      }
       this.#storage = null;
     }
   }
@@ -394,6 +404,9 @@ export class Tensor<D extends DType = DType> {
    */
   slice(axis: number, start = 0, end?: number, step = 1): Tensor<D> {
     const a = normalizeAxis(axis, this.ndim, "slice");
+    for (const [name, v] of [["start", start], ["end", end ?? 0], ["step", step]] as const) {
+      if (!Number.isSafeInteger(v)) throw new ArgumentError(`slice: ${name} must be an integer, got ${v}`);
+    }
     const size = this.shape[a] as number;
     const clampIdx = (i: number): number => Math.min(size, Math.max(0, i < 0 ? i + size : i));
     const s = clampIdx(start);

@@ -1,6 +1,6 @@
 // Embedding: a lookup table of vectors indexed by integer ids, initialised
 // N(0, 1) as PyTorch does. Backward adds into the rows that were looked up.
-import { type Tensor, DTypeError, Generator, isFloat } from "@bitnet-quantize/tensor";
+import { type Tensor, ArgumentError, DTypeError, Generator, isFloat } from "@bitnet-quantize/tensor";
 import { indexSelect } from "../ops/index-select.js";
 import { type Var, param } from "../var.js";
 import { type InitOptions, normal } from "./init.js";
@@ -25,6 +25,9 @@ export class Embedding extends Module<Tensor, Var> {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: InitOptions = {}) {
     super();
+    for (const [name, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
+      if (!Number.isSafeInteger(v) || v <= 0) throw new ArgumentError(`Embedding: ${name} must be a positive integer, got ${v}`);
+    }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     const generator = opts.generator ?? (opts.seed === undefined ? undefined : new Generator(opts.seed));

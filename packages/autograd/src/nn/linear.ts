@@ -1,6 +1,6 @@
 // Linear: y = x·Wᵀ + b with PyTorch's initialisation (kaiming_uniform with
 // a = √5 for W [out, in], U(±1/√in) for b). Uses the fused `linear` op.
-import { Brand, Generator } from "@bitnet-quantize/tensor";
+import { ArgumentError, Brand, Generator } from "@bitnet-quantize/tensor";
 import { param } from "../var.js";
 import type { Var, VarInput } from "../var.js";
 import { linear } from "../ops/linear.js";
@@ -38,6 +38,9 @@ export class Linear extends Module<VarInput, Var> {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+      if (!Number.isSafeInteger(v) || v <= 0) throw new ArgumentError(`Linear: ${name} must be a positive integer, got ${v}`);
+    }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     // One stream for weight then bias: a seed makes a fresh generator used for both.

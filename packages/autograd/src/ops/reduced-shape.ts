@@ -1,6 +1,6 @@
 // A helper of the reductions' backward: bring a reduced gradient back to the
 // input's rank (reduced axes as size 1), ready to broadcast. Not an op.
-import { type Shape, type Tensor, div, eq, mul, normalizeAxes, sum } from "@bitnet-quantize/tensor";
+import { type Shape, type Tensor, add, div, eq, mul, ne, normalizeAxes, sum } from "@bitnet-quantize/tensor";
 
 /**
  * The input shape with the reduced `axes` set to 1 (what keepDims gives).
@@ -40,7 +40,8 @@ export function unreduce(g: Tensor, shape: Shape, axes: readonly number[]): Tens
 
 /**
  * The gradient of max or min over `axes`: `g` goes to the elements equal to
- * the extreme `out`, split evenly between ties (as PyTorch's amax/amin).
+ * the extreme `out`, split evenly between ties (as PyTorch's amax/amin); when
+ * the extreme is NaN, to the NaN elements (as PyTorch), not NaN everywhere.
  *
  * @example
  * ```ts
@@ -49,7 +50,9 @@ export function unreduce(g: Tensor, shape: Shape, axes: readonly number[]): Tens
  */
 export function extremumGrad(x: Tensor, out: Tensor, axes: readonly number[], g: Tensor): Tensor {
   const kept = keptShape(x.shape, axes);
-  const hit = eq(x, out.reshape(kept)).cast(g.dtype);
+  const o = out.reshape(kept);
+  // x == out, or both NaN (x != x only for NaN); the two never overlap
+  const hit = add(eq(x, o).cast(g.dtype), mul(ne(x, x).cast(g.dtype), ne(o, o).cast(g.dtype)));
   const count = sum(hit, axes, { keepDims: true });
   return mul(hit, div(g.reshape(kept), count));
 }

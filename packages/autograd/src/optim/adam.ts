@@ -4,7 +4,7 @@
 import type { Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError } from "../errors.js";
 import type { Var } from "../var.js";
-import { Optimizer, type ParamOptimizerState } from "./optimizer.js";
+import { Optimizer, type ParamOptimizerState, checkHyper } from "./optimizer.js";
 
 /** Options of {@link Adam} and {@link AdamW}. */
 export interface AdamOptions {
@@ -50,6 +50,11 @@ export class Adam extends Optimizer {
     this.beta2 = opts.betas?.[1] ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? this.defaultWeightDecay();
+    const who = this.constructor.name;
+    checkHyper(who, "betas[0]", this.beta1, 0, 1, true);
+    checkHyper(who, "betas[1]", this.beta2, 0, 1, true);
+    checkHyper(who, "eps", this.eps, 0, Infinity);
+    checkHyper(who, "weightDecay", this.weightDecay, 0, Infinity);
   }
 
   /** 0 for Adam; AdamW overrides. */
@@ -67,16 +72,22 @@ export class Adam extends Optimizer {
   }
 
   protected override setParamState(p: Var, s: ParamOptimizerState | null): void {
+    const previous = this.#state.get(p);
     if (s === null) {
       this.#state.delete(p);
-      return;
+    } else {
+      const { m, v } = s.tensors;
+      const step = s.counters.step;
+      if (m === undefined || v === undefined || step === undefined || !Number.isInteger(step) || step < 1) {
+        throw new AutogradError(`${this.constructor.name}.loadStateDict: a parameter's state needs tensors m and v and a step >= 1`);
+      }
+      // A loaded tensor stays the caller's; a cast copy is this optimizer's own.
+      const mine = (t: Tensor): Tensor => (t.dtype === p.dtype ? t : this.own(t.cast(p.dtype)));
+      this.#state.set(p, { step, m: mine(m), v: mine(v) });
     }
-    const { m, v } = s.tensors;
-    const step = s.counters.step;
-    if (m === undefined || v === undefined || step === undefined || !Number.isInteger(step) || step < 1) {
-      throw new AutogradError(`${this.constructor.name}.loadStateDict: a parameter's state needs tensors m and v and a step >= 1`);
-    }
-    this.#state.set(p, { step, m: m.dtype === p.dtype ? m : m.cast(p.dtype), v: v.dtype === p.dtype ? v : v.cast(p.dtype) });
+    const now = this.#state.get(p);
+    if (previous !== undefined && previous.m !== now?.m) this.release(previous.m);
+    if (previous !== undefined && previous.v !== now?.v) this.release(previous.v);
   }
 
   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {
@@ -90,7 +101,9 @@ export class Adam extends Optimizer {
     const step = (s?.step ?? 0) + 1;
     const m = s === undefined ? g.mul(1 - this.beta1) : s.m.mul(this.beta1).add(g.mul(1 - this.beta1));
     const v = s === undefined ? g.mul(g).mul(1 - this.beta2) : s.v.mul(this.beta2).add(g.mul(g).mul(1 - this.beta2));
-    this.#state.set(p, { step, m, v });
+    this.#state.set(p, { step, m: this.own(m), v: this.own(v) });
+    this.release(s?.m);
+    this.release(s?.v);
     const biasCorrection1 = 1 - this.beta1 ** step;
     const biasCorrection2 = 1 - this.beta2 ** step;
     const denom = v.sqrt().div(Math.sqrt(biasCorrection2)).add(this.eps);

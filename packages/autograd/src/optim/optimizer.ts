@@ -1,7 +1,7 @@
 // The optimizer base class: holds the parameters and the learning rate, and
 // replaces each parameter's value with its update under noGrad (tensors are
 // immutable). Subclasses write only the update rule.
-import type { Tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, keep } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { noGrad } from "../grad-mode.js";
 import type { Var } from "../var.js";
@@ -25,7 +25,9 @@ export interface ParamOptimizerState {
  * {@link Optimizer.loadStateDict} takes it: the kind, the learning rate, the
  * hyperparameters, and per parameter (in the order of `params`) its state or
  * `null` when it has taken no step yet. Tensors are the optimizer's own
- * (immutable), not copies.
+ * (immutable), not copies: the optimizer disposes the ones it replaces, so
+ * save or load a state dict before the next step. Loaded tensors stay the
+ * caller's (the optimizer never disposes them).
  *
  * @example
  * ```ts
@@ -37,6 +39,23 @@ export interface OptimizerStateDict {
   readonly lr: number;
   readonly hyper: Readonly<Record<string, number>>;
   readonly params: readonly (ParamOptimizerState | null)[];
+}
+
+/**
+ * Throws an {@link AutogradError} unless `value` is a finite number in
+ * `[min, max]` (or `[min, max)` when `maxExclusive`).
+ *
+ * @example
+ * ```ts
+ * checkHyper("Adam", "betas[0]", 0.9, 0, 1, true);
+ * ```
+ */
+export function checkHyper(who: string, name: string, value: number, min: number, max: number, maxExclusive = false): void {
+  const ok = typeof value === "number" && Number.isFinite(value) && value >= min && (maxExclusive ? value < max : value <= max);
+  if (!ok) {
+    const range = `${min} <= ${name} ${maxExclusive ? "<" : "<="} ${max === Infinity ? "a finite number" : max}`;
+    throw new AutogradError(`${who}: ${name} must be a finite number with ${range}, got ${String(value)}`);
+  }
 }
 
 /**
@@ -53,10 +72,11 @@ export abstract class Optimizer {
   readonly params: readonly Var[];
   /** The learning rate (schedules set it before each step). */
   lr: number;
+  readonly #owned = new WeakSet<Tensor>();
 
   constructor(params: Iterable<Var>, lr: number) {
     this.params = [...params];
-    if (!(lr >= 0)) throw new AutogradError(`optimizer: learning rate must be >= 0, got ${lr}`);
+    checkHyper("optimizer", "learning rate", lr, 0, Infinity);
     this.lr = lr;
   }
 
@@ -84,7 +104,10 @@ export abstract class Optimizer {
     noGrad(() => {
       for (const p of this.params) {
         if (p.grad === null || !p.requiresGrad) continue;
-        p.value = this.update(p, p.value, p.grad);
+        const old = p.value;
+        p.value = this.own(this.update(p, old, p.grad));
+        // a subclass may return a view of the old value: never free storage still in use
+        if (p.value.storage !== old.storage) this.release(old);
       }
     });
   }
@@ -119,7 +142,7 @@ export abstract class Optimizer {
     const who = `${this.constructor.name}.loadStateDict`;
     if (sd.kind !== this.constructor.name) throw new AutogradError(`${who}: the state is of a ${sd.kind}`);
     if (sd.params.length !== this.params.length) throw new AutogradError(`${who}: the state has ${sd.params.length} parameters, this optimizer ${this.params.length}`);
-    if (!(sd.lr >= 0)) throw new AutogradError(`${who}: learning rate must be >= 0, got ${sd.lr}`);
+    checkHyper(who, "learning rate", sd.lr, 0, Infinity);
     const mine = this.hyperparameters();
     for (const [k, v] of Object.entries(mine)) {
       if (!Object.is(sd.hyper[k], v)) throw new AutogradError(`${who}: the state has ${k} = ${String(sd.hyper[k])}, this optimizer ${v}`);
@@ -149,6 +172,37 @@ export abstract class Optimizer {
 
   /** Replaces one parameter's state (null: as before its first step). Shapes are checked already. */
   protected setParamState(_p: Var, _s: ParamOptimizerState | null): void {}
+
+  /**
+   * Marks a tensor this optimizer produced (a parameter value or state) as
+   * owned: exempt from `tidy` scopes ({@link keep}) and disposed by
+   * {@link release} when replaced. Returns it.
+   *
+   * @example
+   * ```ts
+   * state.set(p, this.own(buf)); // in a subclass: the new buffer, kept across steps
+   * ```
+   */
+  protected own(t: Tensor): Tensor {
+    if (this.#owned.has(t)) return t;
+    this.#owned.add(keep(t));
+    return t;
+  }
+
+  /**
+   * Disposes a tensor this optimizer produced and no longer needs (a replaced
+   * parameter value or state); tensors it did not produce are left alone.
+   *
+   * @example
+   * ```ts
+   * this.release(previousBuffer);
+   * ```
+   */
+  protected release(t: Tensor | undefined): void {
+    if (t === undefined || !this.#owned.has(t)) return;
+    this.#owned.delete(t);
+    t.dispose();
+  }
 
   /** The new value of `p` given its value and gradient (tensor code, run under noGrad). */
   protected abstract update(p: Var, value: Tensor, grad: Tensor): Tensor;

@@ -3,7 +3,7 @@
 import type { Tensor } from "@bitnet-quantize/tensor";
 import { AutogradError } from "../errors.js";
 import type { Var } from "../var.js";
-import { Optimizer, type ParamOptimizerState } from "./optimizer.js";
+import { Optimizer, type ParamOptimizerState, checkHyper } from "./optimizer.js";
 
 /** Options of {@link SGD} (PyTorch's defaults). */
 export interface SGDOptions {
@@ -43,6 +43,9 @@ export class SGD extends Optimizer {
     this.dampening = opts.dampening ?? 0;
     this.weightDecay = opts.weightDecay ?? 0;
     this.nesterov = opts.nesterov ?? false;
+    checkHyper("SGD", "momentum", this.momentum, 0, Infinity);
+    checkHyper("SGD", "dampening", this.dampening, 0, 1);
+    checkHyper("SGD", "weightDecay", this.weightDecay, 0, Infinity);
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new AutogradError("SGD: Nesterov momentum requires a momentum and zero dampening");
     }
@@ -60,8 +63,11 @@ export class SGD extends Optimizer {
   protected override setParamState(p: Var, s: ParamOptimizerState | null): void {
     const b = s?.tensors.momentum;
     if (s !== null && b === undefined) throw new AutogradError("SGD.loadStateDict: a parameter's state needs its momentum tensor");
+    const previous = this.#buffers.get(p);
     if (b === undefined) this.#buffers.delete(p);
-    else this.#buffers.set(p, b.dtype === p.dtype ? b : b.cast(p.dtype));
+    // A loaded tensor stays the caller's; a cast copy is this optimizer's own.
+    else this.#buffers.set(p, b.dtype === p.dtype ? b : this.own(b.cast(p.dtype)));
+    if (previous !== undefined && previous !== b) this.release(previous);
   }
 
   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {
@@ -69,7 +75,10 @@ export class SGD extends Optimizer {
     if (this.momentum !== 0) {
       const previous = this.#buffers.get(p);
       const buf = previous === undefined ? g : previous.mul(this.momentum).add(this.dampening === 0 ? g : g.mul(1 - this.dampening));
-      this.#buffers.set(p, buf);
+      if (buf !== previous) {
+        this.#buffers.set(p, this.own(buf));
+        this.release(previous);
+      }
       g = this.nesterov ? g.add(buf.mul(this.momentum)) : buf;
     }
     return value.sub(g.mul(this.lr));

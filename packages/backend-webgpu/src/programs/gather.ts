@@ -1,9 +1,9 @@
 // Gather and its adjoint scatterAdd. scatterAdd uses no atomics (WGSL has no
 // float atomics): each output element loops over the index positions that can
 // land on it, in index order, as the CPU backend adds them.
-import type { Layout } from "@bitnet-quantize/tensor";
+import { BackendError, type Layout } from "@bitnet-quantize/tensor";
 import { type GpuDType, wgslTypeOf } from "../gpu-dtype.js";
-import { type KernelLimits, type Program, WGSL_FLAT_BUILTINS, WGSL_GROUP_INDEX, dispatch2d, flatWorkgroupSize, wgslBuffer, wgslMeta } from "../program.js";
+import { type KernelLimits, MAX_LOOP_ITERATIONS, type Program, WGSL_FLAT_BUILTINS, WGSL_GROUP_INDEX, dispatch2d, flatWorkgroupSize, wgslBuffer, wgslMeta } from "../program.js";
 import { wrapTo } from "./wrap.js";
 
 /**
@@ -81,6 +81,10 @@ export function scatterAddProgram(
 ): { program: Program; meta: Uint32Array } {
   const nd = shape.length;
   const count = shape.reduce((a, b) => a * b, 1);
+  const n = index.shape[axis] ?? 0;
+  if (n > MAX_LOOP_ITERATIONS) {
+    throw new BackendError(`webgpu scatterAdd: ${n} index positions along axis ${axis} exceed the ${MAX_LOOP_ITERATIONS} one invocation may loop over; scatter on the CPU backend`);
+  }
   const meta = Uint32Array.from([count, nd, axis, ...shape, ...index.shape, ...index.strides, index.offset, ...src.strides, src.offset]);
   const t = wgslTypeOf(dtype);
   const wg = flatWorkgroupSize(limits);

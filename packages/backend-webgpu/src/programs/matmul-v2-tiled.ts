@@ -32,10 +32,10 @@ export function matmulV2Program(a: Layout, b: Layout, limits: KernelLimits): { p
   const rows = [...Array(R).keys()];
   const accDecl = rows.map((i) => rows.map((j) => `  var c${i}${j} = 0.0;`).join("\n")).join("\n");
   const loadA = [...Array(loadsA).keys()]
-    .map((q) => `    { let l = li + ${q * nt}u; let gm = row0 + l / ${BK}u; let gk = k0 + l % ${BK}u; var v = 0.0; if (gm < M && gk < K) { v = A[bases.x + gm * aSM + gk * aSK]; } As[l] = v; }`)
+    .map((q) => `    { let l = li + ${q * nt}u; let gm = row0 + l / ${BK}u; let gk = k0 + l % ${BK}u; var v = 0.0; if (gm < M && gk < kEnd) { v = A[bases.x + gm * aSM + gk * aSK]; } As[l] = v; }`)
     .join("\n");
   const loadB = [...Array(loadsB).keys()]
-    .map((q) => `    { let l = li + ${q * nt}u; let gk = k0 + l / ${bm}u; let gn = col0 + l % ${bm}u; var v = 0.0; if (gk < K && gn < N) { v = B[bases.y + gk * bSK + gn * bSN]; } Bs[l] = v; }`)
+    .map((q) => `    { let l = li + ${q * nt}u; let gk = k0 + l / ${bm}u; let gn = col0 + l % ${bm}u; var v = 0.0; if (gk < kEnd && gn < N) { v = B[bases.y + gk * bSK + gn * bSN]; } Bs[l] = v; }`)
     .join("\n");
   const inner = [
     ...rows.map((i) => `      let a${i} = As[(lid.y + ${i * ts}u) * ${BK}u + kk];`),
@@ -59,16 +59,17 @@ var<workgroup> Bs: array<f32, ${BK * bm}>; // [BK][BN]
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let M = md[0];
   let N = md[1];
-  let K = md[2];
   let aSM = md[4];
   let aSK = md[5];
   let bSK = md[6];
   let bSN = md[7];
-  let bases = batchBases(wid.z);
+  let bases = batchBases(batchOf(wid.z));
+  let ks = kSlice(wid.z);
+  let kEnd = ks.y;
   let row0 = wid.y * ${bm}u;
   let col0 = wid.x * ${bm}u;
 ${accDecl}
-  for (var k0 = 0u; k0 < K; k0 += ${BK}u) {
+  for (var k0 = ks.x; k0 < kEnd; k0 += ${BK}u) {
 ${loadA}
 ${loadB}
     workgroupBarrier();
@@ -84,7 +85,7 @@ ${store}
       key: `matmul-v2:${ts}`,
       wgsl,
       workgroupSize: [ts, ts, 1],
-      dispatch: [Math.ceil(dims.n / bm), Math.ceil(dims.m / bm), dims.batch],
+      dispatch: [Math.ceil(dims.n / bm), Math.ceil(dims.m / bm), dims.batch * dims.slices],
       bindings: ["read", "read", "write"],
     },
     meta,

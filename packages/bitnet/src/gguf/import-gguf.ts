@@ -7,16 +7,15 @@
 // codes and scale from a latent weight by AbsMean, so the latent weight is
 // built to give back exactly codes t and scale m, and checked.
 import { noGrad } from "@bitnet-quantize/autograd";
-import { type BytesLike, type GgufFile, type GgufValue, dequantize, parseGguf, toBytes } from "@bitnet-quantize/gguf";
+import { type BytesLike, GgufError, type GgufFile, dequantize, parseGguf, toBytes } from "@bitnet-quantize/gguf";
 import { tensor } from "@bitnet-quantize/tensor";
 import { BitLinear } from "../bit-linear.js";
 import { BitNetConfig } from "../config.js";
 import { BitNetModel } from "../model/bitnet-model.js";
-import type { BitNetModelConfig, HiddenActivation } from "../model/model-config.js";
 import { absMeanTernary } from "../quantize-weights.js";
 import { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
-import { TOKEN_TYPE } from "../tokenizer/token-type.js";
-import { ARCH, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
+import { GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
+import { validateModelMetadata } from "./model-metadata.js";
 
 /**
  * What {@link importGguf} returns: the model, its tokenizer, and the parsed header.
@@ -37,8 +36,12 @@ export interface ImportedGguf {
  * (F32/F16/BF16, Q4_0…Q8_0, the k-quants Q2_K…Q6_K — so llama-quantize's
  * default Q6_K `token_embd` imports —, TQ1_0/TQ2_0, I2_S; the IQ types give a
  * clear error naming the tensor), an SPM (`llama`) tokenizer, optional `.scale`
- * tensors. Throws a {@link GgufModelError} naming the key or tensor that is
- * missing, mistyped or not ternary.
+ * tensors. Every size and flag in the metadata is validated (types, ranges,
+ * caps, and against the tensors present) before anything is allocated
+ * ({@link validateModelMetadata}). Throws a `GgufError` when the input is not
+ * bytes or not a well-formed GGUF file, and a {@link GgufModelError} naming the key or
+ * tensor that is missing, mistyped, out of range or not ternary for every
+ * other failure: nothing else escapes.
  *
  * @example
  * ```ts
@@ -47,57 +50,23 @@ export interface ImportedGguf {
  * ```
  */
 export function importGguf(input: BytesLike): ImportedGguf {
+  try {
+    return importGgufUnchecked(input);
+  } catch (e) {
+    // GgufError by name too: one from a second copy of @bitnet-quantize/gguf is not an instance of this copy's class.
+    if (e instanceof GgufModelError || e instanceof GgufError || (e instanceof Error && e.name === "GgufError")) throw e;
+    throw Object.assign(new GgufModelError(`importGguf: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`), { cause: e });
+  }
+}
+
+function importGgufUnchecked(input: BytesLike): ImportedGguf {
   // A plain view (a Node Buffer's slice() shares memory, which the gguf codecs do not expect); other inputs throw a GgufError.
   const bytes = toBytes(input, "importGguf");
   const file = parseGguf(bytes);
-  const meta = file.metadata;
-  const arch = meta.get("general.architecture");
-  if (arch?.type !== "string" || arch.value !== ARCH) {
-    throw new GgufModelError(`importGguf: general.architecture is ${arch === undefined ? "missing" : JSON.stringify(arch.value)}; importGguf reads "${ARCH}" files (bitnet.cpp's "bitnet-b1.58"/"bitnet-25": importBitnetCppGguf)`);
-  }
-  const tokenizer = readTokenizer(meta);
-  const int = (key: string, fallback?: number): number => {
-    const v = meta.get(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      throw new GgufModelError(`importGguf: the required key ${key} is missing`);
-    }
-    if (v.type === "array") {
-      const vals = Array.from(v.value as ArrayLike<number | bigint>, Number);
-      if (vals.length > 0 && vals.every((x) => x === vals[0])) return vals[0] as number;
-      throw new GgufModelError(`importGguf: ${key} differs between layers (${vals.join(", ")}); BitNetModel needs one value`);
-    }
-    if (typeof v.value === "number" || typeof v.value === "bigint") return Number(v.value);
-    throw new GgufModelError(`importGguf: ${key} is a ${v.type}, expected an integer`);
-  };
-  const float = (key: string, fallback?: number): number => {
-    const v = meta.get(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      throw new GgufModelError(`importGguf: the required key ${key} is missing`);
-    }
-    if (typeof v.value !== "number") throw new GgufModelError(`importGguf: ${key} is a ${v.type}, expected a number`);
-    return v.value;
-  };
-  const act = meta.get(`${ARCH}.hidden_activation`);
-  const hiddenActivation: HiddenActivation = act?.type === "string" && act.value === "relu2" ? "relu2" : "silu";
-  const heads = int(`${ARCH}.attention.head_count`);
-  const config: BitNetModelConfig = {
-    vocabSize: tokenizer.vocabSize,
-    dim: int(`${ARCH}.embedding_length`),
-    layers: int(`${ARCH}.block_count`),
-    heads,
-    kvHeads: int(`${ARCH}.attention.head_count_kv`, heads),
-    ffnDim: int(`${ARCH}.feed_forward_length`),
-    contextLength: int(`${ARCH}.context_length`),
-    ropeTheta: float(`${ARCH}.rope.freq_base`, 10000),
-    normEps: float(`${ARCH}.attention.layer_norm_rms_epsilon`),
-    hiddenActivation,
-  };
-  const rot = meta.get(`${ARCH}.rope.dimension_count`);
-  if (rot !== undefined && Number(rot.value) !== config.dim / config.heads) {
-    throw new GgufModelError(`importGguf: ${ARCH}.rope.dimension_count ${String(rot.value)} differs from the head size ${config.dim / config.heads}; partial RoPE is not supported`);
-  }
+  // every size and flag checked against caps and the tensors present, before any allocation
+  const checked = validateModelMetadata(file);
+  const tokenizer = new SpmTokenizer(checked.tokenizer);
+  const config = checked.config;
   const model = new BitNetModel(config, { quant: BitNetConfig.default() });
   const used = new Set<string>();
   const read = (name: string, shape: readonly number[]): Float32Array => {
@@ -182,41 +151,4 @@ function latentWeight(name: string, values: Float32Array, scale: number, quant: 
   }
   if (got !== s) throw new GgufModelError(`importGguf: ${name}: the rebuilt weight has scale ${got}, not ${s}`);
   return W;
-}
-
-function readTokenizer(meta: ReadonlyMap<string, GgufValue>): SpmTokenizer {
-  const model = meta.get("tokenizer.ggml.model");
-  if (model?.type !== "string") throw new GgufModelError("importGguf: tokenizer.ggml.model is missing");
-  if (model.value !== "llama") throw new GgufModelError(`importGguf: tokenizer.ggml.model is "${model.value}"; only SPM ("llama") vocabularies are supported`);
-  const tokens = meta.get("tokenizer.ggml.tokens");
-  if (tokens?.type !== "array" || tokens.itemType !== "string") throw new GgufModelError("importGguf: tokenizer.ggml.tokens must be an array of strings");
-  const list = Array.from(tokens.value as ArrayLike<string>);
-  const n = list.length;
-  const numArray = (key: string, fallback: number): number[] => {
-    const v = meta.get(key);
-    if (v === undefined) return new Array<number>(n).fill(fallback);
-    if (v.type !== "array" || typeof (v.value as ArrayLike<unknown>)[0] !== "number" || v.value.length !== n) {
-      throw new GgufModelError(`importGguf: ${key} must be a numeric array of ${n} entries`);
-    }
-    return Array.from(v.value as ArrayLike<number>);
-  };
-  const id = (key: string, fallback: number): number => {
-    const v = meta.get(key);
-    return v !== undefined && (typeof v.value === "number" || typeof v.value === "bigint") && Number(v.value) < n ? Number(v.value) : fallback;
-  };
-  const flag = (key: string, fallback: boolean): boolean => {
-    const v = meta.get(key);
-    return v?.type === "bool" ? v.value : fallback;
-  };
-  return new SpmTokenizer({
-    tokens: list,
-    scores: numArray("tokenizer.ggml.scores", 0),
-    types: numArray("tokenizer.ggml.token_type", TOKEN_TYPE.normal),
-    bosId: id("tokenizer.ggml.bos_token_id", 1),
-    eosId: id("tokenizer.ggml.eos_token_id", 2),
-    unkId: id("tokenizer.ggml.unknown_token_id", 0),
-    addBos: flag("tokenizer.ggml.add_bos_token", true),
-    addEos: flag("tokenizer.ggml.add_eos_token", false),
-    addSpacePrefix: flag("tokenizer.ggml.add_space_prefix", true),
-  });
 }

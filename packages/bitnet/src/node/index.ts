@@ -1,4 +1,4 @@
 // @bitnet-quantize/bitnet/node: the Node-only parts (file writes). Every other
 // entry of this package is browser-safe; only this entry's files import node: modules.
 export { exportGguf, type ExportGgufFileOptions } from "./export-gguf-file.js";
-export { writeFileAtomic } from "./write-file-atomic.js";
+export { removeStaleTempFiles, writeFileAtomic } from "./write-file-atomic.js";

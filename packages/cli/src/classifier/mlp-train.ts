@@ -1,7 +1,7 @@
 // The training loop pieces the MLP examples share: one epoch of mini-batch
 // training (forward, loss, backward, clip, step, schedule) and evaluation
 // under noGrad. Model-agnostic: any Module from Var [B, F] to logits [B, C].
-import { Generator } from "@bitnet-quantize/tensor";
+import { Generator, tidy } from "@bitnet-quantize/tensor";
 import { Var, noGrad } from "@bitnet-quantize/autograd";
 import { type Layer, crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { type LRScheduler, type Optimizer, clipGradNorm } from "@bitnet-quantize/autograd/optim";
@@ -47,14 +47,18 @@ export function trainEpoch(model: Layer, optimizer: Optimizer, data: Dataset, op
   let step = opts.stepOffset ?? 0;
   let total = 0;
   for (const batch of batches(data, opts.batchSize, opts.generator)) {
-    optimizer.zeroGrad();
-    const logits = model.forward(new Var(batch.x));
-    const loss = crossEntropy(logits, batch.y, { labelSmoothing: opts.labelSmoothing ?? 0 });
-    loss.backward();
-    if (opts.clipNorm !== undefined) clipGradNorm(optimizer.params, opts.clipNorm);
-    optimizer.step();
-    opts.scheduler?.step();
-    const value = loss.item();
+    // one scope per step: every intermediate (activations, gradients, the
+    // optimizer's temporaries) is freed when it ends, not when GC runs
+    const value = tidy(() => {
+      optimizer.zeroGrad();
+      const logits = model.forward(new Var(batch.x));
+      const loss = crossEntropy(logits, batch.y, { labelSmoothing: opts.labelSmoothing ?? 0 });
+      loss.backward();
+      if (opts.clipNorm !== undefined) clipGradNorm(optimizer.params, opts.clipNorm);
+      optimizer.step();
+      opts.scheduler?.step();
+      return loss.item();
+    });
     total += value * batch.size;
     step++;
     opts.onStep?.({ step, loss: value, size: batch.size });

@@ -7,7 +7,7 @@ import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize
 import { noGrad } from "@bitnet-quantize/autograd";
 import { crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { AdamW, type Schedule, clipGradNorm, warmupCosine } from "@bitnet-quantize/autograd/optim";
-import { Generator, type Tensor, tensor } from "@bitnet-quantize/tensor";
+import { Generator, type Tensor, tensor, tidy } from "@bitnet-quantize/tensor";
 
 /**
  * The run's recipe: everything that decides the numbers (a checkpoint stores it).
@@ -163,14 +163,18 @@ export class LmTrainer {
     const c = this.config;
     const step = this.stepsDone;
     this.optimizer.lr = this.schedule(step);
-    const { x, y } = this.batch(this.trainIds, new Generator(batchSeed(c.seed, step)));
-    const logits = this.model.forward(x);
-    const loss = crossEntropy(logits.reshape([c.batch * c.context, this.tokenizer.vocabSize]), y);
-    this.model.zeroGrad();
-    loss.backward();
-    clipGradNorm(this.model.parameters(), 1.0);
-    this.optimizer.step();
-    const l = loss.item();
+    // one scope per step: the step's intermediates (activations, gradients, the
+    // optimizer's temporaries) are freed when it ends, not when GC runs
+    const l = tidy(() => {
+      const { x, y } = this.batch(this.trainIds, new Generator(batchSeed(c.seed, step)));
+      const logits = this.model.forward(x);
+      const loss = crossEntropy(logits.reshape([c.batch * c.context, this.tokenizer.vocabSize]), y);
+      this.model.zeroGrad();
+      loss.backward();
+      clipGradNorm(this.model.parameters(), 1.0);
+      this.optimizer.step();
+      return loss.item();
+    });
     this.losses.push(l);
     this.stepsDone = step + 1;
     return l;
@@ -195,8 +199,10 @@ export class LmTrainer {
     this.model.eval();
     noGrad(() => {
       for (let i = 0; i < c.evalIters; i++) {
-        const { x, y } = this.batch(ids, gen);
-        sum += crossEntropy(this.model.forward(x).reshape([c.batch * c.context, this.tokenizer.vocabSize]), y).item();
+        sum += tidy(() => {
+          const { x, y } = this.batch(ids, gen);
+          return crossEntropy(this.model.forward(x).reshape([c.batch * c.context, this.tokenizer.vocabSize]), y).item();
+        });
       }
     });
     this.model.train(wasTraining);

@@ -2,7 +2,7 @@
 // lookup), and oneHot (for losses).
 import { type DType, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
-import { normalizeAxis, shapesEqual } from "../shape.js";
+import { checkShape, normalizeAxis, shapesEqual } from "../shape.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
 import { eq } from "./elementwise.js";
 import { arange } from "../creation.js";
@@ -64,6 +64,7 @@ export function indexSelect<D extends DType>(x: Tensor<D>, axis: number, index: 
  * ```
  */
 export function scatterAdd(shape: readonly number[], axis: number, index: Tensor, src: Tensor): Tensor {
+  checkShape(shape, "scatterAdd");
   const a = normalizeAxis(axis, shape.length, "scatterAdd");
   const idx = indexTensor("scatterAdd", index);
   if (!shapesEqual(idx.shape, src.shape)) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must have the same shape`);
@@ -85,6 +86,7 @@ export function scatterAdd(shape: readonly number[], axis: number, index: Tensor
 export function oneHot<D extends DType = "float32">(indices: Tensor, numClasses: number, dtype?: D): Tensor<D> {
   if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ArgumentError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   const idx = indexTensor("oneHot", indices);
+  checkShape([...idx.shape, numClasses], "oneHot");
   if (idx.backend.readSync !== undefined && idx.size > 0) {
     const v = idx.dataSync();
     for (let i = 0; i < v.length; i++) {

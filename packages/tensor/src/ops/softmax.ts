@@ -15,6 +15,7 @@ import { max, sum } from "./reduce.js";
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.ndim, "softmax");
+  if (x.shape[a] === 0) return exp(x); // an empty axis: an empty result, as PyTorch
   const e = exp(sub(x, max(x, a, { keepDims: true })));
   return div(e, sum(e, a, { keepDims: true }));
 }
@@ -29,6 +30,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.ndim, "logSoftmax");
+  if (x.shape[a] === 0) return exp(x); // an empty axis: an empty result, as PyTorch
   const shifted = sub(x, max(x, a, { keepDims: true }));
   return sub(shifted, log(sum(exp(shifted), a, { keepDims: true })));
 }

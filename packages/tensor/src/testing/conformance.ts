@@ -13,7 +13,8 @@ import {
 import { argmax, argmin, max, mean, min, prod, sum, variance } from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
-import { gather, indexSelect, scatterAdd } from "../ops/indexing.js";
+import { gather, indexSelect, oneHot, scatterAdd } from "../ops/indexing.js";
+import { ArgumentError, DTypeError, ShapeError, type TensorError } from "../errors.js";
 import { concat, stack } from "../ops/join.js";
 import { packTernaryArray } from "../quant/packed-format.js";
 
@@ -463,6 +464,106 @@ function buildCases(): Case[] {
     });
     await expectData("reduce/softmax", softmax(x, 1), [3, 4], "float32", sm, TRANSCENDENTAL);
     await expectData("reduce/logSoftmax", logSoftmax(x, 1), [3, 4], "float32", sm.map(Math.log), { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  // past 65,535 along the reduced axis (llvmpipe ends a shader loop there;
+  // backends must split the work or refuse it, never return a wrong number)
+  const LONG = 1_500_000;
+  add1("long/sum-mean-of-ones-1.5M", async (b) => {
+    const x = full([LONG], 1, "float32", b);
+    await expectData("long/sum", sum(x), [], "float32", [LONG]);
+    await expectData("long/mean", mean(x), [], "float32", [1]);
+    await expectData("long/sum-int32", sum(full([LONG], 3, "int32", b)), [], "int32", [3 * LONG]);
+  });
+  add1("long/max-argmax-arange-1.5M", async (b) => {
+    const x = arange(0, LONG, 1, "float32", b);
+    await expectData("long/max", max(x), [], "float32", [LONG - 1]);
+    await expectData("long/min", min(x), [], "float32", [0]);
+    await expectData("long/argmax", argmax(x), [], "int32", [LONG - 1]);
+    await expectData("long/argmin", argmin(neg(x)), [], "int32", [LONG - 1]);
+    // ties: the first extreme wins across chunks
+    await expectData("long/argmax-ties", argmax(full([LONG], 2, "float32", b)), [], "int32", [0]);
+  });
+  add1("long/max-nan-far-in", async (b) => {
+    const data = new Float32Array(200_000).fill(1);
+    data[150_001] = NaN;
+    data[190_000] = NaN;
+    const x = tensor(data, [200_000], "float32", b);
+    await expectData("long/max-nan", max(x), [], "float32", [NaN]);
+    await expectData("long/argmax-first-nan", argmax(x), [], "int32", [150_001]);
+  });
+  add1("long/softmax-row-1.5M", async (b) => {
+    const y = softmax(full([1, LONG], 0.5, "float32", b), 1);
+    const got = await y.data();
+    const want = Math.fround(1 / LONG);
+    for (const i of [0, 1, 65_535, 65_536, 1_000_000, LONG - 1]) {
+      const v = got[i] as number;
+      if (!(Math.abs(v - want) <= want * 1e-4)) throw new ConformanceError("long/softmax", `element ${i}: got ${v}, expected ${want}`);
+    }
+    await expectData("long/softmax-sum", sum(y), [], "float32", [1], { atol: 1e-3 });
+  });
+  add1("long/sum-over-a-strided-long-axis", async (b) => {
+    // [70000, 3] summed over axis 0: the reduced axis is strided and long
+    const n = 70_000;
+    const x = full([n, 3], 1, "float32", b).mul(tensor([1, 2, 3], [3], "float32", b));
+    await expectData("long/sum-axis0", sum(x, 0), [3], "float32", [n, 2 * n, 3 * n]);
+    await expectData("long/argmax-axis0", argmax(x, 0), [3], "int32", [0, 0, 0]);
+  });
+  add1("long/matmul-1xKx1-K100000", async (b) => {
+    const k = 100_000;
+    await expectData("long/matmul-1xK", matmul(full([1, k], 1, "float32", b), full([k, 1], 1, "float32", b)), [1, 1], "float32", [k]);
+  });
+  add1("long/matmul-16xKx16-K1000000", async (b) => {
+    const k = 1_000_000;
+    await expectData("long/matmul-16xK", matmul(full([16, k], 1, "float32", b), full([k, 16], 1, "float32", b)), [16, 16], "float32", new Array<number>(256).fill(k));
+  });
+  add1("long/matmul-values-K70000", async (b) => {
+    const [m, k, n] = [2, 70_000, 3];
+    const a = values(m * k, 901);
+    const c = values(k * n, 902);
+    const { out, bound } = refMatmul(a, c, 1, m, k, n, false);
+    await expectData("long/matmul-values", matmul(tensor(a, [m, k], "float32", b), tensor(c, [k, n], "float32", b)), [m, n], "float32", out, { atolEach: bound, atol: 1e-5 });
+  });
+
+  // validation: what the API refuses, with its typed error, on every backend
+  function expectThrows(name: string, f: () => unknown, cls: new (...args: never[]) => TensorError): void {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof cls) return;
+      throw new ConformanceError(name, `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}, expected a ${cls.name}`);
+    }
+    throw new ConformanceError(name, `did not throw, expected a ${cls.name}`);
+  }
+  add1("validation/expand-checks-its-target", async (b) => {
+    const x = full([3], 1, "float32", b);
+    expectThrows("validation/expand-fraction", () => x.expand([2.5, 3]), ShapeError);
+    expectThrows("validation/expand-nan", () => x.expand([Number.NaN, 3]), ShapeError);
+    expectThrows("validation/expand-cap", () => full([1], 1, "float32", b).expand([2 ** 31]), ShapeError);
+    await expectData("validation/expand-ok", x.expand([2, -1]), [2, 3], "float32", [1, 1, 1, 1, 1, 1]);
+  });
+  add1("validation/integer-ranges-on-creation", async (b) => {
+    expectThrows("validation/int8-300", () => tensor([300], undefined, "int8", b), DTypeError);
+    expectThrows("validation/int32-1e10", () => full([2], 1e10, "int32", b), DTypeError);
+    expectThrows("validation/uint8-negative", () => tensor([-1], undefined, "uint8", b), DTypeError);
+    await expectData("validation/int8-edges", tensor([-128, 127], undefined, "int8", b), [2], "int8", [-128, 127]);
+  });
+  add1("validation/one-element-cap-for-every-allocating-op", async (b) => {
+    expectThrows("validation/broadcast-cap", () => add(zeros([2 ** 16, 1], "float32", b), zeros([1, 2 ** 16], "float32", b)), ShapeError);
+    expectThrows("validation/arange-1e12", () => arange(0, 1e12, 1, "float32", b), ShapeError);
+    const i = tensor([0, 1], undefined, "int32", b);
+    expectThrows("validation/oneHot-1e10", () => oneHot(i, 1e10), ShapeError);
+    expectThrows("validation/scatterAdd-negative", () => scatterAdd([-1], 0, i, tensor([1, 2], undefined, "float32", b)), ShapeError);
+  });
+  add1("validation/slice-needs-integers", async (b) => {
+    const x = arange(0, 6, 1, "float32", b);
+    expectThrows("validation/slice-fraction", () => x.slice(0, 0.5, 2.5), ArgumentError);
+    expectThrows("validation/slice-step", () => x.slice(0, 0, 6, 1.5), ArgumentError);
+    await expectData("validation/slice-ok", x.slice(0, 1, -1, 2), [2], "float32", [1, 3]);
+  });
+  add1("validation/softmax-over-an-empty-axis-is-empty", async (b) => {
+    await expectData("validation/softmax-empty", softmax(zeros([2, 0], "float32", b), -1), [2, 0], "float32", []);
+    await expectData("validation/logSoftmax-empty", logSoftmax(zeros([0], "float32", b)), [0], "float32", []);
   });
 
   // joins and indexing
