@@ -2,14 +2,14 @@
 // backend, run ops through the public tensor functions, read back with
 // `await t.data()` and compare with expectations computed in the case by plain
 // loops. Any backend (CPU, WebGPU, ...) runs the same cases. No test runner here.
-import type { Backend } from "../backend.js";
+import type { Backend, BinaryOp, UnaryOp } from "../backend.js";
 import type { DType } from "../dtype.js";
 import { arange, full, tensor, zeros } from "../creation.js";
 import { type Tensor, fromStorage } from "../tensor.js";
-import {
-  abs, add, ceil, cos, div, eq, exp, floor, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, relu, round, rsqrt,
-  sigmoid, sign, sin, sqrt, sub, tanh, where,
-} from "../ops/elementwise.js";
+import { abs, add, div, exp, lt, maximum, minimum, mul, neg, pow, relu, sign, sub, where } from "../ops/elementwise.js";
+import * as elementwise from "../ops/elementwise.js";
+import { BINARY_OPS, BINARY_OP_NAMES, type BinaryOpInfo } from "../ops/binary-ops.js";
+import { UNARY_OPS, UNARY_OP_NAMES, type UnaryOpInfo } from "../ops/unary-ops.js";
 import { argmax, argmin, max, mean, min, prod, sum, variance } from "../ops/reduce.js";
 import { matmul } from "../ops/matmul.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
@@ -159,6 +159,20 @@ function roundHalfEvenRef(x: number): number {
 }
 
 const TRANSCENDENTAL = { rtol: 2e-5, atol: 2e-6 };
+/** Division (1e-6) and pow (2e-6, exp2(y·log2 x) on GPUs) on float32: a few ulp. */
+function binaryTol(op: BinaryOp): Tol {
+  return { rtol: op === "pow" ? 2e-6 : 1e-6 };
+}
+
+/** The public function of a unary op (each op's function has the op's name). */
+function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  return elementwise[op](x);
+}
+
+/** The public function of a binary op (each op's function has the op's name). */
+function binaryOp(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  return elementwise[op](a, b);
+}
 
 // ---- the cases -------------------------------------------------------------------------
 
@@ -206,29 +220,14 @@ function buildCases(): Case[] {
     await expectData("storage/empty-add", add(e, 1), [0, 3], "float32", []);
   });
 
-  // unary, float32
-  const SPECIAL = [0, -0.5, 0.5, 1.5, 2.5, -2.5, -1.5, 3.7, -3.7, 10, -10, 1e-3, NaN];
-  const UNARY_F32: readonly [string, (t: Tensor) => Tensor, (x: number) => number, readonly number[], Tol][] = [
-    ["neg", neg, (x) => -x, SPECIAL, {}],
-    ["abs", abs, Math.abs, SPECIAL, {}],
-    ["sign", sign, (x) => (x > 0 ? 1 : x < 0 ? -1 : x), SPECIAL, {}],
-    ["relu", relu, (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0), SPECIAL, {}],
-    ["round", round, roundHalfEvenRef, SPECIAL, {}],
-    ["floor", floor, Math.floor, SPECIAL, {}],
-    ["ceil", ceil, Math.ceil, SPECIAL, {}],
-    ["exp", exp, Math.exp, [...SPECIAL, 20, -20, 100, -100], TRANSCENDENTAL],
-    ["log", log, Math.log, [0.001, 0.5, 1, 2, 10, 1e6, 0, -1, NaN], TRANSCENDENTAL],
-    ["sqrt", sqrt, Math.sqrt, [0, 0.25, 1, 2, 1e6, -1, NaN], TRANSCENDENTAL],
-    ["rsqrt", rsqrt, (x) => 1 / Math.sqrt(x), [0.25, 1, 2, 1e6, 0, -1, NaN], TRANSCENDENTAL],
-    ["sin", sin, Math.sin, [0, 0.5, -1, 2, 3, -3, NaN], TRANSCENDENTAL],
-    ["cos", cos, Math.cos, [0, 0.5, -1, 2, 3, -3, NaN], TRANSCENDENTAL],
-    ["tanh", tanh, Math.tanh, [0, 0.5, -1, 3, -3, 20, -20, 100, -100, NaN], TRANSCENDENTAL],
-    ["sigmoid", sigmoid, (x) => 1 / (1 + Math.exp(-x)), [0, 0.5, -1, 3, -3, 20, -20, 100, -100, NaN], TRANSCENDENTAL],
-  ];
-  for (const [op, f, ref, xs, tol] of UNARY_F32) {
+  // unary, float32: every op of UNARY_OPS on its samples, against its reference
+  for (const op of UNARY_OP_NAMES) {
+    const info: UnaryOpInfo = UNARY_OPS[op];
     add1(`unary/${op}-float32`, async (b) => {
-      const data = xs.map(Math.fround);
-      await expectData(`unary/${op}`, f(tensor(data, [data.length], "float32", b)), [data.length], "float32", data.map((v) => Math.fround(ref(v))), tol);
+      const data = info.samples.map(Math.fround);
+      const tol = info.tolerance === "exact" ? {} : TRANSCENDENTAL;
+      const x = tensor(data, [data.length], "float32", b);
+      await expectData(`unary/${op}`, unaryOp(op, x), [data.length], "float32", data.map((v) => Math.fround(info.ref(v))), tol);
     });
   }
   add1("unary/exp-transposed-view", async (b) => {
@@ -255,16 +254,10 @@ function buildCases(): Case[] {
     await expectData("unary/exp-int32-is-float", exp(tensor([0, 1], [2], "int32", b)), [2], "float32", [1, Math.fround(Math.E)], TRANSCENDENTAL);
   });
 
-  // binary, float32, with broadcasting
-  const BINARY_F32: readonly [string, (a: Tensor, c: Tensor) => Tensor, (x: number, y: number) => number, Tol][] = [
-    ["add", add, (x, y) => x + y, {}],
-    ["sub", sub, (x, y) => x - y, {}],
-    ["mul", mul, (x, y) => x * y, {}],
-    ["div", div, (x, y) => x / y, { rtol: 1e-6 }],
-    ["maximum", maximum, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)), {}],
-    ["minimum", minimum, (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)), {}],
-  ];
-  for (const [op, f, ref, tol] of BINARY_F32) {
+  // binary, float32, with broadcasting: every non-comparison op of BINARY_OPS against its reference
+  for (const op of BINARY_OP_NAMES) {
+    const info: BinaryOpInfo = BINARY_OPS[op];
+    if (info.dtype === "compare") continue; // on NaN-heavy pairs below
     add1(`binary/${op}-broadcast`, async (b) => {
       const xa = values(6, 11);
       const xb = values(4, 12);
@@ -272,8 +265,8 @@ function buildCases(): Case[] {
       const a = tensor(xa, [6, 1], "float32", b);
       const c = tensor(xb, [1, 4], "float32", b);
       const expected: number[] = [];
-      forEachIndex([6, 4], ([i, j]) => expected.push(Math.fround(ref(xa[i as number] as number, xb[j as number] as number))));
-      await expectData(`binary/${op}`, f(a, c), [6, 4], "float32", expected, tol);
+      forEachIndex([6, 4], ([i, j]) => expected.push(Math.fround(info.ref(xa[i as number] as number, xb[j as number] as number))));
+      await expectData(`binary/${op}`, binaryOp(op, a, c), [6, 4], "float32", expected, info.tolerance === "exact" ? {} : binaryTol(op));
     });
   }
   add1("binary/div-by-zero", async (b) => {
@@ -289,17 +282,11 @@ function buildCases(): Case[] {
   add1("binary/comparisons-float-with-nan", async (b) => {
     const xa = [1, 2, NaN, 3, -1, 0];
     const xb = [1, 3, NaN, 2, NaN, -0];
-    const ops: [string, (p: Tensor, q: Tensor) => Tensor, (p: number, q: number) => boolean][] = [
-      ["eq", eq, (p, q) => p === q],
-      ["ne", ne, (p, q) => p !== q],
-      ["lt", lt, (p, q) => p < q],
-      ["gt", gt, (p, q) => p > q],
-      ["le", le, (p, q) => p <= q],
-      ["ge", ge, (p, q) => p >= q],
-    ];
-    for (const [name, f, ref] of ops) {
-      const out = f(tensor(xa, [6], "float32", b), tensor(xb, [6], "float32", b));
-      await expectData(`binary/${name}`, out, [6], "uint8", xa.map((v, i) => (ref(v, xb[i] as number) ? 1 : 0)));
+    for (const op of BINARY_OP_NAMES) {
+      const info: BinaryOpInfo = BINARY_OPS[op];
+      if (info.dtype !== "compare") continue;
+      const out = binaryOp(op, tensor(xa, [6], "float32", b), tensor(xb, [6], "float32", b));
+      await expectData(`binary/${op}`, out, [6], "uint8", xa.map((v, i) => info.ref(v, xb[i] as number)));
     }
   });
   add1("binary/integer-wrap", async (b) => {
@@ -648,6 +635,16 @@ const FLOAT64_CASES: Case[] = [
       await expectData("float64/sum", sum(x), [], "float64", [data.reduce((s, v) => s + v, 0)], { rtol: 1e-15 });
     },
   },
+  // every unary op in float64 follows its float64 reference (erf included: no float32 shortcut)
+  ...UNARY_OP_NAMES.map((op): Case => ({
+    name: `float64/unary-${op}`,
+    run: async (b) => {
+      const info: UnaryOpInfo = UNARY_OPS[op];
+      const data = [...info.samples, 0.1, -1 / 3, 0.7];
+      const x = tensor(data, [data.length], "float64", b);
+      await expectData(`float64/${op}`, unaryOp(op, x), [data.length], "float64", data.map((v) => info.ref(v)), { rtol: 1e-15 });
+    },
+  })),
 ];
 
 /**
