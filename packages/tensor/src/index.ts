@@ -2,7 +2,7 @@
 // CPU backend, creation and random functions, and every tensor op.
 export type { DType, DTypeMap, DTypeInfo, TypedArray } from "./dtype.js";
 export { ALL_DTYPES, DTYPE_INFO, allocTyped, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar } from "./dtype.js";
-export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError } from "./errors.js";
+export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError, fmtShape } from "./errors.js";
 export { VERSION } from "./version.js";
 export type { BrandInfo } from "./brand.js";
 export { Brand, BrandError } from "./brand.js";
