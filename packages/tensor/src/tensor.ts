@@ -3,6 +3,7 @@
 // math methods call the free functions in ops/, which call the backend.
 import type { Backend, Storage, View } from "./backend.js";
 import { Brand } from "./brand.js";
+import { settleChecks } from "./deferred-checks.js";
 import { type DType, type DTypeMap, type TypedArray, isFloat } from "./dtype.js";
 import { ArgumentError, BackendError, ShapeError, fmtShape } from "./errors.js";
 import { type NestedArray, formatTensor, nest } from "./format.js";
@@ -157,6 +158,7 @@ export class Tensor<D extends DType = DType> {
    */
   async data(): Promise<DTypeMap[D]> {
     const b = this.backend;
+    await settleChecks(b); // a deferred check (WebGPU) throws here, as the CPU threw at the op
     const flat = this.#flatStorage();
     const all = (await b.read(flat.storage)) as DTypeMap[D];
     if (flat.owned) b.free(flat.storage);

@@ -4,8 +4,9 @@ import { type DType, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { normalizeAxis, shapesEqual } from "../shape.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
-import { eq } from "./elementwise.js";
+import { eq, ge, lt, maximum } from "./elementwise.js";
 import { arange } from "../creation.js";
+import { deferCheck } from "../deferred-checks.js";
 
 function indexTensor(op: string, index: Tensor): Tensor<"int32"> {
   if (isFloat(index.dtype)) throw new DTypeError(`${op}: indices must be an integer dtype, got ${index.dtype}`);
@@ -13,9 +14,20 @@ function indexTensor(op: string, index: Tensor): Tensor<"int32"> {
 }
 
 /**
+ * On a backend without synchronous reads (WebGPU), records the range check of
+ * `idx` so that the next read throws the ArgumentError the CPU kernel throws at
+ * the call (the CPU kernel checks each index itself).
+ */
+function deferRangeCheck(op: string, idx: Tensor<"int32">, axis: number, size: number): void {
+  if (idx.backend.readSync !== undefined) return;
+  deferCheck(maximum(lt(idx, 0), ge(idx, size)), () => new ArgumentError(`${op}: an index is out of range for dimension ${axis} of size ${size}`));
+}
+
+/**
  * PyTorch's `gather`: `out[i][j] = x[i][index[i][j]]` for axis 1. `index` has
  * x's number of dimensions and is no larger than x outside `axis`; the result
- * has index's shape. Out-of-range indices throw.
+ * has index's shape. Out-of-range indices throw an ArgumentError (at the
+ * call on the CPU; at the next read of a tensor on the backend on WebGPU).
  *
  * @example
  * ```ts
@@ -32,6 +44,7 @@ export function gather<D extends DType>(x: Tensor<D>, axis: number, index: Tenso
     }
   });
   const backend = sameBackend("gather", x, idx);
+  deferRangeCheck("gather", idx, a, x.shape[a] as number);
   return fromStorage(backend.gather(x.view, a, idx.view), idx.shape, x.dtype);
 }
 
@@ -69,6 +82,7 @@ export function scatterAdd(shape: readonly number[], axis: number, index: Tensor
   if (!shapesEqual(idx.shape, src.shape)) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must have the same shape`);
   if (idx.ndim !== shape.length) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} must have as many dimensions as the output ${fmtShape(shape)}`);
   const backend = sameBackend("scatterAdd", idx, src);
+  deferRangeCheck("scatterAdd", idx, a, shape[a] as number);
   return fromStorage(backend.scatterAdd(shape, a, idx.view, src.view), shape, src.dtype);
 }
 
