@@ -44,13 +44,13 @@ describe("float64 GELU and erf", () => {
     const values = y.toArray() as number[];
     const grads = x.grad?.toArray() as number[];
     GELU.forEach(([, v, g], i) => {
-      expect(rel(values[i] as number, v)).toBeLessThanOrEqual(1e-15);
-      expect(rel(grads[i] as number, g)).toBeLessThanOrEqual(1e-15);
+      expect(rel(values[i], v)).toBeLessThanOrEqual(1e-15);
+      expect(rel(grads[i], g)).toBeLessThanOrEqual(1e-15);
     });
   });
 
   it("erf values match the float64 references to 1e-15 relative", () => {
     const got = erf(new Var(tensor(ERF.map((r) => r[0]), undefined, "float64"))).toArray() as number[];
-    ERF.forEach(([, v], i) => expect(rel(got[i] as number, v)).toBeLessThanOrEqual(1e-15));
+    ERF.forEach(([, v], i) => expect(rel(got[i], v)).toBeLessThanOrEqual(1e-15));
   });
 });

@@ -83,7 +83,7 @@ export async function settleChecks(backend: Backend): Promise<void> {
   if (f === undefined || f.flag === null) return;
   FAULTS.delete(backend);
   const flag = f.flag;
-  const word = (await backend.read(flag))[0] as number;
+  const word = (await backend.read(flag))[0];
   backend.free(flag);
   if (word === 0) return;
   const error = f.errors.get(word);

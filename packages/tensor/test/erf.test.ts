@@ -38,8 +38,8 @@ describe("erf", () => {
     const xs = KNOWN.flatMap(([x]) => [x, -x]);
     const got = erf(tensor(xs, undefined, "float64")).toArray() as number[];
     KNOWN.forEach(([, want], i) => {
-      expect(relErr(got[2 * i] as number, want)).toBeLessThanOrEqual(1e-15);
-      expect(relErr(got[2 * i + 1] as number, -want)).toBeLessThanOrEqual(1e-15);
+      expect(relErr(got[2 * i], want)).toBeLessThanOrEqual(1e-15);
+      expect(relErr(got[2 * i + 1], -want)).toBeLessThanOrEqual(1e-15);
     });
   });
 
@@ -55,7 +55,7 @@ describe("erf", () => {
     const t = erf(tensor(xs, undefined, "float32"));
     expect(t.dtype).toBe("float32");
     const got = t.toArray() as number[];
-    xs.forEach((x, i) => expect(Math.abs((got[i] as number) - UNARY_OPS.erf.ref(x))).toBeLessThan(1.2e-7 + 6e-8));
+    xs.forEach((x, i) => expect(Math.abs((got[i]) - UNARY_OPS.erf.ref(x))).toBeLessThan(1.2e-7 + 6e-8));
     expect(erf(tensor([0, 1], undefined, "int32")).dtype).toBe("float32");
   });
 

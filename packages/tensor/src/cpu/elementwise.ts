@@ -14,123 +14,123 @@ type BinaryLoop = (a: TypedArray, b: TypedArray, out: TypedArray, n: number) => 
 const UNARY_LOOPS = {
   neg: (x, out, n) => {
     const f = U.neg.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   abs: (x, out, n) => {
     const f = U.abs.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   sign: (x, out, n) => {
     const f = U.sign.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   exp: (x, out, n) => {
     const f = U.exp.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   log: (x, out, n) => {
     const f = U.log.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   sqrt: (x, out, n) => {
     const f = U.sqrt.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   rsqrt: (x, out, n) => {
     const f = U.rsqrt.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   sin: (x, out, n) => {
     const f = U.sin.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   cos: (x, out, n) => {
     const f = U.cos.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   tanh: (x, out, n) => {
     const f = U.tanh.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   sigmoid: (x, out, n) => {
     const f = U.sigmoid.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   erf: (x, out, n) => {
     // float64 tensors get the float64-exact reference; others the float32 formula
     const f = out instanceof Float64Array ? U.erf.ref : U.erf.float32;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   relu: (x, out, n) => {
     const f = U.relu.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   round: (x, out, n) => {
     const f = U.round.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   floor: (x, out, n) => {
     const f = U.floor.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
   ceil: (x, out, n) => {
     const f = U.ceil.ref;
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   },
 } satisfies Record<UnaryOp, UnaryLoop>;
 
 const BINARY_LOOPS = {
   add: (a, b, out, n) => {
     const f = B.add.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   sub: (a, b, out, n) => {
     const f = B.sub.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   mul: (a, b, out, n) => {
     const f = B.mul.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   div: (a, b, out, n) => {
     const f = B.div.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   pow: (a, b, out, n) => {
     const f = B.pow.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   maximum: (a, b, out, n) => {
     const f = B.maximum.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   minimum: (a, b, out, n) => {
     const f = B.minimum.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   eq: (a, b, out, n) => {
     const f = B.eq.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   ne: (a, b, out, n) => {
     const f = B.ne.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   lt: (a, b, out, n) => {
     const f = B.lt.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   gt: (a, b, out, n) => {
     const f = B.gt.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   le: (a, b, out, n) => {
     const f = B.le.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
   ge: (a, b, out, n) => {
     const f = B.ge.ref;
-    for (let i = 0; i < n; i++) out[i] = f(a[i] as number, b[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
   },
 } satisfies Record<BinaryOp, BinaryLoop>;
 
