@@ -30,6 +30,8 @@ export { deferCheck, settleChecks } from "./deferred-checks.js";
 export type { OpTolerance, UnaryDTypeRule, UnaryOpInfo } from "./ops/unary-ops.js";
 export { UNARY_OPS, UNARY_OP_NAMES, isFloatOnlyUnary } from "./ops/unary-ops.js";
 export type { BinaryDTypeRule, BinaryOpInfo } from "./ops/binary-ops.js";
+export type { ReduceDTypeRule, ReduceOpInfo } from "./ops/reduce-ops.js";
+export { REDUCE_OPS, REDUCE_OP_NAMES } from "./ops/reduce-ops.js";
 export { BINARY_OPS, BINARY_OP_NAMES } from "./ops/binary-ops.js";
 export type { VarOptions } from "./ops/reduce.js";
 export { argmax, argmin, max, mean, min, prod, sum, variance } from "./ops/reduce.js";

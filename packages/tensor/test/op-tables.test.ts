@@ -4,8 +4,8 @@
 // run time (every op of each union has an entry that its kernels follow).
 import { describe, expect, it } from "vitest";
 import {
-  BINARY_OPS, BINARY_OP_NAMES, type BinaryOp, type BinaryOpInfo, UNARY_OPS, UNARY_OP_NAMES, type UnaryOp, type UnaryOpInfo,
-  cpuBackend, isFloatOnlyUnary, tensor,
+  BINARY_OPS, BINARY_OP_NAMES, type BinaryOp, type BinaryOpInfo, REDUCE_OPS, REDUCE_OP_NAMES, type ReduceOp, type ReduceOpInfo,
+  UNARY_OPS, UNARY_OP_NAMES, type UnaryOp, type UnaryOpInfo, cpuBackend, isFloatOnlyUnary, tensor,
 } from "@bitnet-quantize/tensor";
 
 // ---- type level: a union member without a table entry does not compile ----------
@@ -18,13 +18,19 @@ type WithAtan2 = BinaryOp | "atan2";
 // @ts-expect-error: a new binary op ("atan2") without its BINARY_OPS entry is a compile error
 const binaryMissing = BINARY_OPS satisfies Record<WithAtan2, BinaryOpInfo>;
 
+type WithMedian = ReduceOp | "median";
+// @ts-expect-error: a new reduction ("median") without its REDUCE_OPS entry is a compile error
+const reduceMissing = REDUCE_OPS satisfies Record<WithMedian, ReduceOpInfo>;
+
 // and the tables as they are hold every member (this line would fail if one were missing)
-const complete: [Record<UnaryOp, UnaryOpInfo>, Record<BinaryOp, BinaryOpInfo>] = [UNARY_OPS, BINARY_OPS];
+const complete: [Record<UnaryOp, UnaryOpInfo>, Record<BinaryOp, BinaryOpInfo>, Record<ReduceOp, ReduceOpInfo>] = [UNARY_OPS, BINARY_OPS, REDUCE_OPS];
 
 describe("op tables", () => {
   it("list exactly the ops of their unions", () => {
     expect(unaryMissing).toBe(UNARY_OPS);
     expect(binaryMissing).toBe(BINARY_OPS);
+    expect(reduceMissing).toBe(REDUCE_OPS);
+    expect(REDUCE_OP_NAMES).toEqual(Object.keys(REDUCE_OPS));
     expect(complete[0]).toBe(UNARY_OPS);
     expect(UNARY_OP_NAMES).toEqual(Object.keys(UNARY_OPS));
     expect(BINARY_OP_NAMES).toEqual(Object.keys(BINARY_OPS));

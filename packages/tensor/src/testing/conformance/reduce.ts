@@ -1,7 +1,10 @@
 // Conformance cases: reductions, variance and softmax.
 import { tensor } from "../../creation.js";
 import { argmax, argmin, max, mean, min, prod, sum, variance } from "../../ops/reduce.js";
+import { REDUCE_OPS, REDUCE_OP_NAMES, type ReduceOpInfo } from "../../ops/reduce-ops.js";
 import { logSoftmax, softmax } from "../../ops/softmax.js";
+import type { ReduceOp } from "../../backend.js";
+import type { Tensor } from "../../tensor.js";
 import { values, ints, stridesOf, forEachIndex, expectData, TRANSCENDENTAL, caseAdder } from "./support.js";
 import type { ConformanceCase } from "./types.js";
 
@@ -111,5 +114,26 @@ export function reduceCases(): ConformanceCase[] {
     await expectData("reduce/logSoftmax", logSoftmax(x, 1), [3, 4], "float32", sm.map(Math.log), { rtol: 1e-5, atol: 1e-5 });
   });
 
+  // every reduction of REDUCE_OPS along the last axis of a [4, 6] float32 tensor
+  // (one row with a NaN), against its reference run by run
+  const REDUCE_FNS: Record<ReduceOp, (x: Tensor) => Tensor> = {
+    sum: (x) => sum(x, 1),
+    prod: (x) => prod(x, 1),
+    max: (x) => max(x, 1),
+    min: (x) => min(x, 1),
+    argmax: (x) => argmax(x, 1),
+    argmin: (x) => argmin(x, 1),
+  };
+  for (const op of REDUCE_OP_NAMES) {
+    const info: ReduceOpInfo = REDUCE_OPS[op];
+    add1(`reduce/${op}-table-reference`, async (b) => {
+      const data = values(24, 41);
+      data[9] = NaN;
+      const rows = [0, 1, 2, 3].map((r) => data.slice(r * 6, r * 6 + 6));
+      const outDtype = info.dtype === "index" ? "int32" : "float32";
+      const expected = rows.map((run) => (info.dtype === "index" ? info.ref(run) : Math.fround(info.ref(run))));
+      await expectData(`reduce/${op}`, REDUCE_FNS[op](tensor(data, [4, 6], "float32", b)), [4], outDtype, expected, info.dtype === "accumulate" ? { rtol: 1e-6, atol: 1e-6 } : {});
+    });
+  }
   return cases;
 }
