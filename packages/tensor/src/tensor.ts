@@ -545,6 +545,10 @@ export class Tensor<D extends DType = DType> {
   sigmoid(): Tensor {
     return ew.sigmoid(this);
   }
+  /** Error function (float64-exact on float64). @example `tensor([0]).erf().toArray(); // [0]` */
+  erf(): Tensor {
+    return ew.erf(this);
+  }
   /** `max(this, 0)`. @example `tensor([-1, 2]).relu().toArray(); // [0, 2]` */
   relu(): Tensor<D> {
     return ew.relu(this);

@@ -57,6 +57,7 @@ describe("erf", () => {
     const got = t.toArray() as number[];
     xs.forEach((x, i) => expect(Math.abs((got[i]) - UNARY_OPS.erf.ref(x))).toBeLessThan(1.2e-7 + 6e-8));
     expect(erf(tensor([0, 1], undefined, "int32")).dtype).toBe("float32");
+    expect(tensor([0, 1], undefined, "float64").erf().toArray()).toEqual([0, UNARY_OPS.erf.ref(1)]);
   });
 
   it("is odd, within [-1, 1] and non-decreasing (property)", () => {
