@@ -252,7 +252,8 @@ export class Tensor<D extends DType = DType> {
    * ```
    */
   cast<T extends DType>(dtype: T): Tensor<T> {
-    if ((dtype as DType) === this.dtype) return new Tensor(this.storage, this.layout, dtype);
+    const target: DType = dtype; // widened: T and D are unrelated type parameters
+    if (target === this.dtype) return new Tensor(this.storage, this.layout, dtype);
     return new Tensor(this.backend.cast(this.view, dtype), contiguousLayout(this.shape), dtype);
   }
 
