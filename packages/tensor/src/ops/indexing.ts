@@ -35,6 +35,11 @@ function deferRangeCheck(op: string, idx: Tensor<"int32">, axis: number, size: n
  * ```
  */
 export function gather<D extends DType>(x: Tensor<D>, axis: number, index: Tensor): Tensor<D> {
+  return gatherImpl(x, axis, index, true);
+}
+
+/** gather, with the deferred range check optional (indexSelect checks its 1-D index before expanding it). */
+function gatherImpl<D extends DType>(x: Tensor<D>, axis: number, index: Tensor, deferredCheck: boolean): Tensor<D> {
   const a = normalizeAxis(axis, x.ndim, "gather");
   const idx = indexTensor("gather", index);
   if (idx.ndim !== x.ndim) throw new ShapeError(`gather: index ${fmtShape(idx.shape)} must have as many dimensions as x ${fmtShape(x.shape)}`);
@@ -44,7 +49,7 @@ export function gather<D extends DType>(x: Tensor<D>, axis: number, index: Tenso
     }
   });
   const backend = sameBackend("gather", x, idx);
-  deferRangeCheck("gather", idx, a, x.shape[a] as number);
+  if (deferredCheck) deferRangeCheck("gather", idx, a, x.shape[a] as number);
   return fromStorage(backend.gather(x.view, a, idx.view), idx.shape, x.dtype);
 }
 
@@ -62,8 +67,9 @@ export function indexSelect<D extends DType>(x: Tensor<D>, axis: number, index: 
   if (idx.ndim !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
   const n = idx.shape[0] as number;
   const outShape = x.shape.map((d, i) => (i === a ? n : d));
+  deferRangeCheck("indexSelect", idx, a, x.shape[a] as number); // on the n indices, not the expanded view
   const view = idx.reshape(x.shape.map((_, i) => (i === a ? n : 1))).expand(outShape);
-  return gather(x, a, view);
+  return gatherImpl(x, a, view, false);
 }
 
 /**
