@@ -18,7 +18,5 @@ export class AutogradError extends Error {
   }
 }
 
-/** Formats a shape for messages: `[2,3]`. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(",")}]`;
-}
+// One shape format across packages: the tensor package's.
+export { fmtShape } from "@bitnet-quantize/tensor";

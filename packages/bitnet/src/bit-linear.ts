@@ -5,9 +5,9 @@
 // rescale per output).
 //
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
-import { Module } from "@bitnet-quantize/autograd/nn";
+import { Module, rmsNorm } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Backend, type Tensor, Brand, Generator, add, keep, mean, mul, numel, rand, rsqrt, sub } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub } from "@bitnet-quantize/tensor";
 import { type PackedTernary, packTernary, ternaryMatmul, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
@@ -57,13 +57,14 @@ function keepFrozen(f: Frozen): Frozen {
   return f;
 }
 
-/** Parameter-free RMSNorm over the last axis, as BitNet applies inside BitLinear: x / sqrt(mean(x²) + eps). */
+/** Parameter-free RMSNorm over the last axis, as BitNet applies inside BitLinear: x / sqrt(mean(x²) + eps) (autograd's rmsNorm). */
 function rmsNormVar(x: Var, eps: number): Var {
-  return x.mul(x.mul(x).mean(-1, { keepDims: true }).add(eps).rsqrt());
+  return rmsNorm(x, x.shape.slice(-1), { eps });
 }
 
+/** The same on a plain tensor (frozen inference): the one rmsNorm, run without recording a graph. */
 function rmsNormTensor(x: Tensor, eps: number): Tensor {
-  return mul(x, rsqrt(add(mean(mul(x, x), -1, { keepDims: true }), eps)));
+  return noGrad(() => rmsNorm(new Var(x), x.shape.slice(-1), { eps }).value);
 }
 
 /**
@@ -126,10 +127,10 @@ export class BitLinear extends Module {
    * ```
    */
   static fromWeight(weight: Tensor, bias: Tensor | null, config: BitNetConfig = BitNetConfig.default()): BitLinear {
-    if (weight.ndim !== 2) throw new BitNetError(`BitLinear.fromWeight: weight must be 2-D [out, in], got [${weight.shape.join(",")}]`);
+    if (weight.ndim !== 2) throw new BitNetError(`BitLinear.fromWeight: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
     const [out, inF] = weight.shape as [number, number];
     if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== out)) {
-      throw new BitNetError(`BitLinear.fromWeight: bias must be [${out}], got [${bias.shape.join(",")}]`);
+      throw new BitNetError(`BitLinear.fromWeight: bias must be [${out}], got ${fmtShape(bias.shape)}`);
     }
     const layer = new BitLinear(inF, out, { bias: bias !== null, config });
     layer.weight = param(weight.cast("float32").contiguous());
@@ -155,7 +156,7 @@ export class BitLinear extends Module {
   forward(x: Var): Var {
     const last = x.shape[x.shape.length - 1];
     if (last !== this.inFeatures) {
-      throw new BitNetError(`BitLinear: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
+      throw new BitNetError(`BitLinear: input ${fmtShape(x.shape)} must end in inFeatures = ${this.inFeatures}`);
     }
     if (this.#frozen !== null) return new Var(this.#frozenForward(x.value, this.#frozenFor(x.value.backend)));
     const cfg = this.config;

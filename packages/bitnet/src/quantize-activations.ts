@@ -5,7 +5,7 @@
 import { type Tensor, abs, clamp, div, max, maximum, mul, numel, tensor } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { type RoundingMode, roundTensor, roundingFunction } from "./rounding.js";
-import { checkEps, checkFinite, checkFloat, checkRounding } from "./validate.js";
+import { checkEps, checkFinite, checkFloat, checkRounding, deferFiniteCheck } from "./validate.js";
 
 /** Options of {@link absMaxInt8}. */
 export interface Int8Options {
@@ -47,8 +47,9 @@ export function qMax(bits: number, op: string): number {
 /**
  * AbsMax quantization to `bits`-bit integers stored as int8. An all-zero row
  * gives codes 0 (and dequantizes to exactly 0). NaN or ±Infinity throws a
- * `QuantizationError` naming the first bad index (checked on synchronous
- * backends; on asynchronous ones such values propagate as NaN).
+ * `QuantizationError`: at the call, naming the first bad index, on backends
+ * that read synchronously (CPU); at the next read of a tensor on the backend
+ * on the others (WebGPU, where the check runs on the device).
  *
  * @example
  * ```ts
@@ -67,7 +68,10 @@ export function absMaxInt8(x: Tensor, opts: Int8Options = {}): Int8Activations {
   const eps = checkEps(op, opts.eps ?? 1e-5);
   const rounding = checkRounding(op, opts.rounding ?? "half-even");
   const perToken = opts.perToken ?? true;
-  if (x.backend.readSync === undefined) return absMaxInt8Tensor(x, qp, eps, rounding, perToken, bits);
+  if (x.backend.readSync === undefined) {
+    deferFiniteCheck(op, name, x);
+    return absMaxInt8Tensor(x, qp, eps, rounding, perToken, bits);
+  }
 
   const data = x.dataSync();
   checkFinite(op, name, data);

@@ -4,7 +4,7 @@
 import { type Tensor, abs, clamp, concat, div, maximum, numel, sum, tensor, zeros } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { type RoundingMode, roundTensor, roundingFunction } from "./rounding.js";
-import { checkEps, checkFinite, checkFloat, checkRounding } from "./validate.js";
+import { checkEps, checkFinite, checkFloat, checkRounding, deferFiniteCheck } from "./validate.js";
 
 /**
  * Which weights share one scale: the whole tensor (default, as the paper and
@@ -67,9 +67,9 @@ export function groupLayout(shape: readonly number[], groupSize: GroupSize, op: 
  * AbsMean ternary quantization: for each scale group, `s = mean(|w|)`, then
  * `t = clamp(round(w / max(s, eps)), -1, 1)`; the stored scale is `max(s, eps)`.
  * An all-zero group gives codes 0. NaN or ±Infinity throws a
- * `QuantizationError` naming the first bad index (checked on synchronous
- * backends; on asynchronous ones, such as WebGPU, the same quantization runs
- * as tensor ops and such values propagate as NaN).
+ * `QuantizationError`: at the call, naming the first bad index, on backends
+ * that read synchronously (CPU); at the next read of a tensor on the backend
+ * on the others (WebGPU, where the check runs on the device).
  *
  * @example
  * ```ts
@@ -86,7 +86,10 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
   const rounding = checkRounding(op, opts.rounding ?? "half-even");
   const groupSize = opts.groupSize ?? "tensor";
   const { rows, cols, groupColumns, groups } = groupLayout(w.shape, groupSize, op);
-  if (w.backend.readSync === undefined) return absMeanTernaryTensor(w, groupSize, eps, rounding);
+  if (w.backend.readSync === undefined) {
+    deferFiniteCheck(op, name, w);
+    return absMeanTernaryTensor(w, groupSize, eps, rounding);
+  }
   const data = w.dataSync();
   checkFinite(op, name, data);
   const rnd = roundingFunction(rounding);

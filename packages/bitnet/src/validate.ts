@@ -1,6 +1,6 @@
 // Shared checks for the quantizers: float dtypes only, finite values only
 // (the first bad index is named), and option parsing.
-import { type Tensor, isFloat } from "@bitnet-quantize/tensor";
+import { type Tensor, deferCheck, isFloat, ne, sub } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { type RoundingMode, isRoundingMode } from "./rounding.js";
 
@@ -15,6 +15,15 @@ export function checkFinite(op: string, name: string, data: ArrayLike<number>): 
     const v = data[i] as number;
     if (!Number.isFinite(v)) throw new QuantizationError(`${op}: ${name} has ${v} at index ${i}`);
   }
+}
+
+/**
+ * The same check on a backend without synchronous reads (WebGPU): computed on
+ * the device and thrown, as the same QuantizationError, at the next read of a
+ * tensor on that backend.
+ */
+export function deferFiniteCheck(op: string, name: string, x: Tensor): void {
+  deferCheck(ne(sub(x, x), 0), () => new QuantizationError(`${op}: ${name} has a NaN or infinite value`));
 }
 
 /** Validates eps (positive and finite) and returns it. */

@@ -1,6 +1,7 @@
 // Typed GGUF metadata values: the 13 value types, their ids, and helpers that build checked values.
 // No byte I/O here; the reader and writer convert these to and from bytes.
 import { GgufError } from "./errors.js";
+import { GGUF_TYPED_ARRAYS } from "./typed-arrays.js";
 
 /**
  * What each scalar GGUF value type holds in JavaScript: 64-bit integers are `bigint`.
@@ -343,17 +344,6 @@ export interface GgufArrayInputMap {
   string: ArrayLike<string>;
 }
 
-const TYPED_ARRAYS = {
-  u8: Uint8Array,
-  i8: Int8Array,
-  u16: Uint16Array,
-  i16: Int16Array,
-  u32: Uint32Array,
-  i32: Int32Array,
-  f32: Float32Array,
-  f64: Float64Array,
-} as const;
-
 /**
  * An array metadata value of scalars or strings; every element is checked against
  * the element type (f32 elements are rounded to f32). The values are copied.
@@ -376,14 +366,13 @@ export function arr<K extends GgufScalarType>(itemType: K, values: GgufArrayInpu
 function copyArray(itemType: GgufScalarType, values: ArrayLike<unknown>): GgufArrayMap[GgufScalarType] {
   switch (itemType) {
     case "u64":
-      return BigUint64Array.from(values as ArrayLike<bigint>);
     case "i64":
-      return BigInt64Array.from(values as ArrayLike<bigint>);
+      return GGUF_TYPED_ARRAYS[itemType].from(values as ArrayLike<bigint>);
     case "bool":
       return Array.from(values as ArrayLike<boolean>);
     case "string":
       return Array.from(values as ArrayLike<string>);
     default:
-      return TYPED_ARRAYS[itemType].from(values as ArrayLike<number>);
+      return GGUF_TYPED_ARRAYS[itemType].from(values as ArrayLike<number>);
   }
 }

@@ -8,6 +8,7 @@ import { ggmlByteLength, ggmlType, isGgmlTypeName, type GgmlTypeInfo, type GgmlT
 import { GGUF_VALUE_TYPE_IDS, scalarProblem, type GgufArrayValue, type GgufValue } from "./metadata.js";
 import { alignUp, GGUF_DEFAULT_ALIGNMENT, utf8Length } from "./reader.js";
 import { DEFAULT_CAPS } from "./caps.js";
+import { GGUF_TYPED_ARRAYS } from "./typed-arrays.js";
 
 /**
  * A tensor given as encoded bytes in ggml's little-endian layout (what the codecs produce).
@@ -124,19 +125,6 @@ export function checkMetadataEntry(key: string, value: GgufValue): void {
   }
 }
 
-const ARRAY_CLASSES = {
-  u8: Uint8Array,
-  i8: Int8Array,
-  u16: Uint16Array,
-  i16: Int16Array,
-  u32: Uint32Array,
-  i32: Int32Array,
-  f32: Float32Array,
-  f64: Float64Array,
-  u64: BigUint64Array,
-  i64: BigInt64Array,
-} as const;
-
 function checkValue(label: string, value: GgufValue): void {
   if (typeof value !== "object" || value === null) throw new GgufError(`${label}: value must be a tagged GGUF value such as u32(1), got ${String(value)}`);
   if (value.type === "array") {
@@ -176,7 +164,7 @@ function checkArray(label: string, value: GgufArrayValue): void {
       return;
     }
     default: {
-      const cls = ARRAY_CLASSES[value.itemType];
+      const cls = GGUF_TYPED_ARRAYS[value.itemType];
       if (cls === undefined) throw new GgufError(`${label}: unknown array element type ${JSON.stringify(value.itemType)}`);
       if (!(value.value instanceof cls)) throw new GgufError(`${label}: an array of ${value.itemType} must hold a ${cls.name}`);
     }

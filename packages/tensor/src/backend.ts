@@ -34,7 +34,8 @@ export interface View {
 
 /**
  * Elementwise functions of one operand. `round` rounds half to even (as
- * PyTorch); `sign` maps 0 to 0; `relu` maps NaN to NaN.
+ * PyTorch); `sign` maps 0 to 0; `relu` maps NaN to NaN. Each op's meaning
+ * (dtype rule and scalar reference) is its entry in `UNARY_OPS`.
  *
  * @example
  * ```ts
@@ -53,13 +54,15 @@ export type UnaryOp =
   | "cos"
   | "tanh"
   | "sigmoid"
+  | "erf"
   | "relu"
   | "round"
   | "floor"
   | "ceil";
 
 /**
- * Elementwise functions of two operands. Comparisons write 1 or 0.
+ * Elementwise functions of two operands. Comparisons write 1 or 0. Each op's
+ * meaning (dtype rule and scalar reference) is its entry in `BINARY_OPS`.
  *
  * @example
  * ```ts

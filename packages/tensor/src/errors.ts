@@ -56,7 +56,14 @@ export class ArgumentError extends TensorError {}
  */
 export class BackendError extends TensorError {}
 
-/** Formats a shape for error messages: `[2,3]`. */
+/**
+ * Formats a shape for error messages, the one format every package uses.
+ *
+ * @example
+ * ```ts
+ * fmtShape([2, 3]); // "[2,3]"
+ * ```
+ */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }

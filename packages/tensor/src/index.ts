@@ -2,7 +2,7 @@
 // CPU backend, creation and random functions, and every tensor op.
 export type { DType, DTypeMap, DTypeInfo, TypedArray } from "./dtype.js";
 export { ALL_DTYPES, DTYPE_INFO, allocTyped, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar } from "./dtype.js";
-export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError } from "./errors.js";
+export { ArgumentError, BackendError, DTypeError, ShapeError, TensorError, fmtShape } from "./errors.js";
 export { VERSION } from "./version.js";
 export type { BrandInfo } from "./brand.js";
 export { Brand, BrandError } from "./brand.js";
@@ -24,9 +24,16 @@ export { arange, eye, full, linspace, ones, onesLike, tensor, zeros, zerosLike }
 export type { RandomOptions } from "./random.js";
 export { Generator, manualSeed, rand, randint, randn } from "./random.js";
 export {
-  abs, add, ceil, clamp, cos, div, eq, exp, floor, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, relu,
+  abs, add, ceil, clamp, cos, div, eq, erf, exp, floor, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, relu,
   round, rsqrt, sigmoid, sign, sin, sqrt, sub, tanh, where,
 } from "./ops/elementwise.js";
+export { deferCheck, settleChecks } from "./deferred-checks.js";
+export type { OpTolerance, UnaryDTypeRule, UnaryOpInfo } from "./ops/unary-ops.js";
+export { UNARY_OPS, UNARY_OP_NAMES, isFloatOnlyUnary } from "./ops/unary-ops.js";
+export type { BinaryDTypeRule, BinaryOpInfo } from "./ops/binary-ops.js";
+export type { ReduceDTypeRule, ReduceOpInfo } from "./ops/reduce-ops.js";
+export { REDUCE_OPS, REDUCE_OP_NAMES } from "./ops/reduce-ops.js";
+export { BINARY_OPS, BINARY_OP_NAMES } from "./ops/binary-ops.js";
 export type { VarOptions } from "./ops/reduce.js";
 export { argmax, argmin, max, mean, min, prod, sum, variance } from "./ops/reduce.js";
 export { matmul } from "./ops/matmul.js";

@@ -3,6 +3,7 @@
 // math methods call the free functions in ops/, which call the backend.
 import type { Backend, Storage, View } from "./backend.js";
 import { Brand } from "./brand.js";
+import { settleChecks } from "./deferred-checks.js";
 import { type DType, type DTypeMap, type TypedArray, isFloat } from "./dtype.js";
 import { ArgumentError, BackendError, ShapeError, fmtShape } from "./errors.js";
 import { type NestedArray, formatTensor, nest } from "./format.js";
@@ -164,6 +165,7 @@ export class Tensor<D extends DType = DType> {
    */
   async data(): Promise<DTypeMap[D]> {
     const b = this.backend;
+    await settleChecks(b); // a deferred check (WebGPU) throws here, as the CPU threw at the op
     const flat = this.#flatStorage();
     const all = (await b.read(flat.storage)) as DTypeMap[D];
     if (flat.owned) b.free(flat.storage);
@@ -257,7 +259,8 @@ export class Tensor<D extends DType = DType> {
    * ```
    */
   cast<T extends DType>(dtype: T): Tensor<T> {
-    if ((dtype as DType) === this.dtype) return new Tensor(this.storage, this.layout, dtype);
+    const target: DType = dtype; // widened: T and D are unrelated type parameters
+    if (target === this.dtype) return new Tensor(this.storage, this.layout, dtype);
     return new Tensor(this.backend.cast(this.view, dtype), contiguousLayout(this.shape), dtype);
   }
 
@@ -555,6 +558,10 @@ export class Tensor<D extends DType = DType> {
   /** Logistic sigmoid. @example `tensor([0]).sigmoid().toArray(); // [0.5]` */
   sigmoid(): Tensor {
     return ew.sigmoid(this);
+  }
+  /** Error function (float64-exact on float64). @example `tensor([0]).erf().toArray(); // [0]` */
+  erf(): Tensor {
+    return ew.erf(this);
   }
   /** `max(this, 0)`. @example `tensor([-1, 2]).relu().toArray(); // [0, 2]` */
   relu(): Tensor<D> {

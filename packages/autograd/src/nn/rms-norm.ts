@@ -17,6 +17,32 @@ export interface RMSNormOptions {
 
 const EPSILON = { float32: 2 ** -23, float64: Number.EPSILON } as const;
 
+/** Options of {@link rmsNorm}. */
+export interface RMSNormFunctionOptions {
+  /** Added to the mean square; default the input dtype's epsilon, as PyTorch. */
+  readonly eps?: number | undefined;
+  /** A scale multiplied in after normalising (shape `normalizedShape`), or null/absent for none. */
+  readonly weight?: Var | null | undefined;
+}
+
+/**
+ * RMSNorm as a function (torch.nn.functional.rms_norm): `x / √(mean(x²) + eps) · weight`
+ * over the trailing `normalizedShape` dimensions. The one RMSNorm of the
+ * project: the {@link RMSNorm} module and BitLinear's parameter-free norm call it.
+ *
+ * @example
+ * ```ts
+ * rmsNorm(param(tensor([[3, 4]])), 2).toArray(); // [[0.8485281, 1.1313709]]
+ * ```
+ */
+export function rmsNorm(x: Var, normalizedShape: number | readonly number[], opts: RMSNormFunctionOptions = {}): Var {
+  const shape = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape;
+  const axes = trailingAxes(x.shape, shape, "RMSNorm");
+  const eps = opts.eps ?? (x.dtype === "float64" ? EPSILON.float64 : EPSILON.float32);
+  const y = x.mul(x.mul(x).mean(axes, { keepDims: true }).add(eps).rsqrt());
+  return opts.weight === undefined || opts.weight === null ? y : y.mul(opts.weight);
+}
+
 /**
  * Root-mean-square normalisation over the last dimensions.
  *
@@ -41,9 +67,6 @@ export class RMSNorm extends Module {
   }
 
   forward(x: Var): Var {
-    const axes = trailingAxes(x.shape, this.normalizedShape, "RMSNorm");
-    const eps = this.eps ?? (x.dtype === "float64" ? EPSILON.float64 : EPSILON.float32);
-    const y = x.mul(x.mul(x).mean(axes, { keepDims: true }).add(eps).rsqrt());
-    return this.weight === null ? y : y.mul(this.weight);
+    return rmsNorm(x, this.normalizedShape, { eps: this.eps, weight: this.weight });
   }
 }

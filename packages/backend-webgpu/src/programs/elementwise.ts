@@ -1,16 +1,18 @@
 // Unary and binary elementwise programs: the WGSL expression of each op per
 // element type, with the CPU backend's rules (round half to even, sign keeps 0,
 // max/min propagate NaN, comparisons write 0/1, JS pow). Runs via map.ts.
-import { type BinaryOp, DTypeError, type Layout, type UnaryOp } from "@bitnet-quantize/tensor";
+import { BINARY_OPS, type BinaryOp, DTypeError, type Layout, type UnaryOp, isFloatOnlyUnary } from "@bitnet-quantize/tensor";
 import { type GpuDType, wgslTypeOf } from "../gpu-dtype.js";
 import type { KernelLimits, Program } from "../program.js";
 import { mapProgram } from "./map.js";
 import { wrapTo } from "./wrap.js";
 
-const FLOAT_ONLY: ReadonlySet<UnaryOp> = new Set<UnaryOp>(["exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid"]);
+/** erfc(0) of the erf approximation is exp(ΣP); this shift makes it exactly 1. */
+const ERFC_SHIFT = -(1.00002368 + 0.37409196 + 0.09678418 - 0.18628806 + 0.27886807 - 1.13520398 + 1.48851587 - 0.82215223 + 0.17087277);
 
 /** WGSL helpers of the float unary and binary expressions. */
 const HELPERS = /* wgsl */ `
+const ERFC_SHIFT: f32 = ${ERFC_SHIFT.toExponential(12)};
 fn safeLog(x: f32) -> f32 {
   if (isNan(x) || x < 0.0) { return nan(); }
   if (x == 0.0) { return negInf(); }
@@ -37,6 +39,16 @@ fn sigmoid(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
   return e / (1.0 + e);
+}
+// erf by Numerical Recipes' erfc approximation (absolute error below 1.2e-7),
+// scaled so that erf(0) = 0 exactly: the formula of erf32 in the tensor package.
+fn erfF(x: f32) -> f32 {
+  if (isNan(x)) { return x; }
+  let z = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * z);
+  let p = t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  let r = 1.0 - t * exp(p - z * z + ERFC_SHIFT);
+  return select(r, -r, x < 0.0);
 }
 fn isOddInteger(y: f32) -> bool {
   return abs(y) < 16777216.0 && floor(y) == y && (i32(y) & 1) == 1;
@@ -109,121 +121,93 @@ fn powU(x: u32, y: u32) -> u32 {
   return r;
 }`;
 
-function unaryExpr(op: UnaryOp, dtype: GpuDType, x: string): string {
-  const t = wgslTypeOf(dtype);
-  if (t === "f32") {
-    switch (op) {
-      case "neg":
-        return `-${x}`;
-      case "abs":
-        return `abs(${x})`;
-      case "sign":
-        return `select(select(${x}, -1.0, ${x} < 0.0), 1.0, ${x} > 0.0)`;
-      case "exp":
-        return `select(exp(${x}), ${x}, isNan(${x}))`;
-      case "log":
-        return `safeLog(${x})`;
-      case "sqrt":
-        return `safeSqrt(${x})`;
-      case "rsqrt":
-        return `safeRsqrt(${x})`;
-      case "sin":
-        return `sin(${x})`;
-      case "cos":
-        return `cos(${x})`;
-      case "tanh":
-        return `safeTanh(${x})`;
-      case "sigmoid":
-        return `sigmoid(${x})`;
-      case "relu":
-        return `select(select(0.0, ${x}, ${x} > 0.0), ${x}, isNan(${x}))`;
-      case "round":
-        return `round(${x})`;
-      case "floor":
-        return `floor(${x})`;
-      case "ceil":
-        return `ceil(${x})`;
-    }
-  }
-  if (FLOAT_ONLY.has(op)) throw new DTypeError(`webgpu unary: ${op} needs a float32 operand, got ${dtype}`);
-  const zero = t === "i32" ? "0i" : "0u";
-  const one = t === "i32" ? "1i" : "1u";
-  let e: string;
-  switch (op) {
-    case "neg":
-      e = t === "i32" ? `-${x}` : `0u - ${x}`;
-      break;
-    case "abs":
-      e = t === "i32" ? `abs(${x})` : x;
-      break;
-    case "sign":
-      e = t === "i32" ? `select(select(0i, -1i, ${x} < 0i), 1i, ${x} > 0i)` : `select(${zero}, ${one}, ${x} > 0u)`;
-      break;
-    case "relu":
-      e = t === "i32" ? `max(${x}, 0i)` : x;
-      break;
-    default: // round, floor, ceil: integers are already integral
-      e = x;
-  }
-  return wrapTo(dtype, e);
+/**
+ * The WGSL of one unary op: `f32` on float32 operands, `int` on i32/u32 ones
+ * (absent for float-only ops, which `UNARY_OPS` marks; its result is wrapped
+ * to the dtype's range by the caller).
+ */
+interface UnaryWgsl {
+  readonly f32: (x: string) => string;
+  readonly int?: (x: string, t: "i32" | "u32") => string;
 }
 
-const COMPARE: Partial<Record<BinaryOp, string>> = { eq: "==", ne: "!=", lt: "<", gt: ">", le: "<=", ge: ">=" };
+/** Every unary op's WGSL, keyed by UnaryOp: an op without an entry fails to compile. */
+const UNARY_WGSL = {
+  neg: { f32: (x) => `-${x}`, int: (x, t) => (t === "i32" ? `-${x}` : `0u - ${x}`) },
+  abs: { f32: (x) => `abs(${x})`, int: (x, t) => (t === "i32" ? `abs(${x})` : x) },
+  sign: {
+    f32: (x) => `select(select(${x}, -1.0, ${x} < 0.0), 1.0, ${x} > 0.0)`,
+    int: (x, t) => (t === "i32" ? `select(select(0i, -1i, ${x} < 0i), 1i, ${x} > 0i)` : `select(0u, 1u, ${x} > 0u)`),
+  },
+  exp: { f32: (x) => `select(exp(${x}), ${x}, isNan(${x}))` },
+  log: { f32: (x) => `safeLog(${x})` },
+  sqrt: { f32: (x) => `safeSqrt(${x})` },
+  rsqrt: { f32: (x) => `safeRsqrt(${x})` },
+  sin: { f32: (x) => `sin(${x})` },
+  cos: { f32: (x) => `cos(${x})` },
+  tanh: { f32: (x) => `safeTanh(${x})` },
+  sigmoid: { f32: (x) => `sigmoid(${x})` },
+  erf: { f32: (x) => `erfF(${x})` },
+  relu: { f32: (x) => `select(select(0.0, ${x}, ${x} > 0.0), ${x}, isNan(${x}))`, int: (x, t) => (t === "i32" ? `max(${x}, 0i)` : x) },
+  // integers are already integral
+  round: { f32: (x) => `round(${x})`, int: (x) => x },
+  floor: { f32: (x) => `floor(${x})`, int: (x) => x },
+  ceil: { f32: (x) => `ceil(${x})`, int: (x) => x },
+} satisfies Record<UnaryOp, UnaryWgsl>;
+
+function unaryExpr(op: UnaryOp, dtype: GpuDType, x: string): string {
+  const t = wgslTypeOf(dtype);
+  const entry: UnaryWgsl = UNARY_WGSL[op];
+  if (t === "f32") return entry.f32(x);
+  if (isFloatOnlyUnary(op) || entry.int === undefined) throw new DTypeError(`webgpu unary: ${op} needs a float32 operand, got ${dtype}`);
+  return wrapTo(dtype, entry.int(x, t));
+}
+
+/**
+ * The WGSL of one binary op on operands of one WGSL type: `f32` for float32,
+ * `int` for i32/u32 (wrapped to the dtype's range by the caller unless the op
+ * is a comparison, which writes u32 0/1).
+ */
+interface BinaryWgsl {
+  readonly f32: (a: string, b: string) => string;
+  readonly int: (a: string, b: string, t: "i32" | "u32") => string;
+}
+
+/** A comparison: NaN compares unequal to everything (tested on the bits, not trusted to the compiler). */
+function compare(cmp: string): BinaryWgsl {
+  return {
+    f32: (a, b) => {
+      const anyNan = `(isNan(${a}) || isNan(${b}))`;
+      return cmp === "!=" ? `select(0u, 1u, ${anyNan} || ${a} != ${b})` : `select(0u, 1u, !${anyNan} && ${a} ${cmp} ${b})`;
+    },
+    int: (a, b) => `select(0u, 1u, ${a} ${cmp} ${b})`,
+  };
+}
+
+/** Every binary op's WGSL, keyed by BinaryOp: an op without an entry fails to compile. */
+const BINARY_WGSL = {
+  add: { f32: (a, b) => `${a} + ${b}`, int: (a, b) => `${a} + ${b}` },
+  sub: { f32: (a, b) => `${a} - ${b}`, int: (a, b) => `${a} - ${b}` },
+  mul: { f32: (a, b) => `${a} * ${b}`, int: (a, b) => `${a} * ${b}` },
+  // as JS then a typed-array store: x/0 is ±Infinity or NaN, which store as 0
+  div: { f32: (a, b) => `${a} / ${b}`, int: (a, b, t) => `select(${a} / ${b}, ${t === "i32" ? "0i" : "0u"}, ${b} == ${t === "i32" ? "0i" : "0u"})` },
+  pow: { f32: (a, b) => `powF(${a}, ${b})`, int: (a, b, t) => (t === "i32" ? `powI(${a}, ${b})` : `powU(${a}, ${b})`) },
+  maximum: { f32: (a, b) => `select(max(${a}, ${b}), nan(), isNan(${a}) || isNan(${b}))`, int: (a, b) => `max(${a}, ${b})` },
+  minimum: { f32: (a, b) => `select(min(${a}, ${b}), nan(), isNan(${a}) || isNan(${b}))`, int: (a, b) => `min(${a}, ${b})` },
+  eq: compare("=="),
+  ne: compare("!="),
+  lt: compare("<"),
+  gt: compare(">"),
+  le: compare("<="),
+  ge: compare(">="),
+} satisfies Record<BinaryOp, BinaryWgsl>;
 
 function binaryExpr(op: BinaryOp, dtype: GpuDType, a: string, b: string): string {
   const t = wgslTypeOf(dtype);
-  const cmp = COMPARE[op];
-  if (cmp !== undefined) {
-    if (t !== "f32") return `select(0u, 1u, ${a} ${cmp} ${b})`;
-    // NaN compares unequal to everything (tested on the bits, not trusted to the compiler)
-    const anyNan = `(isNan(${a}) || isNan(${b}))`;
-    return op === "ne" ? `select(0u, 1u, ${anyNan} || ${a} != ${b})` : `select(0u, 1u, !${anyNan} && ${a} ${cmp} ${b})`;
-  }
-  if (t === "f32") {
-    switch (op) {
-      case "add":
-        return `${a} + ${b}`;
-      case "sub":
-        return `${a} - ${b}`;
-      case "mul":
-        return `${a} * ${b}`;
-      case "div":
-        return `${a} / ${b}`;
-      case "pow":
-        return `powF(${a}, ${b})`;
-      case "maximum":
-        return `select(max(${a}, ${b}), nan(), isNan(${a}) || isNan(${b}))`;
-      case "minimum":
-        return `select(min(${a}, ${b}), nan(), isNan(${a}) || isNan(${b}))`;
-      default:
-        throw new DTypeError(`webgpu binary: unknown op ${op}`);
-    }
-  }
-  const zero = t === "i32" ? "0i" : "0u";
-  let e: string;
-  switch (op) {
-    case "add":
-      e = `${a} + ${b}`;
-      break;
-    case "sub":
-      e = `${a} - ${b}`;
-      break;
-    case "mul":
-      e = `${a} * ${b}`;
-      break;
-    case "div": // as JS then a typed-array store: x/0 is ±Infinity or NaN, which store as 0
-      e = `select(${a} / ${b}, ${zero}, ${b} == ${zero})`;
-      break;
-    case "pow":
-      e = t === "i32" ? `powI(${a}, ${b})` : `powU(${a}, ${b})`;
-      break;
-    case "maximum":
-      e = `max(${a}, ${b})`;
-      break;
-    default:
-      e = `min(${a}, ${b})`;
-  }
-  return wrapTo(dtype, e);
+  const entry: BinaryWgsl = BINARY_WGSL[op];
+  if (t === "f32") return entry.f32(a, b);
+  const e = entry.int(a, b, t);
+  return BINARY_OPS[op].dtype === "compare" ? e : wrapTo(dtype, e);
 }
 
 /**
@@ -261,7 +245,7 @@ export function binaryProgram(
   limits: KernelLimits,
 ): { program: Program; meta: Uint32Array } {
   const t = wgslTypeOf(dtype);
-  const isCompare = COMPARE[op] !== undefined;
+  const isCompare = BINARY_OPS[op].dtype === "compare";
   return mapProgram(
     {
       name: `binary-${op}-${dtype}-${outDtype}`,

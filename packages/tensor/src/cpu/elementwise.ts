@@ -1,121 +1,145 @@
-// CPU elementwise kernels over row-major typed arrays of equal length.
-// One loop per op, so that each loop stays monomorphic and fast.
+// CPU elementwise kernels over row-major typed arrays of equal length, one
+// loop per op (each calls its op's scalar reference from UNARY_OPS /
+// BINARY_OPS through a constant, so that each loop stays monomorphic and the
+// reference inlines). The tables below are keyed by the op unions: an op
+// without a loop fails to compile.
 import type { BinaryOp, UnaryOp } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
-import { roundHalfEven } from "../rounding.js";
+import { BINARY_OPS as B } from "../ops/binary-ops.js";
+import { UNARY_OPS as U } from "../ops/unary-ops.js";
+
+type UnaryLoop = (x: TypedArray, out: TypedArray, n: number) => void;
+type BinaryLoop = (a: TypedArray, b: TypedArray, out: TypedArray, n: number) => void;
+
+const UNARY_LOOPS = {
+  neg: (x, out, n) => {
+    const f = U.neg.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  abs: (x, out, n) => {
+    const f = U.abs.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  sign: (x, out, n) => {
+    const f = U.sign.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  exp: (x, out, n) => {
+    const f = U.exp.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  log: (x, out, n) => {
+    const f = U.log.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  sqrt: (x, out, n) => {
+    const f = U.sqrt.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  rsqrt: (x, out, n) => {
+    const f = U.rsqrt.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  sin: (x, out, n) => {
+    const f = U.sin.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  cos: (x, out, n) => {
+    const f = U.cos.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  tanh: (x, out, n) => {
+    const f = U.tanh.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  sigmoid: (x, out, n) => {
+    const f = U.sigmoid.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  erf: (x, out, n) => {
+    // float64 tensors get the float64-exact reference; others the float32 formula
+    const f = out instanceof Float64Array ? U.erf.ref : U.erf.float32;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  relu: (x, out, n) => {
+    const f = U.relu.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  round: (x, out, n) => {
+    const f = U.round.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  floor: (x, out, n) => {
+    const f = U.floor.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+  ceil: (x, out, n) => {
+    const f = U.ceil.ref;
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  },
+} satisfies Record<UnaryOp, UnaryLoop>;
+
+const BINARY_LOOPS = {
+  add: (a, b, out, n) => {
+    const f = B.add.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  sub: (a, b, out, n) => {
+    const f = B.sub.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  mul: (a, b, out, n) => {
+    const f = B.mul.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  div: (a, b, out, n) => {
+    const f = B.div.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  pow: (a, b, out, n) => {
+    const f = B.pow.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  maximum: (a, b, out, n) => {
+    const f = B.maximum.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  minimum: (a, b, out, n) => {
+    const f = B.minimum.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  eq: (a, b, out, n) => {
+    const f = B.eq.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  ne: (a, b, out, n) => {
+    const f = B.ne.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  lt: (a, b, out, n) => {
+    const f = B.lt.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  gt: (a, b, out, n) => {
+    const f = B.gt.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  le: (a, b, out, n) => {
+    const f = B.le.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+  ge: (a, b, out, n) => {
+    const f = B.ge.ref;
+    for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+  },
+} satisfies Record<BinaryOp, BinaryLoop>;
 
 /** `out[i] = op(x[i])` for i < out.length. */
 export function unaryKernel(op: UnaryOp, x: TypedArray, out: TypedArray): void {
-  const n = out.length;
-  switch (op) {
-    case "neg":
-      for (let i = 0; i < n; i++) out[i] = -(x[i] as number);
-      return;
-    case "abs":
-      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number);
-      return;
-    case "sign":
-      for (let i = 0; i < n; i++) {
-        const v = x[i] as number;
-        out[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps 0, -0 and NaN
-      }
-      return;
-    case "exp":
-      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number);
-      return;
-    case "log":
-      for (let i = 0; i < n; i++) out[i] = Math.log(x[i] as number);
-      return;
-    case "sqrt":
-      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number);
-      return;
-    case "rsqrt":
-      for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i] as number);
-      return;
-    case "sin":
-      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i] as number);
-      return;
-    case "cos":
-      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i] as number);
-      return;
-    case "tanh":
-      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number);
-      return;
-    case "sigmoid":
-      for (let i = 0; i < n; i++) {
-        const v = x[i] as number;
-        // stable on both sides: never exp of a large positive number
-        out[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-      }
-      return;
-    case "relu":
-      for (let i = 0; i < n; i++) {
-        const v = x[i] as number;
-        out[i] = v > 0 ? v : v !== v ? v : 0;
-      }
-      return;
-    case "round":
-      for (let i = 0; i < n; i++) out[i] = roundHalfEven(x[i] as number);
-      return;
-    case "floor":
-      for (let i = 0; i < n; i++) out[i] = Math.floor(x[i] as number);
-      return;
-    case "ceil":
-      for (let i = 0; i < n; i++) out[i] = Math.ceil(x[i] as number);
-      return;
-  }
+  UNARY_LOOPS[op](x, out, out.length);
 }
 
 /** `out[i] = op(a[i], b[i])` for i < out.length. Comparisons write 1 or 0. */
 export function binaryKernel(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray): void {
-  const n = out.length;
-  switch (op) {
-    case "add":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) + (b[i] as number);
-      return;
-    case "sub":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) - (b[i] as number);
-      return;
-    case "mul":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number);
-      return;
-    case "div":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) / (b[i] as number);
-      return;
-    case "pow":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) ** (b[i] as number);
-      return;
-    case "maximum":
-      for (let i = 0; i < n; i++) {
-        const x = a[i] as number;
-        const y = b[i] as number;
-        out[i] = x !== x || y !== y ? NaN : x > y ? x : y;
-      }
-      return;
-    case "minimum":
-      for (let i = 0; i < n; i++) {
-        const x = a[i] as number;
-        const y = b[i] as number;
-        out[i] = x !== x || y !== y ? NaN : x < y ? x : y;
-      }
-      return;
-    case "eq":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) === (b[i] as number) ? 1 : 0;
-      return;
-    case "ne":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) !== (b[i] as number) ? 1 : 0;
-      return;
-    case "lt":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) < (b[i] as number) ? 1 : 0;
-      return;
-    case "gt":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) > (b[i] as number) ? 1 : 0;
-      return;
-    case "le":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) <= (b[i] as number) ? 1 : 0;
-      return;
-    case "ge":
-      for (let i = 0; i < n; i++) out[i] = (a[i] as number) >= (b[i] as number) ? 1 : 0;
-      return;
-  }
+  BINARY_LOOPS[op](a, b, out, out.length);
 }

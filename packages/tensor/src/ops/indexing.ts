@@ -4,8 +4,9 @@ import { type DType, isFloat } from "../dtype.js";
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { checkShape, normalizeAxis, shapesEqual } from "../shape.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
-import { eq } from "./elementwise.js";
+import { eq, ge, lt, maximum } from "./elementwise.js";
 import { arange } from "../creation.js";
+import { deferCheck } from "../deferred-checks.js";
 
 function indexTensor(op: string, index: Tensor): Tensor<"int32"> {
   if (isFloat(index.dtype)) throw new DTypeError(`${op}: indices must be an integer dtype, got ${index.dtype}`);
@@ -13,9 +14,20 @@ function indexTensor(op: string, index: Tensor): Tensor<"int32"> {
 }
 
 /**
+ * On a backend without synchronous reads (WebGPU), records the range check of
+ * `idx` so that the next read throws the ArgumentError the CPU kernel throws at
+ * the call (the CPU kernel checks each index itself).
+ */
+function deferRangeCheck(op: string, idx: Tensor<"int32">, axis: number, size: number): void {
+  if (idx.backend.readSync !== undefined) return;
+  deferCheck(maximum(lt(idx, 0), ge(idx, size)), () => new ArgumentError(`${op}: an index is out of range for dimension ${axis} of size ${size}`));
+}
+
+/**
  * PyTorch's `gather`: `out[i][j] = x[i][index[i][j]]` for axis 1. `index` has
  * x's number of dimensions and is no larger than x outside `axis`; the result
- * has index's shape. Out-of-range indices throw.
+ * has index's shape. Out-of-range indices throw an ArgumentError (at the
+ * call on the CPU; at the next read of a tensor on the backend on WebGPU).
  *
  * @example
  * ```ts
@@ -23,6 +35,11 @@ function indexTensor(op: string, index: Tensor): Tensor<"int32"> {
  * ```
  */
 export function gather<D extends DType>(x: Tensor<D>, axis: number, index: Tensor): Tensor<D> {
+  return gatherImpl(x, axis, index, true);
+}
+
+/** gather, with the deferred range check optional (indexSelect checks its 1-D index before expanding it). */
+function gatherImpl<D extends DType>(x: Tensor<D>, axis: number, index: Tensor, deferredCheck: boolean): Tensor<D> {
   const a = normalizeAxis(axis, x.ndim, "gather");
   const idx = indexTensor("gather", index);
   if (idx.ndim !== x.ndim) throw new ShapeError(`gather: index ${fmtShape(idx.shape)} must have as many dimensions as x ${fmtShape(x.shape)}`);
@@ -32,6 +49,7 @@ export function gather<D extends DType>(x: Tensor<D>, axis: number, index: Tenso
     }
   });
   const backend = sameBackend("gather", x, idx);
+  if (deferredCheck) deferRangeCheck("gather", idx, a, x.shape[a] as number);
   return fromStorage(backend.gather(x.view, a, idx.view), idx.shape, x.dtype);
 }
 
@@ -49,8 +67,9 @@ export function indexSelect<D extends DType>(x: Tensor<D>, axis: number, index: 
   if (idx.ndim !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
   const n = idx.shape[0] as number;
   const outShape = x.shape.map((d, i) => (i === a ? n : d));
+  deferRangeCheck("indexSelect", idx, a, x.shape[a] as number); // on the n indices, not the expanded view
   const view = idx.reshape(x.shape.map((_, i) => (i === a ? n : 1))).expand(outShape);
-  return gather(x, a, view);
+  return gatherImpl(x, a, view, false);
 }
 
 /**
@@ -70,6 +89,7 @@ export function scatterAdd(shape: readonly number[], axis: number, index: Tensor
   if (!shapesEqual(idx.shape, src.shape)) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must have the same shape`);
   if (idx.ndim !== shape.length) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} must have as many dimensions as the output ${fmtShape(shape)}`);
   const backend = sameBackend("scatterAdd", idx, src);
+  deferRangeCheck("scatterAdd", idx, a, shape[a] as number);
   return fromStorage(backend.scatterAdd(shape, a, idx.view, src.view), shape, src.dtype);
 }
 

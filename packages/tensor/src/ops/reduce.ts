@@ -1,5 +1,6 @@
 // Reductions over one axis, several, or all: sum, mean, prod, max, min,
 // argmax, argmin, var. `keepDims` keeps reduced axes as size 1.
+import { REDUCE_OPS } from "./reduce-ops.js";
 import type { ReduceOp } from "../backend.js";
 import { type DType, isFloat } from "../dtype.js";
 import { ArgumentError, fmtShape } from "../errors.js";
@@ -15,10 +16,10 @@ export interface VarOptions extends ReduceOptions {
 
 function reduceOp(op: ReduceOp, x: Tensor, axes: number | readonly number[] | undefined, opts: ReduceOptions | undefined, outDtype: DType): Tensor {
   const ax = normalizeAxes(axes, x.ndim, op);
-  if ((op === "max" || op === "min" || op === "argmax" || op === "argmin") && ax.some((a) => x.shape[a] === 0)) {
+  if (!REDUCE_OPS[op].emptyOk && ax.some((a) => x.shape[a] === 0)) {
     throw new ArgumentError(`${op}: cannot reduce an empty dimension of shape ${fmtShape(x.shape)}`);
   }
-  const input = x.dtype === outDtype || op === "argmax" || op === "argmin" ? x : x.cast(outDtype);
+  const input = x.dtype === outDtype || REDUCE_OPS[op].dtype === "index" ? x : x.cast(outDtype);
   const kept = x.shape.filter((_, d) => !ax.includes(d));
   const out = fromStorage(x.backend.reduce(op, input.view, ax), kept, outDtype);
   if (opts?.keepDims !== true) return out;

@@ -5,7 +5,8 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { numel } from "../shape.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
 import { full, tensor } from "../creation.js";
-import { clamp, mul } from "../ops/elementwise.js";
+import { clamp, eq, maximum, mul } from "../ops/elementwise.js";
+import { deferCheck } from "../deferred-checks.js";
 import { concat } from "../ops/join.js";
 import { sum } from "../ops/reduce.js";
 import { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
@@ -30,9 +31,10 @@ export interface PackedTernary {
 
 /**
  * Packs a tensor of -1/0/1 values (any integer or float dtype, any shape with
- * at least one dimension) into 2-bit codes. Any other value throws, naming its
- * index. On backends without synchronous reads (WebGPU) the packing runs as
- * tensor ops on that backend, and values are clamped to -1..1 instead of checked.
+ * at least one dimension) into 2-bit codes. Any other value throws an
+ * ArgumentError: at the call, naming its index, on backends that read
+ * synchronously (CPU); at the next read of a tensor on the backend on the
+ * others (WebGPU, where the packing and the check run as tensor ops).
  *
  * @example
  * ```ts
@@ -56,7 +58,12 @@ export function packTernary(t: Tensor): PackedTernary {
 function packTernaryOps(t: Tensor, rows: number, cols: number): Tensor<"uint32"> {
   const wpr = wordsPerRow(cols);
   const backend = t.backend;
-  const codes = clamp(t.reshape([rows, cols]).cast("float32"), -1, 1).add(1).cast("uint32");
+  const values = t.reshape([rows, cols]).cast("float32");
+  // the CPU packer throws at a value other than -1, 0, 1; here the check is
+  // deferred to the next read (same ArgumentError), and the clamp keeps the words valid
+  const valid = maximum(maximum(eq(values, -1), eq(values, 0)), eq(values, 1));
+  deferCheck(eq(valid, 0), () => new ArgumentError("packTernary: a value is not -1, 0 or 1"));
+  const codes = clamp(values, -1, 1).add(1).cast("uint32");
   const pad = wpr * CODES_PER_WORD - cols;
   const padded = pad === 0 ? codes : concat([codes, full([rows, pad], 1, "uint32", backend)], 1);
   const weights = new Uint32Array(CODES_PER_WORD).map((_, j) => 4 ** j);

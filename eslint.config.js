@@ -1,0 +1,30 @@
+// ESLint with typescript-eslint's type-aware rules (issue 16, item 5). Run
+// with `npm run lint`; not yet part of `npm test` (see docs/ARCHITECTURE.md).
+// Sources are checked against their package's tsconfig; tests, bench and
+// examples against tsconfig.tools.json (which resolves packages to src/).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "docs/api/**", "coverage/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        project: ["./packages/*/tsconfig.json", "./packages/gguf/tsconfig.test.json", "./tsconfig.tools.json"],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-unnecessary-type-assertion": "error",
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='RangeError']", message: "Throw the package's typed error (ArgumentError, ShapeError, ...) instead of a bare RangeError." },
+      ],
+    },
+  },
+);
