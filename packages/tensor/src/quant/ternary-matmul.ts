@@ -1,19 +1,31 @@
 // The CPU backend's ternary matmul entry: for fewer than 4 tokens with one
 // scale per row, the 5-weights-per-lookup kernel; otherwise the 4-weights
 // kernel (4 tokens at a time) when the scale groups line up with its 16-column
-// words; the reference kernel for anything else. Prepared (base-3) weights are
+// words; with one activation divisor per row and group (Q8_K blocks), the
+// grouped 4-weights kernel; the reference kernel for anything else. Prepared (base-3) weights are
 // cached per packed-words array (weights are immutable).
 import type { TypedArray } from "../dtype.js";
 import { type PreparedTernary, prepareBase3 } from "./lut-prepare.js";
 import { ternaryMatmulLut } from "./ternary-lut.js";
 import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
+import { ternaryMatmulLutGrouped } from "./lut-grouped.js";
 
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
 const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
 
+function preparedFor(w: Uint32Array, N: number, K: number): PreparedTernary {
+  let p = prepared.get(w);
+  if (p === undefined || p.rows !== N || p.cols !== K) {
+    p = prepareBase3(w, N, K);
+    prepared.set(w, p);
+  }
+  return p;
+}
+
 /**
- * Runs the best CPU kernel for these shapes; same contract as {@link ternaryMatmulReference}.
+ * Runs the best CPU kernel for these shapes; same contract as {@link ternaryMatmulReference}
+ * (`xScale` of M values, or of M·G for one divisor per row and scale group).
  * The base-3 form of `w` is computed once per words array and cached (weights are immutable).
  *
  * @example
@@ -32,6 +44,12 @@ export function ternaryMatmulCpu(
   groupSize: number,
   out: Float32Array,
 ): void {
+  const G = Math.ceil(K / groupSize);
+  if (G > 1 && xScale.length === M * G) {
+    if (groupSize % 16 === 0) ternaryMatmulLutGrouped(x, xScale, preparedFor(w, N, K), wScale, M, N, K, groupSize, out);
+    else ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, out);
+    return;
+  }
   if (M < 4 && groupSize >= K) {
     let p5 = prepared5.get(w);
     if (p5 === undefined || p5.rows !== N || p5.cols !== K) {
@@ -46,10 +64,5 @@ export function ternaryMatmulCpu(
     ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, out);
     return;
   }
-  let p = prepared.get(w);
-  if (p === undefined || p.rows !== N || p.cols !== K) {
-    p = prepareBase3(w, N, K);
-    prepared.set(w, p);
-  }
-  ternaryMatmulLut(x, xScale, p, wScale, M, N, K, groupSize, out);
+  ternaryMatmulLut(x, xScale, preparedFor(w, N, K), wScale, M, N, K, groupSize, out);
 }
