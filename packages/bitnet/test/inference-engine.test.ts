@@ -1,0 +1,171 @@
+// The inference engine (BitNetInference over frozen BitLinears and the
+// backend's ternaryMatmul) against the plain reference forward
+// (llama-reference.ts: llama.cpp's graph in scalar loops), in every
+// activation mode and with both KV cache types; a spy backend proves that
+// every projection runs on the backend holding the weights; the Q8_K
+// quantizer and the fp16 rounding against their definitions.
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import {
+  BitLinear, BitNetError, BitNetModel, QuantizationError, type ActivationMode, type KVCacheType, q8KActivations, roundToFloat16,
+} from "@bitnet-quantize/bitnet";
+import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
+import { type Backend, cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
+import { packTernary } from "@bitnet-quantize/tensor/quant";
+import { ReferenceInference, referenceWeights } from "./llama-reference.js";
+
+const cfg = { vocabSize: 37, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 24 } as const;
+const ids = [1, 5, 9, 2, 33, 7];
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; range: number } {
+  let diff = 0;
+  let range = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+    range = Math.max(range, Math.abs(b[i] as number));
+  }
+  return { diff, range };
+}
+
+describe("BitNetInference against the plain reference forward", () => {
+  const model = new BitNetModel(cfg, { seed: 3 });
+  for (const mode of ["int8", "float", "q8_K"] as const satisfies readonly ActivationMode[]) {
+    for (const kvCache of ["f32", "f16"] as const satisfies readonly KVCacheType[]) {
+      it(`${mode} activations, ${kvCache} KV cache: prompt then cached decode steps agree`, () => {
+        const ref = new ReferenceInference(referenceWeights(model), mode, kvCache);
+        const inf = model.inference({ activations: mode, kvCache });
+        const rc = ref.newCache();
+        const ic = inf.newCache();
+        const a = inf.forward(ids, ic, true);
+        const b = ref.forward(ids, rc, true);
+        const { diff, range } = maxDiff(a, b);
+        expect(range).toBeGreaterThan(0.1);
+        expect(diff, `prompt: ${diff} of ${range}`).toBeLessThan(1e-5 * range);
+        for (const next of [4, 11, 30]) {
+          const s = maxDiff(inf.forward([next], ic), ref.forward([next], rc));
+          expect(s.diff, `step ${next}`).toBeLessThan(1e-5 * s.range);
+        }
+      });
+    }
+  }
+
+  it("the fp16 cache changes the logits a little (it is used), and generate takes the options", () => {
+    const a = model.logits(ids, { activations: "q8_K", kvCache: "f32" });
+    const b = model.logits(ids, { activations: "q8_K", kvCache: "f16" });
+    const { diff, range } = maxDiff(a, b);
+    expect(diff).toBeGreaterThan(0);
+    expect(diff).toBeLessThan(0.1 * range);
+    expect(model.generate([1, 2], { maxTokens: 4, activations: "q8_K", kvCache: "f16" })).toHaveLength(4);
+  });
+
+  it("a frozen model generates what the training model's snapshot generates", () => {
+    const m = new BitNetModel(cfg, { seed: 5 });
+    const before = m.generate([1, 2, 3], { maxTokens: 6 });
+    m.freeze();
+    expect(m.projections().every(([, p]) => p.isFrozen)).toBe(true);
+    expect(m.generate([1, 2, 3], { maxTokens: 6 })).toEqual(before);
+  });
+});
+
+/**
+ * A CPU backend of its own (not the default one) that counts its ternary and
+ * float matmuls. Its storages name it as their backend, so tensors made on it
+ * stay on it.
+ */
+function spyBackend(): { backend: Backend; ternary: () => number; float: () => number } {
+  const backend = cpuBackend();
+  const ternary = vi.spyOn(backend, "ternaryMatmul" as never);
+  const float = vi.spyOn(backend, "matmul");
+  return { backend, ternary: () => ternary.mock.calls.length, float: () => float.mock.calls.length };
+}
+
+describe("projections run on the backend that holds the weights", () => {
+  it("generate with a spy backend: every projection calls its ternaryMatmul, the default CPU kernel never runs", async () => {
+    const model = new BitNetModel(cfg, { seed: 2 }).freeze();
+    const spy = spyBackend();
+    const cpu = getBackend();
+    const cpuTernary = vi.spyOn(cpu, "ternaryMatmul" as never);
+    try {
+      const maxTokens = 5;
+      const prompt = [1, 4, 9];
+      const expected = model.generate(prompt, { maxTokens }); // on the CPU
+      const cpuCalls = cpuTernary.mock.calls.length;
+      expect(cpuCalls).toBe(7 * cfg.layers * maxTokens); // one forward for the prompt, maxTokens - 1 decode steps
+      cpuTernary.mockClear();
+      const out = model.generate(prompt, { maxTokens, backend: spy.backend });
+      expect(out).toEqual(expected);
+      expect(spy.ternary()).toBe(7 * cfg.layers * maxTokens);
+      expect(spy.float()).toBe(maxTokens); // the tied lm_head
+      expect(cpuTernary).not.toHaveBeenCalled();
+      expect(await model.generateAsync(prompt, { maxTokens, backend: spy.backend })).toEqual(expected);
+      expect(cpuTernary).not.toHaveBeenCalled();
+    } finally {
+      cpuTernary.mockRestore();
+    }
+  });
+});
+
+describe("BitLinear.project and packed layers", () => {
+  it("project needs a frozen layer; a packed layer has no latent weights and cannot unfreeze", () => {
+    const layer = new BitLinear(32, 8, { bias: false, seed: 1 });
+    expect(() => layer.project(randn([1, 32]))).toThrow(/not frozen/);
+    const codes = tensor(Int8Array.from({ length: 8 * 32 }, (_, i) => ((i * 7) % 3) - 1), [8, 32], "int8");
+    const packed = BitLinear.fromPacked({ packed: packTernary(codes), scales: tensor(new Float32Array(8).fill(0.25), [8, 1]), groupColumns: 32 });
+    expect(packed.isFrozen).toBe(true);
+    expect(packed.weight.value.storage.length).toBe(1); // a zero-stride view: no latent storage
+    expect(Array.from(packed.quantizedWeight().codes.dataSync())).toEqual(Array.from(codes.dataSync()));
+    expect(() => packed.unfreeze()).toThrow(/trainable: true/);
+    const x = randn([3, 32], { seed: 4 });
+    const y = packed.project(x, "float").dataSync();
+    const xd = x.dataSync();
+    const cd = codes.dataSync();
+    for (let m = 0; m < 3; m++)
+      for (let n = 0; n < 8; n++) {
+        let s = 0;
+        for (let k = 0; k < 32; k++) s += (cd[n * 32 + k] as number) * (xd[m * 32 + k] as number);
+        expect(y[m * 8 + n]).toBeCloseTo(0.25 * s, 5);
+      }
+    expect(() => packed.project(x, "q8_K")).toThrow(/multiples of 256/);
+    expect(() => BitLinear.fromPacked({ packed: packTernary(codes), scales: tensor([1, 2]), groupColumns: 32 })).toThrow(BitNetError);
+  });
+});
+
+describe("Q8_K activations", () => {
+  it("quantize each block of 256 as quantize_row_q8_K_ref (iscale = -127/max, half-even, min 127)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ min: -8, max: 8, noNaN: true }).map((v) => (Math.abs(v) < 1e-30 ? 0 : v)), { minLength: 512, maxLength: 512 }), (vals) => {
+        const x = Float32Array.from(vals);
+        x.fill(0, 256, 300); // a partly zero block
+        const q = q8KActivations(tensor(x, [1, 512]));
+        const codes = q.codes.dataSync();
+        const scales = q.scales.dataSync();
+        for (let b = 0; b < 2; b++) {
+          let max = 0;
+          for (let i = b * 256; i < (b + 1) * 256; i++) if (Math.abs(x[i] as number) > Math.abs(max)) max = x[i] as number;
+          if (max === 0) continue;
+          const iscale = Math.fround(-127 / max);
+          expect(scales[b]).toBe(iscale);
+          for (let i = b * 256; i < (b + 1) * 256; i++) expect(codes[i]).toBe(Math.min(127, roundHalfEven(Math.fround(iscale * (x[i] as number)))) + 0);
+        }
+      }),
+      { seed: 10, numRuns: 50 },
+    );
+    expect(Array.from(q8KActivations(tensor(new Float32Array(256), [1, 256])).codes.dataSync()).every((c) => c === 0)).toBe(true);
+    expect(() => q8KActivations(tensor(new Float32Array(100), [1, 100]))).toThrow(QuantizationError);
+    expect(() => q8KActivations(tensor(new Float32Array(256).fill(Number.NaN), [1, 256]))).toThrow(/NaN/);
+  });
+});
+
+describe("roundToFloat16", () => {
+  it("equals the gguf codec's f32 -> f16 -> f32 round trip", () => {
+    fc.assert(
+      fc.property(fc.float({ noNaN: true }), (v) => {
+        expect(roundToFloat16(v)).toBe(f16BitsToF32(f32ToF16Bits(v)));
+      }),
+      { seed: 11, numRuns: 5000 },
+    );
+    for (const v of [0, -0, 65504, 65519.99, 65520, 6e-8, 2.98e-8, 1e-9, 0.1, -1.0009765625, Infinity]) {
+      expect(roundToFloat16(v), String(v)).toBe(f16BitsToF32(f32ToF16Bits(v)));
+    }
+  });
+});
