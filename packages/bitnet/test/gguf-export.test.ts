@@ -40,12 +40,17 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe("export then import", () => {
   for (const type of ["TQ2_0", "TQ1_0", "F16", "F32"] as const) {
-    it(`${type}: identical logits (training forward and inference pass) and tokenizer`, () => {
-      const back = importGguf(encodeGguf(model, tok, { type, ...quiet }));
+    it(`${type}: identical logits (inference pass; training forward with trainable: true) and tokenizer`, () => {
+      const bytes = encodeGguf(model, tok, { type, ...quiet });
+      const back = importGguf(bytes);
       expect(back.model.config).toEqual(model.config);
-      expect(maxAbsDiff(back.model.logits(ids), model.logits(ids))).toBe(0);
+      expect(back.model.projections().every(([, p]) => p.isFrozen)).toBe(true); // packed, no latent weights
+      for (const mode of ["int8", "float", "q8_K"] as const) expect(maxAbsDiff(back.model.logits(ids, mode), model.logits(ids, mode)), mode).toBe(0);
       const x = tensor([ids], [1, ids.length], "int32");
-      expect(maxAbsDiff(back.model.forward(x).value.dataSync() as Float32Array, model.forward(x).value.dataSync() as Float32Array)).toBe(0);
+      const trainable = importGguf(bytes, { trainable: true });
+      expect(trainable.model.projections().some(([, p]) => p.isFrozen)).toBe(false);
+      expect(maxAbsDiff(trainable.model.logits(ids), model.logits(ids))).toBe(0);
+      expect(maxAbsDiff(trainable.model.forward(x).value.dataSync() as Float32Array, model.forward(x).value.dataSync() as Float32Array)).toBe(0);
       expect(back.tokenizer.toJSON()).toEqual(tok.toJSON());
     });
   }

@@ -1,6 +1,7 @@
 // @bitnet-quantize/bitnet/gguf: GGUF export and import of BitNetModel for
 // llama.cpp's `bitnet` architecture (TQ2_0, TQ1_0, F16, F32 projections).
 export { encodeGguf, exportGguf, type ExportGgufFileOptions, type ExportGgufOptions, type GgufWeightType } from "./export-gguf.js";
-export { importGguf, type ImportedGguf } from "./import-gguf.js";
+export { importGguf, type ImportGgufOptions, type ImportedGguf } from "./import-gguf.js";
+export { packedProjection } from "./packed-from-gguf.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 export { writeFileAtomic } from "./write-file-atomic.js";
