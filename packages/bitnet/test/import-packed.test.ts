@@ -76,10 +76,10 @@ describe("packedProjection", () => {
     const bad = Float32Array.from(v);
     bad[5] = 0.75;
     const f = fileWith("F32", bad);
-    expect(() => packedProjection(f.file, f.bytes, f.findTensor(file, "w"), 1)).toThrow(GgufModelError);
+    expect(() => packedProjection(f.file, f.bytes, findTensor(f.file, "w"), 1)).toThrow(GgufModelError);
     const t = fileWith("TQ2_0", v);
     const corrupt = Uint8Array.from(t.bytes);
     corrupt[t.file.dataOffset + 3] = 0xff; // four codes 3
-    expect(() => packedProjection(parseGguf(corrupt), corrupt, t.findTensor(file, "w"), 1)).toThrow(/code 3/);
+    expect(() => packedProjection(parseGguf(corrupt), corrupt, findTensor(t.file, "w"), 1)).toThrow(/code 3/);
   });
 });
