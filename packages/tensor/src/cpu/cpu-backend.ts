@@ -9,7 +9,7 @@ import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
 import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from "./matmul.js";
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
-import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
 
 /**
  * A CPU storage: the typed array itself.
@@ -50,6 +50,8 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
 export interface CpuBackendOptions {
   /** The dot-form float matmul kernel (default `matmulBlocked`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
   readonly matmul?: MatmulKernel;
+  /** The packed ternary kernel (default `ternaryMatmulCpu`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
+  readonly ternaryMatmul?: TernaryKernel;
 }
 
 /**
@@ -65,6 +67,7 @@ export interface CpuBackendOptions {
  */
 export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(storage: Storage): TypedArray } {
   const matmulKernel = opts.matmul ?? matmulBlocked;
+  const ternaryKernel = opts.ternaryMatmul ?? ternaryMatmulCpu;
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
@@ -189,7 +192,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const M = args.x.layout.shape[0] as number;
       const N = args.w.layout.shape[0] as number;
       const out = new Float32Array(M * N);
-      ternaryMatmulCpu(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
+      ternaryKernel(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);
     },
   };

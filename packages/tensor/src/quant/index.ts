@@ -8,6 +8,6 @@ export type { PreparedTernary } from "./lut-prepare.js";
 export { LUT_ENTRIES, LUT_GROUP, prepareBase3 } from "./lut-prepare.js";
 export { buildTable, ternaryMatmulLut } from "./ternary-lut.js";
 export { ternaryMatmulLutGrouped } from "./lut-grouped.js";
-export { ternaryMatmulCpu } from "./ternary-matmul.js";
+export { ternaryMatmulCpu, type TernaryKernel } from "./ternary-matmul.js";
 export type { PreparedTernary5 } from "./lut5.js";
 export { LUT5_ENTRIES, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";

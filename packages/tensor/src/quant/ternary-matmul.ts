@@ -11,6 +11,20 @@ import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5
 import { ternaryMatmulReference } from "./ternary-reference.js";
 import { ternaryMatmulLutGrouped } from "./lut-grouped.js";
 
+/**
+ * The signature of a CPU ternary kernel (see {@link ternaryMatmulReference}):
+ * `out[M, N]` from activations `x [M, K]`, divisors `xScale` (`[M]` or
+ * `[M, G]`), packed words `w [N, ceil(K/16)]`, scales `wScale [N, G]`.
+ *
+ * @example
+ * ```ts
+ * const k: TernaryKernel = ternaryMatmulCpu;
+ * ```
+ */
+export type TernaryKernel = (
+  x: TypedArray, xScale: TypedArray, w: Uint32Array, wScale: TypedArray, M: number, N: number, K: number, groupSize: number, out: Float32Array,
+) => void;
+
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
 const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
 

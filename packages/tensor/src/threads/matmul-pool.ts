@@ -1,12 +1,14 @@
 // A Node worker-thread pool for the CPU backend's float matmul: the rows of
 // the product are split between the main thread and the workers, which run
 // the same blocked kernel on shared memory, so the result is identical to the
-// single-threaded one. Opt-in (pass it to cpuBackend); Node only.
+// single-threaded one. The workers run the module matmul-worker.ts.
+// Opt-in (pass it to cpuBackend); Node only.
 //
 // Shapes: A [M, K] and Bt [N, K] row-major, C [M, N]; each thread computes a
 // run of rows of C (a multiple of 4, the kernel's tile height).
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ArgumentError } from "../errors.js";
+import { startWorker } from "./worker-url.js";
 import { type FloatArray, type MatmulKernel, matmulBlocked } from "../cpu/matmul.js";
 
 /** Options of {@link createMatmulPool}. */
@@ -43,29 +45,6 @@ const DTYPE = 1;
 const DONE = 32;
 const MAX_WORKERS = 16;
 
-function workerSource(kernel: string): string {
-  return `
-const { workerData } = require("node:worker_threads");
-const kernel = (${kernel});
-const { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index } = workerData;
-const ctrl = new Int32Array(ctrlBuffer);
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, ${JOB}, seen);
-  seen = Atomics.load(ctrl, ${JOB});
-  const dtype = ctrl[${DTYPE}];
-  if (dtype === -1) break;
-  const F = dtype === 1 ? Float64Array : Float32Array;
-  const N = ctrl[3], K = ctrl[4], r0 = ctrl[8 + 2 * index], r1 = ctrl[9 + 2 * index];
-  if (r1 > r0) {
-    const a = new F(aBuffer), bt = new F(btBuffer), c = new F(cBuffer);
-    kernel(a.subarray(r0 * K, r1 * K), bt.subarray(0, N * K), c.subarray(r0 * N, r1 * N), r1 - r0, N, K);
-  }
-  Atomics.store(ctrl, ${DONE} + index, seen);
-  Atomics.notify(ctrl, ${DONE} + index);
-}`;
-}
-
 /** A shared buffer that grows in place (views made without a length track it). */
 function growable(): SharedArrayBuffer {
   return new SharedArrayBuffer(0, { maxByteLength: 2 ** 31 });
@@ -97,10 +76,9 @@ export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<Ma
   const aBuffer = growable();
   const btBuffer = growable();
   const cBuffer = growable();
-  const source = workerSource(matmulBlocked.toString());
   const workers: Worker[] = [];
   for (let w = 0; w < threads - 1; w++) {
-    const worker = new Worker(source, { eval: true, workerData: { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index: w } });
+    const worker = startWorker("matmul-worker", { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index: w });
     workers.push(worker);
     await new Promise<void>((resolve, reject) => {
       worker.once("online", resolve);

@@ -1,0 +1,66 @@
+// The opt-in ternary thread pool: results identical to the single-threaded
+// kernel for every kernel path (batch 1 and more, per-row, grouped weight
+// scales, grouped activation divisors, int8 and float32), through the backend.
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { cpuBackend, tensor } from "@bitnet-quantize/tensor";
+import { packTernaryArray, ternaryMatmul, packTernary, ternaryMatmulCpu } from "@bitnet-quantize/tensor/quant";
+import { createTernaryPool } from "@bitnet-quantize/tensor/threads";
+
+const pool = await createTernaryPool({ threads: 3, minWork: 0 });
+afterAll(() => pool.close());
+
+describe("createTernaryPool", () => {
+  it("gives exactly the single-threaded product on every kernel path, weights shared once and reused", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 24, max: 80 }),
+        fc.constantFrom(64, 100, 256, 512),
+        fc.constantFrom("row", "group", "q8"),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1000 }),
+        (M, N, K, scales, int8, seed) => {
+          const rnd = (i: number): number => (Math.sin(seed * 97 + i * 13.37) * 43758.5453) % 1;
+          const trits = Int8Array.from({ length: N * K }, (_, i) => Math.round(rnd(i) * 1.49));
+          const w = packTernaryArray(trits, N, K);
+          const groupSize = scales === "row" || K % 32 !== 0 ? K : scales === "group" ? 32 : K % 256 === 0 ? 256 : 32;
+          const G = Math.ceil(K / groupSize);
+          const grouped = scales === "q8" && G > 1;
+          const x = int8 ? Int8Array.from({ length: M * K }, (_, i) => Math.round(rnd(i + 7) * 127)) : Float32Array.from({ length: M * K }, (_, i) => rnd(i + 7));
+          const xScale = Float32Array.from({ length: grouped ? M * G : M }, (_, i) => 0.5 + Math.abs(rnd(i + 3)));
+          const wScale = Float32Array.from({ length: N * G }, (_, i) => 0.1 + Math.abs(rnd(i + 5)));
+          const want = new Float32Array(M * N);
+          const got = new Float32Array(M * N);
+          ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, want);
+          pool.run(x, xScale, w, wScale, M, N, K, groupSize, got);
+          expect(Array.from(got)).toEqual(Array.from(want));
+          got.fill(0);
+          pool.run(x, xScale, w, wScale, M, N, K, groupSize, got); // the same weights again: already shared
+          expect(Array.from(got)).toEqual(Array.from(want));
+        },
+      ),
+      { seed: 21, numRuns: 60 },
+    );
+  });
+
+  it("runs the ternaryMatmul op through a backend, and survives many back-to-back hand-offs", () => {
+    const backend = cpuBackend({ ternaryMatmul: pool.run });
+    const N = 64;
+    const K = 256;
+    const trits = Int8Array.from({ length: N * K }, (_, i) => (i % 3) - 1);
+    const x = tensor(Int8Array.from({ length: 2 * K }, (_, i) => (i % 255) - 127), [2, K], "int8", backend);
+    const w = packTernary(tensor(trits, [N, K], "int8", backend));
+    const y = ternaryMatmul(x, w, tensor([2, 3], [2], "float32", backend), tensor(new Float32Array(N).fill(0.5), [N, 1], "float32", backend), K).dataSync();
+    const plain = cpuBackend();
+    const want = ternaryMatmul(x.to(plain), { words: w.words.to(plain), shape: w.shape }, tensor([2, 3], [2], "float32", plain), tensor(new Float32Array(N).fill(0.5), [N, 1], "float32", plain), K).dataSync();
+    expect(Array.from(y)).toEqual(Array.from(want));
+    const out = new Float32Array(2 * N);
+    for (let i = 0; i < 5000; i++) pool.run(x.dataSync(), Float32Array.of(2, 3), w.words.dataSync(), new Float32Array(N).fill(0.5), 2, N, K, K, out);
+    expect(Array.from(out)).toEqual(Array.from(want));
+  }, 30_000);
+
+  it("rejects a bad thread count", async () => {
+    await expect(createTernaryPool({ threads: 0 })).rejects.toThrow(/threads must be an integer/);
+  });
+});
