@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ArgumentError, ShapeError, tensor } from "@bitnet-quantize/tensor";
 import {
-  packTernary, packTernaryArray, prepareBase3, prepareBase3x5, ternaryMatmul, ternaryMatmulLut5, ternaryMatmulLut, ternaryMatmulLutGrouped, ternaryMatmulReference, unpackTernary,
+  packTernary, packTernaryArray, prepareBase3, prepareBase3x5, ternaryMatmul, ternaryMatmulLut5, ternaryMatmulLut, ternaryMatmulLutGrouped, ternaryMatmulReference, prepareBase3x5Grouped, ternaryMatmulLut5Grouped, unpackTernary,
   unpackTernaryArray, wordsPerRow,
 } from "@bitnet-quantize/tensor/quant";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
@@ -76,6 +76,21 @@ describe("ternary kernels", () => {
     );
   });
 
+  it("grouped 5-per-lookup kernel equals the reference exactly with one divisor per row (weight-scale groups of any size)", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc]) => {
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const ref = new Float32Array(M * N);
+        const lut = new Float32Array(M * N);
+        ternaryMatmulReference(x, Float32Array.from(xsc), words, Float32Array.from(wsc), M, N, K, groupSize, ref);
+        ternaryMatmulLut5Grouped(x, Float32Array.from(xsc), prepareBase3x5Grouped(words, N, K, groupSize), Float32Array.from(wsc), M, N, K, lut);
+        expect(Array.from(lut)).toEqual(Array.from(ref));
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
   it("5-per-lookup kernel equals the reference exactly for one scale per row", () => {
     fc.assert(
       fc.property(kernelCase, ([{ M, N, K }, xs, ts, xsc, wsc]) => {
@@ -117,6 +132,9 @@ describe("ternary kernels", () => {
         ternaryMatmulReference(x, xScale, words, wScale, M, N, K, groupSize, ref);
         ternaryMatmulLutGrouped(x, xScale, prepareBase3(words, N, K), wScale, M, N, K, groupSize, lut);
         expect(Array.from(lut)).toEqual(Array.from(ref));
+        const lut5 = new Float32Array(M * N);
+        ternaryMatmulLut5Grouped(x, xScale, prepareBase3x5Grouped(words, N, K, groupSize), wScale, M, N, K, lut5);
+        expect(Array.from(lut5)).toEqual(Array.from(ref));
         const expected = new Float64Array(M * N);
         for (let m = 0; m < M; m++)
           for (let n = 0; n < N; n++) {

@@ -11,3 +11,5 @@ export { ternaryMatmulLutGrouped } from "./lut-grouped.js";
 export { ternaryMatmulCpu, type TernaryKernel } from "./ternary-matmul.js";
 export type { PreparedTernary5 } from "./lut5.js";
 export { LUT5_ENTRIES, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
+export type { PreparedTernary5Grouped } from "./lut5-grouped.js";
+export { prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "./lut5-grouped.js";

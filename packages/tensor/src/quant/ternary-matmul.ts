@@ -1,15 +1,16 @@
 // The CPU backend's ternary matmul entry: for fewer than 4 tokens with one
-// scale per row, the 5-weights-per-lookup kernel; otherwise the 4-weights
-// kernel (4 tokens at a time) when the scale groups line up with its 16-column
-// words; with one activation divisor per row and group (Q8_K blocks), the
-// grouped 4-weights kernel; the reference kernel for anything else. Prepared (base-3) weights are
+// scale per row, the 5-weights-per-lookup kernel; with one activation divisor
+// per row and group (Q8_K blocks) and for fewer than 4 tokens with scale
+// groups, the grouped 5-weights kernel; otherwise the 4-weights kernel (4
+// tokens at a time) when the scale groups line up with its 16-column words;
+// the reference kernel for anything else. Prepared (base-3) weights are
 // cached per packed-words array (weights are immutable).
 import type { TypedArray } from "../dtype.js";
 import { type PreparedTernary, prepareBase3 } from "./lut-prepare.js";
 import { ternaryMatmulLut } from "./ternary-lut.js";
 import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
-import { ternaryMatmulLutGrouped } from "./lut-grouped.js";
+import { type PreparedTernary5Grouped, prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "./lut5-grouped.js";
 
 /**
  * The signature of a CPU ternary kernel (see {@link ternaryMatmulReference}):
@@ -27,6 +28,7 @@ export type TernaryKernel = (
 
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
 const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
+const prepared5g = new WeakMap<Uint32Array, PreparedTernary5Grouped>();
 
 function preparedFor(w: Uint32Array, N: number, K: number): PreparedTernary {
   let p = prepared.get(w);
@@ -59,9 +61,13 @@ export function ternaryMatmulCpu(
   out: Float32Array,
 ): void {
   const G = Math.ceil(K / groupSize);
-  if (G > 1 && xScale.length === M * G) {
-    if (groupSize % 16 === 0) ternaryMatmulLutGrouped(x, xScale, preparedFor(w, N, K), wScale, M, N, K, groupSize, out);
-    else ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, out);
+  if (G > 1 && (xScale.length === M * G || M < 4)) {
+    let p = prepared5g.get(w);
+    if (p === undefined || p.rows !== N || p.cols !== K || p.groupSize !== groupSize) {
+      p = prepareBase3x5Grouped(w, N, K, groupSize);
+      prepared5g.set(w, p);
+    }
+    ternaryMatmulLut5Grouped(x, xScale, p, wScale, M, N, K, out);
     return;
   }
   if (M < 4 && groupSize >= K) {
