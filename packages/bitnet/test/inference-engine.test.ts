@@ -49,6 +49,20 @@ describe("BitNetInference against the plain reference forward", () => {
     }
   }
 
+  it("llama.cpp's default run (q8_K, fp16 cache, fp16 lm_head input) agrees with the reference (a rounding step apart at most)", () => {
+    const ref = new ReferenceInference(referenceWeights(model), "q8_K", "f16", "f16");
+    const inf = model.inference({ activations: "q8_K", kvCache: "f16", lmHeadInput: "f16" });
+    const rc = ref.newCache();
+    const ic = inf.newCache();
+    for (const step of [ids, [4], [11], [30]]) {
+      const { diff, range } = maxDiff(inf.forward(step, ic, true), ref.forward(step, rc, true));
+      // h rounded to fp16 can land one fp16 step apart when the inputs differ in the last float bit
+      expect(diff).toBeLessThan(1e-3 * range);
+    }
+    const plain = model.logits(ids, { activations: "q8_K", kvCache: "f16" });
+    expect(maxDiff(model.logits(ids, { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16" }), plain).diff).toBeGreaterThan(0);
+  });
+
   it("the fp16 cache changes the logits a little (it is used), and generate takes the options", () => {
     const a = model.logits(ids, { activations: "q8_K", kvCache: "f32" });
     const b = model.logits(ids, { activations: "q8_K", kvCache: "f16" });

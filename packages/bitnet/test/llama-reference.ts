@@ -92,7 +92,7 @@ export class ReferenceInference {
    * new BitNetInference(model.inferenceWeights(), "float").mode; // "float"
    * ```
    */
-  constructor(weights: InferenceWeights, mode: ActivationMode = "int8", readonly kvCache: "f32" | "f16" = "f32") {
+  constructor(weights: InferenceWeights, mode: ActivationMode = "int8", readonly kvCache: "f32" | "f16" = "f32", readonly lmHeadInput: "f32" | "f16" = "f32") {
     this.weights = weights;
     this.mode = mode;
     const c = weights.config;
@@ -145,6 +145,7 @@ export class ReferenceInference {
     cache.advance(N);
     const rows = all ? N : 1;
     const h = rmsNorm(x.subarray((N - rows) * C), rows, C, this.weights.outputNorm, c.normEps);
+    if (this.lmHeadInput === "f16") for (let i = 0; i < h.length; i++) h[i] = roundToFloat16(h[i] as number);
     const logits = new Float32Array(rows * V);
     const E = this.weights.embedding;
     for (let r = 0; r < rows; r++) {

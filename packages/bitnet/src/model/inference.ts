@@ -82,6 +82,12 @@ export interface InferenceOptions {
   readonly kvCache?: KVCacheType;
   /** Where activations live and projections run (default: the embedding's backend). Weights are copied there once. */
   readonly backend?: Backend;
+  /**
+   * How the tied lm_head sees the final normed activations: `"f32"` (default)
+   * or `"f16"`, rounded to fp16 as llama.cpp's CPU backend does before a dot
+   * product with an F16 `token_embd`.
+   */
+  readonly lmHeadInput?: "f32" | "f16";
 }
 
 const f32 = Math.fround;
@@ -125,6 +131,7 @@ export class BitNetInference {
   readonly weights: InferenceWeights;
   readonly mode: ActivationMode;
   readonly kvCache: KVCacheType;
+  readonly lmHeadInput: "f32" | "f16";
   readonly backend: Backend;
   readonly #rope: RopeTables;
   #embeddingHost: Float32Array | null = null;
@@ -143,6 +150,8 @@ export class BitNetInference {
     this.weights = weights;
     this.mode = o.activations ?? "int8";
     this.kvCache = o.kvCache ?? "f32";
+    this.lmHeadInput = o.lmHeadInput ?? "f32";
+    if (this.lmHeadInput !== "f32" && this.lmHeadInput !== "f16") throw new BitNetError(`BitNetInference: lmHeadInput must be "f32" or "f16", got ${JSON.stringify(this.lmHeadInput)}`);
     this.backend = o.backend ?? weights.embedding.backend ?? getBackend();
     if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
@@ -234,7 +243,11 @@ export class BitNetInference {
     for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache);
     cache.advance(N);
     const rows = all ? N : 1;
-    const h = rmsNormTensor(this.#tensor(x.subarray((N - rows) * C), [rows, C]), c.normEps, this.#on(this.weights.outputNorm));
+    let h = rmsNormTensor(this.#tensor(x.subarray((N - rows) * C), [rows, C]), c.normEps, this.#on(this.weights.outputNorm));
+    if (this.lmHeadInput === "f16") {
+      const hh = Float32Array.from(yield h, roundToFloat16);
+      h = this.#tensor(hh, [rows, C]);
+    }
     const logits = matmul(h, this.#on(this.weights.embedding).transpose());
     return Float32Array.from(yield logits);
   }
