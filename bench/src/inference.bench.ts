@@ -21,10 +21,11 @@ interface Ours {
   readonly where: string;
   readonly fileMiB: number;
   readonly loadMs: number;
+  readonly loadCpuMs: number;
   readonly rssLoadedMiB: number;
   readonly rssAfterMiB: number;
-  readonly q8_KPromptTokPerS: number;
-  readonly q8_KDecodeTokPerS: number;
+  readonly q8_KPromptTokPerS?: number;
+  readonly q8_KDecodeTokPerS?: number;
   readonly int8PromptTokPerS: number;
   readonly int8DecodeTokPerS: number;
 }
@@ -32,7 +33,7 @@ interface Ours {
 function ours(file: string, threads: number, where?: string): Ours | string {
   const args = ["--expose-gc", "--conditions=source", "--import", "tsx", join(here, "inference-child.ts"), file, String(threads), ...(where !== undefined ? [where] : [])];
   try {
-    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 15 * 60_000 });
+    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: (where === undefined ? 15 : 6) * 60_000 });
     const line = out.trim().split("\n").pop() ?? "";
     return JSON.parse(line) as Ours;
   } catch (e) {
@@ -77,16 +78,16 @@ export async function run(): Promise<void> {
     ["ours, 2 threads", ours(file, 2)],
   ];
   if (await hasAdapter()) rows.push(["ours, WebGPU", ours(file, 1, "webgpu")]);
-  console.log("\n| run | load ms | RSS after load MiB (x file) | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
+  console.log("\n| run | load ms (CPU ms) | RSS after load MiB (x file) | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [name, r] of rows) {
     if (typeof r === "string") console.log(`| ${name} | failed: ${r} |`);
-    else console.log(`| ${name} | ${f(r.loadMs, 0)} | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS, 2)} | ${f(r.q8_KDecodeTokPerS, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
+    else console.log(`| ${name} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
   }
   const one = rows[0]?.[1];
   const two = rows[1]?.[1];
   if (typeof one !== "string" && typeof two !== "string" && one !== undefined && two !== undefined) {
-    console.log(`\n2 threads / 1 thread, decode: q8_K ${f(two.q8_KDecodeTokPerS / one.q8_KDecodeTokPerS, 2)}x, int8 ${f(two.int8DecodeTokPerS / one.int8DecodeTokPerS, 2)}x`);
+    console.log(`\n2 threads / 1 thread, decode: q8_K ${f((two.q8_KDecodeTokPerS ?? Number.NaN) / (one.q8_KDecodeTokPerS ?? Number.NaN), 2)}x, int8 ${f(two.int8DecodeTokPerS / one.int8DecodeTokPerS, 2)}x`);
   }
   const bin = process.env["LLAMA_CPP_BIN"];
   if (bin === undefined) {
@@ -99,6 +100,6 @@ export async function run(): Promise<void> {
     const l = llama(bin, file, t);
     const o = rows[t - 1]?.[1];
     if (typeof l === "string") console.log(`| -t ${t} | failed: ${l} |`);
-    else console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | ${typeof o === "string" || o === undefined ? "n/a" : `1/${f(l.tg / o.q8_KDecodeTokPerS, 1)}`} |`);
+    else console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | ${typeof o === "string" || o === undefined ? "n/a" : `1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 1)}`} |`);
   }
 }

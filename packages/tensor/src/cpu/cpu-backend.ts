@@ -52,6 +52,18 @@ export interface CpuBackendOptions {
   readonly matmul?: MatmulKernel;
   /** The packed ternary kernel (default `ternaryMatmulCpu`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
   readonly ternaryMatmul?: TernaryKernel;
+  /**
+   * Upload into `SharedArrayBuffer` memory (default false), so that a thread
+   * pool shares uploaded weights with its workers instead of copying them.
+   */
+  readonly sharedMemory?: boolean;
+}
+
+/** A typed array of `length` elements over a new SharedArrayBuffer. */
+function allocShared<D extends DType>(dtype: D, length: number): DTypeMap[D] {
+  const probe = allocTyped(dtype, 0);
+  const ctor = probe.constructor as new (buffer: SharedArrayBuffer) => DTypeMap[D];
+  return new ctor(new SharedArrayBuffer(length * probe.BYTES_PER_ELEMENT));
 }
 
 /**
@@ -68,10 +80,11 @@ export interface CpuBackendOptions {
 export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(storage: Storage): TypedArray } {
   const matmulKernel = opts.matmul ?? matmulBlocked;
   const ternaryKernel = opts.ternaryMatmul ?? ternaryMatmulCpu;
+  const shared = opts.sharedMemory === true && typeof SharedArrayBuffer !== "undefined";
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
-      const copy = allocTyped(dtype, data.length);
+      const copy = shared ? allocShared(dtype, data.length) : allocTyped(dtype, data.length);
       copy.set(data);
       return new CpuStorage(backend, copy);
     },
