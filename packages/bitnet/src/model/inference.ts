@@ -16,7 +16,7 @@
 //
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
-import { type Backend, type Tensor, add, div, exp, getBackend, matmul, mul, neg, relu, tensor } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, add, div, exp, getBackend, indexSelect, matmul, mul, neg, relu, tensor } from "@bitnet-quantize/tensor";
 import type { ActivationMode } from "../activation-mode.js";
 import type { BitLinear } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
@@ -134,7 +134,6 @@ export class BitNetInference {
   readonly lmHeadInput: "f32" | "f16";
   readonly backend: Backend;
   readonly #rope: RopeTables;
-  #embeddingHost: Float32Array | null = null;
   readonly #onBackend = new Map<Tensor, Tensor>();
 
   /**
@@ -232,13 +231,9 @@ export class BitNetInference {
       const id = ids[n] as number;
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new BitNetError(`BitNetInference.forward: token id ${id} at ${n} is outside the vocabulary (0..${V - 1})`);
     }
-    if (this.#embeddingHost === null) this.#embeddingHost = yield this.weights.embedding;
-    const E = this.#embeddingHost;
-    const x = new Float32Array(N * C);
-    for (let n = 0; n < N; n++) {
-      const id = ids[n] as number;
-      x.set(E.subarray(id * C, (id + 1) * C), n * C);
-    }
+    // the embedding rows of the ids, gathered where the embedding lives (only N rows travel)
+    const rowsOf = indexSelect(this.#on(this.weights.embedding), 0, tensor(Int32Array.from(ids), [N], "int32", this.backend));
+    const x = Float32Array.from(yield rowsOf);
     const start = cache.length;
     for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache);
     cache.advance(N);

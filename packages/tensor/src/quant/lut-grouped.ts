@@ -2,6 +2,9 @@
 // scale group (llama.cpp's Q8_K blocks of 256: each block's int8 codes come
 // with their own scale). One token at a time, 4 weights per lookup (the
 // tables of ternary-lut.ts); each group's sum is scaled and divided on its own.
+// The CPU dispatcher now prefers the 5-weights form (lut5-grouped.ts); this
+// one stays as a tested alternative (its prepared form is shared with the
+// batched 4-weights kernel).
 // The plain twin is ternaryMatmulReference (grouped form); int8 results equal it.
 //
 // Shapes: x [M, K] (int8 or float32), xScale [M, G], prepared [N, rowBytes],
