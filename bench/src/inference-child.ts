@@ -54,12 +54,15 @@ for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : 
   let logits = await forward(prompt);
   const promptMs = performance.now() - tp;
   const td = performance.now();
+  const cd = process.cpuUsage();
   for (let i = 0; i < DECODE; i++) {
     let best = 0;
     for (let v = 1; v < logits.length; v++) if ((logits[v] as number) > (logits[best] as number)) best = v;
     logits = await forward([best]);
   }
   const decodeMs = performance.now() - td;
+  const cdu = process.cpuUsage(cd);
+  result[`${activations}DecodeCpuMsPerTok`] = (cdu.user + cdu.system) / 1000 / DECODE;
   result[`${activations}PromptTokPerS`] = (PROMPT * 1000) / promptMs;
   result[`${activations}DecodeTokPerS`] = (DECODE * 1000) / decodeMs;
 }

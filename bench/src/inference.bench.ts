@@ -7,7 +7,7 @@
 // and -t 2, side by side, with the ratios. Reports load time, resident
 // memory (RSS after import, GC'd, with the file's bytes dropped), prompt
 // and decode tokens/s.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -28,6 +28,9 @@ interface Ours {
   readonly q8_KDecodeTokPerS?: number;
   readonly int8PromptTokPerS: number;
   readonly int8DecodeTokPerS: number;
+  /** CPU time (all threads) per decoded token: comparable on a loaded machine. */
+  readonly q8_KDecodeCpuMsPerTok?: number;
+  readonly int8DecodeCpuMsPerTok: number;
 }
 
 function ours(file: string, threads: number, where?: string): Ours | string {
@@ -41,8 +44,12 @@ function ours(file: string, threads: number, where?: string): Ours | string {
   }
 }
 
-/** llama-bench's pp and tg tokens/s for `threads`. */
-function llama(bin: string, file: string, threads: number): { pp: number; tg: number } | string {
+/**
+ * llama-bench's pp and tg tokens/s for `threads`, and the CPU time per
+ * generated token of a decode-only run (`-p 0 -n 16 -r 3`: 49 tokens with
+ * the warm-up one), measured with /usr/bin/time when it exists.
+ */
+function llama(bin: string, file: string, threads: number): { pp: number; tg: number; cpuMsPerTok: number } | string {
   const dir = existsSync(bin) && statSync(bin).isDirectory() ? bin : dirname(bin);
   const exe = join(dir, "llama-bench");
   if (!existsSync(exe)) return `no llama-bench in ${dir}`;
@@ -51,7 +58,13 @@ function llama(bin: string, file: string, threads: number): { pp: number; tg: nu
     const rows = JSON.parse(out) as { n_prompt: number; n_gen: number; avg_ts: number }[];
     const pp = rows.find((r) => r.n_prompt > 0)?.avg_ts ?? Number.NaN;
     const tg = rows.find((r) => r.n_gen > 0)?.avg_ts ?? Number.NaN;
-    return { pp, tg };
+    let cpuMsPerTok = Number.NaN;
+    if (existsSync("/usr/bin/time")) {
+      const timed = spawnSync("/usr/bin/time", ["-f", "CPU %U %S", exe, "-m", file, "-t", String(threads), "-p", "0", "-n", "16", "-r", "3"], { encoding: "utf8" });
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(timed.stderr);
+      if (m !== null) cpuMsPerTok = ((Number(m[1]) + Number(m[2])) * 1000) / 49;
+    }
+    return { pp, tg, cpuMsPerTok };
   } catch (e) {
     return e instanceof Error ? e.message.split("\n")[0] ?? "failed" : String(e);
   }
@@ -94,12 +107,16 @@ export async function run(): Promise<void> {
     console.log("\nllama.cpp: set LLAMA_CPP_BIN to a llama.cpp build's bin directory (holding llama-bench) to compare on the same file.");
     return;
   }
-  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode |");
-  console.log("| --- | --- | --- | --- |");
+  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
   for (const t of [1, 2]) {
     const l = llama(bin, file, t);
     const o = rows[t - 1]?.[1];
-    if (typeof l === "string") console.log(`| -t ${t} | failed: ${l} |`);
-    else console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | ${typeof o === "string" || o === undefined ? "n/a" : `1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 1)}`} |`);
+    if (typeof l === "string" || typeof o === "string" || o === undefined) {
+      console.log(`| -t ${t} | failed: ${typeof l === "string" ? l : "our run failed"} |`);
+      continue;
+    }
+    const oq = o.q8_KDecodeCpuMsPerTok ?? Number.NaN;
+    console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 1)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
   }
 }
