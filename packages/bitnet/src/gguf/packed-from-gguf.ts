@@ -33,7 +33,7 @@ export function packedProjection(file: GgufFile, bytes: Uint8Array, info: GgufTe
   return packedFromValues(dequantize(file, bytes, info.name), info, scale);
 }
 
-/** TQ2_0: element 128h + 32n + m of a block sits in bits 2n of byte qs[32h + m]; 16 consecutive elements share h and n. */
+/** TQ2_0: element 128h + 32n + m of a block sits in bits 2n of byte qs[32h + m]; our word w of the block (16 elements) has h = w >> 3, n = (w >> 1) & 3, m = 16·(w & 1) + i. */
 function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): PackedWeights {
   const [N, K] = info.shape as [number, number];
   const B = K / QK;
@@ -41,23 +41,46 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
   const words = new Uint32Array(N * wpr);
   const d = new Float32Array(N * B);
   let perRow = true; // every row's blocks with a non-zero code share one d
+  let lastBits = -1;
+  let lastD = 0;
   for (let r = 0; r < N; r++) {
     let rowD: number | undefined;
     for (let b = 0; b < B; b++) {
       const blk = (r * B + b) * TQ2_0_BYTES;
       const wo = r * wpr + b * 16;
       let nonZero = 0;
-      for (let w = 0; w < 16; w++) {
-        // words w of a block: elements 16w .. 16w+15 -> h = w >> 3, n = (w >> 1) & 3, m0 = 16 (w & 1)
-        const base = blk + 32 * (w >> 3) + 16 * (w & 1);
-        const shift = 2 * ((w >> 1) & 3);
-        let word = 0;
-        for (let i = 0; i < 16; i++) word |= ((raw[base + i] as number) >>> shift & 3) << (2 * i);
-        if ((word & (word >>> 1) & 0x55555555) !== 0) throw new GgufModelError(`importGguf: ${info.name} has the invalid TQ2_0 code 3 in row ${r}, block ${b}`);
-        words[wo + w] = word >>> 0;
-        nonZero |= word ^ 0x55555555; // all codes 1 (zero weights) gives 0
+      // each qs byte holds 4 codes (n = 0..3) of one m: one read feeds 4 words
+      for (let h = 0; h < 2; h++) {
+        for (let half = 0; half < 2; half++) {
+          const base = blk + 32 * h + 16 * half;
+          let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
+          for (let i = 0; i < 16; i++) {
+            const byte = raw[base + i] as number;
+            const sh = 2 * i;
+            w0 |= (byte & 3) << sh;
+            w1 |= ((byte >>> 2) & 3) << sh;
+            w2 |= ((byte >>> 4) & 3) << sh;
+            w3 |= (byte >>> 6) << sh;
+          }
+          // a code 3 sets both bits of a pair
+          if (((w0 & (w0 >>> 1)) | (w1 & (w1 >>> 1)) | (w2 & (w2 >>> 1)) | (w3 & (w3 >>> 1))) & 0x55555555) {
+            throw new GgufModelError(`importGguf: ${info.name} has the invalid TQ2_0 code 3 in row ${r}, block ${b}`);
+          }
+          // word w of the block: h = w >> 3, n = (w >> 1) & 3, half = w & 1
+          const o = wo + 8 * h + half;
+          words[o] = w0;
+          words[o + 2] = w1;
+          words[o + 4] = w2;
+          words[o + 6] = w3;
+          nonZero |= (w0 ^ 0x55555555) | (w1 ^ 0x55555555) | (w2 ^ 0x55555555) | (w3 ^ 0x55555555); // all codes 1 (zero weights) gives 0
+        }
       }
-      const db = f16BitsToF32((raw[blk + 64] as number) | ((raw[blk + 65] as number) << 8));
+      const bits = (raw[blk + 64] as number) | ((raw[blk + 65] as number) << 8);
+      if (bits !== lastBits) {
+        lastBits = bits;
+        lastD = f16BitsToF32(bits);
+      }
+      const db = lastD;
       d[r * B + b] = db;
       if (nonZero === 0) continue;
       if (!Number.isFinite(db)) throw new GgufModelError(`importGguf: ${info.name} has the scale ${db} in row ${r}, block ${b}`);
