@@ -3,7 +3,7 @@
 // scales, grouped activation divisors, int8 and float32), through the backend.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { cpuBackend, tensor } from "@bitnet-quantize/tensor";
+import { CpuStorage, cpuBackend, tensor } from "@bitnet-quantize/tensor";
 import { packTernaryArray, ternaryMatmul, packTernary, ternaryMatmulCpu } from "@bitnet-quantize/tensor/quant";
 import { createTernaryPool } from "@bitnet-quantize/tensor/threads";
 
@@ -59,6 +59,22 @@ describe("createTernaryPool", () => {
     for (let i = 0; i < 5000; i++) pool.run(x.dataSync(), Float32Array.of(2, 3), w.words.dataSync(), new Float32Array(N).fill(0.5), 2, N, K, K, out);
     expect(Array.from(out)).toEqual(Array.from(want));
   }, 30_000);
+
+  it("a sharedMemory backend uploads into SharedArrayBuffer (the pool then reads the weights in place) with the same results", () => {
+    const shared = cpuBackend({ ternaryMatmul: pool.run, sharedMemory: true });
+    const plain = cpuBackend();
+    const N = 48;
+    const K = 512;
+    const trits = Int8Array.from({ length: N * K }, (_, i) => ((i * 5) % 3) - 1);
+    const w = packTernary(tensor(trits, [N, K], "int8", shared));
+    expect(w.words.storage).toBeInstanceOf(CpuStorage);
+    expect((w.words.storage as CpuStorage).data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect((tensor([1, 2], [2], "float32", plain).storage as CpuStorage).data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    const x = tensor(Int8Array.from({ length: K }, (_, i) => (i % 200) - 100), [1, K], "int8", shared);
+    const y = ternaryMatmul(x, w, tensor([3], [1], "float32", shared), tensor(new Float32Array(N).fill(0.25), [N, 1], "float32", shared), K).dataSync();
+    const want = ternaryMatmul(x.to(plain), { words: w.words.to(plain), shape: w.shape }, tensor([3], [1], "float32", plain), tensor(new Float32Array(N).fill(0.25), [N, 1], "float32", plain), K).dataSync();
+    expect(Array.from(y)).toEqual(Array.from(want));
+  });
 
   it("rejects a bad thread count", async () => {
     await expect(createTernaryPool({ threads: 0 })).rejects.toThrow(/threads must be an integer/);
