@@ -10,6 +10,9 @@ import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from ".
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
 import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
+import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
+import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
 /**
  * A CPU storage: the typed array itself.
@@ -48,8 +51,21 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
 
 /** Options of {@link cpuBackend}. */
 export interface CpuBackendOptions {
-  /** The dot-form float matmul kernel (default `matmulBlocked`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
+  /**
+   * The dot-form float matmul kernel. Default: the WebAssembly SIMD kernels
+   * for float32 (see `simd`), `matmulBlocked` otherwise;
+   * `@bitnet-quantize/tensor/threads` gives a multi-threaded one. When given,
+   * it is used for every float matmul.
+   */
   readonly matmul?: MatmulKernel;
+  /**
+   * Run the float32 matmul and the int8 ternary matmul on WebAssembly SIMD
+   * kernels where the engine validates them (default true). `false` keeps
+   * every op on the plain JavaScript kernels (their reference twins); results
+   * are identical for the ternary matmul and equal up to float32 rounding for
+   * the float matmul.
+   */
+  readonly simd?: boolean;
 }
 
 /**
@@ -65,6 +81,8 @@ export interface CpuBackendOptions {
  */
 export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(storage: Storage): TypedArray } {
   const matmulKernel = opts.matmul ?? matmulBlocked;
+  const simd = (opts.simd ?? true) && wasmSimdSupported();
+  const wasmMatmul = simd && opts.matmul === undefined;
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
@@ -135,6 +153,22 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
       const bl = b.layout;
       const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      if (wasmMatmul && dtype === "float32") {
+        // WebAssembly SIMD: Bᵀ row-major (a linear layer's weight) read in dot form, anything else as row-major B
+        const transposed = isTransposedContiguous(bl);
+        const B = transposed
+          ? rowMajor(dataOf(backend, b.storage), { shape: [...bl.shape.slice(0, nd - 2), N, K], strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number], offset: bl.offset })
+          : rowMajor(dataOf(backend, b.storage), bl);
+        let ok = true;
+        for (let i = 0; i < batch && ok; i++) {
+          const ai = A.subarray(i * M * K, (i + 1) * M * K);
+          const bi = B.subarray(i * K * N, (i + 1) * K * N) as FloatArray;
+          const ci = out.subarray(i * M * N, (i + 1) * M * N);
+          ok = transposed ? matmulWasmNT(ai, bi, ci, M, N, K) : matmulWasmNN(ai, bi, ci, M, N, K);
+        }
+        if (ok) return new CpuStorage(backend, out);
+        // wasm memory could not grow: the JavaScript kernels below
+      }
       if (M <= 4 && (bl.strides[nd - 1] === 1 || N === 1) && !isTransposedContiguous(bl)) {
         // few rows: stream B's rows instead of paying for a transposed copy of B
         const B = rowMajor(dataOf(backend, b.storage), bl) as FloatArray;
@@ -189,7 +223,11 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const M = args.x.layout.shape[0] as number;
       const N = args.w.layout.shape[0] as number;
       const out = new Float32Array(M * N);
-      ternaryMatmulCpu(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
+      const x = read(args.x);
+      if (simd && ternaryMatmulWasm(x, read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out)) {
+        return new CpuStorage(backend, out);
+      }
+      ternaryMatmulCpu(x, read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);
     },
   };

@@ -10,3 +10,4 @@ export { ternaryMatmulLut } from "./ternary-lut.js";
 export { ternaryMatmulCpu } from "./ternary-matmul.js";
 export type { PreparedTernary5 } from "./lut5.js";
 export { LUT5_ENTRIES, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
+export { ternaryMatmulWasm, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
