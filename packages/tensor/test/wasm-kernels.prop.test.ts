@@ -8,6 +8,9 @@ import { cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference, ternaryMatmulWasm, ternaryWasmApplies } from "@bitnet-quantize/tensor/quant";
 import { matmulReference } from "../src/cpu/matmul.js";
 import { WasmArena, matmulWasm, matmulWasmNN, matmulWasmNT, wasmKernels } from "../src/wasm/index.js";
+import { wasmApi } from "../src/wasm/index.js";
+
+const api = wasmApi() as NonNullable<ReturnType<typeof wasmApi>>;
 
 const trit = fc.constantFrom(-1, 0, 1);
 
@@ -150,7 +153,7 @@ describe("wasm float32 matmul", () => {
 
 describe("WasmArena", () => {
   it("allocates 64-byte aligned, disjoint blocks; release coalesces; growth keeps the data (views are re-taken)", () => {
-    const arena = new WasmArena(WebAssembly as never, 1);
+    const arena = new WasmArena(api, 1);
     const p = arena.alloc(100);
     const q = arena.alloc(64);
     expect(p % 64).toBe(0);
@@ -167,7 +170,7 @@ describe("WasmArena", () => {
   });
 
   it("returns -1 (no throw) when the memory cannot grow", () => {
-    const arena = new WasmArena(WebAssembly as never, 1);
+    const arena = new WasmArena(api, 1);
     expect(arena.alloc(2 ** 33)).toBe(-1);
     expect(arena.alloc(64)).toBeGreaterThan(0);
   });

@@ -13,3 +13,5 @@ export { ternaryMatmulWasm, ternaryWasmApplies } from "./ternary-wasm.js";
 export { kernelFunctions, simdProbeModule, wasmKernels, wasmSimdSupported } from "./wasm-kernels.js";
 export type { KernelFn, WasmKernels } from "./wasm-kernels.js";
 export { WasmArena } from "./wasm-arena.js";
+export { wasmApi } from "./webassembly-api.js";
+export type { WasmApi, WasmInstance, WasmMemory, WasmModule } from "./webassembly-api.js";
