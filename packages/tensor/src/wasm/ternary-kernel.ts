@@ -17,11 +17,17 @@
 //   final sum is exact because wasm integer adds are modulo 2^32 and the true
 //   result is small.
 //
-// Measured on this machine (Node 20, one thread, 4096x4096, batch 1,
-// interleaved medians; see bench/src/wasm.bench.ts): this "shift-dot" form
-// ~0.45-0.5 ms; the spec's extend + dot_i16x8_s form ~0.69 ms, the TL1
-// swizzle form ~0.66 ms (docs: shared/specs/wasm-simd.md §6); our best
-// JavaScript kernel (base-3 LUT, 5 weights per lookup) ~3.5 ms.
+// Measured on this machine (Node 20.20.2, one thread, W 4096x4096, min or
+// median of 11-21 interleaved runs while the 2 vCPUs were shared with other
+// jobs, load average 8-10): tile 1 row x 1 token 0.74 ms per matvec, 2 rows
+// 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more live v128 values than V8 keeps in
+// registers); for 8 tokens, 1 row x 2 tokens 4.0 ms, x 4 tokens 5.1 ms,
+// 2 rows x 4 tokens 12 ms, token by token 8.9 ms. The JavaScript base-3 LUT
+// kernel took 3.9-4.4 ms in the same runs (when not disturbed). For
+// reference, shared/specs/wasm-simd.md §6 measured the extend +
+// i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms
+// on a quieter machine. The kernel is bound by the vector ALU (about 23
+// shift/dot/add per 64 weights), not by memory.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 

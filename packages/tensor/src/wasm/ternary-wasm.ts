@@ -153,20 +153,8 @@ export function ternaryMatmulWasm(
       const xBase = xp + b0 * TERNARY_BLOCK * 2;
       const oBase = sums + g * 4;
       let m = 0;
-      for (; m + 4 <= M; m += 4) {
-        const r2 = rows - (rows % 2);
-        const x4 = xBase + m * xBytes;
-        const o4 = oBase + m * outToken;
-        kernels.ternary2x4(wBase, rowStride, x4, xBytes, o4, outRow, outToken, r2, nb);
-        if (r2 < rows) kernels.ternary1x4(wBase + r2 * rowStride, rowStride, x4, xBytes, o4 + r2 * outRow, outRow, outToken, rows - r2, nb);
-      }
-      for (; m < M; m++) {
-        const r4 = rows - (rows % 4);
-        const x1 = xBase + m * xBytes;
-        const o1 = oBase + m * outToken;
-        kernels.ternary4x1(wBase, rowStride, x1, xBytes, o1, outRow, outToken, r4, nb);
-        if (r4 < rows) kernels.ternary1x1(wBase + r4 * rowStride, rowStride, x1, xBytes, o1 + r4 * outRow, outRow, outToken, rows - r4, nb);
-      }
+      for (; m + 2 <= M; m += 2) kernels.ternary1x2(wBase, rowStride, xBase + m * xBytes, xBytes, oBase + m * outToken, outRow, outToken, rows, nb);
+      if (m < M) kernels.ternary1x1(wBase, rowStride, xBase + m * xBytes, xBytes, oBase + m * outToken, outRow, outToken, rows, nb);
     }
     const s = new Int32Array(buffer, sums, M * rows * G);
     for (let m = 0; m < M; m++) {

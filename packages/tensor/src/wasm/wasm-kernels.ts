@@ -15,11 +15,9 @@ export type KernelFn = (...args: number[]) => void;
 /** The instantiated kernels and their memory. */
 export interface WasmKernels {
   readonly arena: WasmArena;
-  /** Ternary tiles: rows x tokens. */
-  readonly ternary4x1: KernelFn;
+  /** Ternary tiles: one row x one or two tokens (measured faster than 2-4 rows or 4 tokens per tile: ternary-kernel.ts). */
   readonly ternary1x1: KernelFn;
-  readonly ternary2x4: KernelFn;
-  readonly ternary1x4: KernelFn;
+  readonly ternary1x2: KernelFn;
   /** Float32 A·B (B row-major), 4 and 1 rows per tile. */
   readonly nn4: KernelFn;
   readonly nn1: KernelFn;
@@ -68,15 +66,13 @@ export function wasmSimdSupported(): boolean {
  *
  * @example
  * ```ts
- * kernelFunctions().map((f) => f.name); // ["ternary_4x1", ..., "nt_1x4"]
+ * kernelFunctions().map((f) => f.name); // ["ternary_1x1", ..., "pack_panels"]
  * ```
  */
 export function kernelFunctions(): FunctionBuilder[] {
   return [
-    emitTernaryKernel("ternary_4x1", 4, 1),
     emitTernaryKernel("ternary_1x1", 1, 1),
-    emitTernaryKernel("ternary_2x4", 2, 4),
-    emitTernaryKernel("ternary_1x4", 1, 4),
+    emitTernaryKernel("ternary_1x2", 1, 2),
     emitMatmulNN("nn_4", 4),
     emitMatmulNN("nn_1", 1),
     emitMatmulNT("nt_4x2", 4, 2),
@@ -94,10 +90,8 @@ function instantiate(api: WasmApi): WasmKernels {
   const fn = (name: string): KernelFn => exports[name] as KernelFn;
   return {
     arena,
-    ternary4x1: fn("ternary_4x1"),
     ternary1x1: fn("ternary_1x1"),
-    ternary2x4: fn("ternary_2x4"),
-    ternary1x4: fn("ternary_1x4"),
+    ternary1x2: fn("ternary_1x2"),
     nn4: fn("nn_4"),
     nn1: fn("nn_1"),
     nt4x2: fn("nt_4x2"),
