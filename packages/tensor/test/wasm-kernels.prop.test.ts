@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference, ternaryMatmulWasm, ternaryWasmApplies } from "@bitnet-quantize/tensor/quant";
 import { matmulReference } from "../src/cpu/matmul.js";
-import { WasmArena, matmulWasm, matmulWasmNN, matmulWasmNT, wasmKernels } from "../src/wasm/index.js";
+import { binaryKernel } from "../src/cpu/elementwise.js";
+import { WasmArena, binaryWasm, matmulWasm, matmulWasmNN, matmulWasmNT, wasmKernels } from "../src/wasm/index.js";
 import { wasmApi } from "../src/wasm/index.js";
 
 const api = wasmApi() as NonNullable<ReturnType<typeof wasmApi>>;
@@ -148,6 +149,31 @@ describe("wasm float32 matmul", () => {
 
   it("declines float64 operands (those stay on the JavaScript kernels)", () => {
     expect(matmulWasmNN(new Float64Array(4), new Float64Array(4), new Float64Array(4), 2, 2, 2)).toBe(false);
+  });
+});
+
+describe("wasm elementwise float32 kernels", () => {
+  it("add/sub/mul/div are bit-identical to binaryKernel, specials (NaN, ±Infinity, -0, subnormals) and tails included", () => {
+    const special = fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 1e-45, -3e-39, 3.4e38);
+    const value = fc.oneof(fc.float({ noDefaultInfinity: false }), special);
+    fc.assert(
+      fc.property(fc.constantFrom("add", "sub", "mul", "div"), fc.array(fc.tuple(value, value), { minLength: 0, maxLength: 70 }), (op, pairs) => {
+        const a = Float32Array.from(pairs, (p) => p[0]);
+        const b = Float32Array.from(pairs, (p) => p[1]);
+        const want = new Float32Array(pairs.length);
+        const got = new Float32Array(pairs.length);
+        binaryKernel(op, a, b, want);
+        expect(binaryWasm(op, a, b, got)).toBe(true);
+        got.forEach((v, i) => expect(Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i] as number))).toBe(true));
+      }),
+      { seed: 1103, numRuns: 300 },
+    );
+  });
+
+  it("declines other ops and dtypes", () => {
+    expect(binaryWasm("pow", new Float32Array(4), new Float32Array(4), new Float32Array(4))).toBe(false);
+    expect(binaryWasm("add", new Float64Array(4), new Float64Array(4), new Float64Array(4))).toBe(false);
+    expect(binaryWasm("add", new Int32Array(4), new Int32Array(4), new Int32Array(4))).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from ".
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
 import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { binaryWasm } from "../wasm/elementwise-wasm.js";
 import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
 import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
 import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
@@ -59,8 +60,9 @@ export interface CpuBackendOptions {
    */
   readonly matmul?: MatmulKernel;
   /**
-   * Run the float32 matmul and the int8 ternary matmul on WebAssembly SIMD
-   * kernels where the engine validates them (default true). `false` keeps
+   * Run the float32 matmul, the int8 ternary matmul and the float32
+   * add/sub/mul/div on WebAssembly SIMD kernels where the engine validates
+   * them (default true). `false` keeps
    * every op on the plain JavaScript kernels (their reference twins); results
    * are identical for the ternary matmul and equal up to float32 rounding for
    * the float matmul.
@@ -112,7 +114,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const x = rowMajor(dataOf(backend, a.storage), a.layout);
       const y = rowMajor(dataOf(backend, b.storage), b.layout);
       const out = allocTyped(outDtype, x.length);
-      binaryKernel(op, x, y, out);
+      if (!simd || !binaryWasm(op, x, y, out)) binaryKernel(op, x, y, out);
       return new CpuStorage(backend, out);
     },
     reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {

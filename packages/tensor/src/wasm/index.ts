@@ -15,3 +15,6 @@ export type { KernelFn, WasmKernels } from "./wasm-kernels.js";
 export { WasmArena } from "./wasm-arena.js";
 export { wasmApi } from "./webassembly-api.js";
 export type { WasmApi, WasmInstance, WasmMemory, WasmModule } from "./webassembly-api.js";
+export { WASM_BINARY_OPS, emitBinaryF32 } from "./elementwise-kernel.js";
+export type { WasmBinaryOp } from "./elementwise-kernel.js";
+export { binaryWasm } from "./elementwise-wasm.js";

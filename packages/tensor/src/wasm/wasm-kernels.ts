@@ -3,6 +3,7 @@
 // `wasmKernels()` is undefined where WebAssembly or its 128-bit SIMD is
 // missing; every caller then runs its JavaScript twin.
 import { FunctionBuilder } from "./code-builder.js";
+import { WASM_BINARY_OPS, type WasmBinaryOp, emitBinaryF32 } from "./elementwise-kernel.js";
 import { emitMatmulNN, emitMatmulNT, emitPackPanels } from "./matmul-kernel.js";
 import { encodeModule } from "./module-builder.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
@@ -26,6 +27,8 @@ export interface WasmKernels {
   readonly nt1x4: KernelFn;
   /** Row-major [rows, 8·panels] to 8-column panels. */
   readonly packPanels: KernelFn;
+  /** Elementwise float32 `out = a op b` over whole v128 vectors. */
+  readonly binary: Readonly<Record<WasmBinaryOp, KernelFn>>;
 }
 
 /**
@@ -66,7 +69,7 @@ export function wasmSimdSupported(): boolean {
  *
  * @example
  * ```ts
- * kernelFunctions().map((f) => f.name); // ["ternary_1x1", ..., "pack_panels"]
+ * kernelFunctions().map((f) => f.name); // ["ternary_1x1", ..., "div_f32"]
  * ```
  */
 export function kernelFunctions(): FunctionBuilder[] {
@@ -78,6 +81,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitMatmulNT("nt_4x2", 4, 2),
     emitMatmulNT("nt_1x4", 1, 4),
     emitPackPanels("pack_panels"),
+    ...Object.keys(WASM_BINARY_OPS).map((op) => emitBinaryF32(`${op}_f32`, op as WasmBinaryOp)),
   ];
 }
 
@@ -97,6 +101,7 @@ function instantiate(api: WasmApi): WasmKernels {
     nt4x2: fn("nt_4x2"),
     nt1x4: fn("nt_1x4"),
     packPanels: fn("pack_panels"),
+    binary: { add: fn("add_f32"), sub: fn("sub_f32"), mul: fn("mul_f32"), div: fn("div_f32") },
   };
 }
 
