@@ -8,7 +8,8 @@ import { cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference, ternaryMatmulWasm, ternaryWasmApplies } from "@bitnet-quantize/tensor/quant";
 import { matmulReference } from "../src/cpu/matmul.js";
 import { binaryKernel } from "../src/cpu/elementwise.js";
-import { WasmArena, binaryWasm, matmulWasm, matmulWasmNN, matmulWasmNT, wasmKernels } from "../src/wasm/index.js";
+import { reduceKernel } from "../src/cpu/reduce.js";
+import { WasmArena, binaryWasm, matmulWasm, sumWasm, matmulWasmNN, matmulWasmNT, wasmKernels } from "../src/wasm/index.js";
 import { wasmApi } from "../src/wasm/index.js";
 
 const api = wasmApi() as NonNullable<ReturnType<typeof wasmApi>>;
@@ -174,6 +175,45 @@ describe("wasm elementwise float32 kernels", () => {
     expect(binaryWasm("pow", new Float32Array(4), new Float32Array(4), new Float32Array(4))).toBe(false);
     expect(binaryWasm("add", new Float64Array(4), new Float64Array(4), new Float64Array(4))).toBe(false);
     expect(binaryWasm("add", new Int32Array(4), new Int32Array(4), new Int32Array(4))).toBe(false);
+  });
+});
+
+describe("wasm float32 sum", () => {
+  it("is bit-identical to reduceKernel's sum on any view (permuted, offset, broadcast strides) and any axes", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.integer(),
+        fc.nat(),
+        fc.integer({ min: 0, max: 5 }),
+        (shape, seed, axisBits, offset) => {
+          const nd = shape.length;
+          // strides of a permuted contiguous buffer, some dimensions broadcast (stride 0)
+          const strides = new Array<number>(nd);
+          let st = 1;
+          for (let d = nd - 1; d >= 0; d--) {
+            strides[d] = (axisBits >> (d + 4)) & 1 ? 0 : st;
+            st *= shape[d] as number;
+          }
+          const data = randn([st + offset], { seed }).dataSync() as Float32Array;
+          data[offset] = 3e38; // large values make the float64 accumulation order visible
+          const axes = shape.map((_, d) => d).filter((d) => ((axisBits >> d) & 1) === 1);
+          const reduceAxes = axes.length > 0 ? axes : [nd - 1];
+          const outLen = shape.filter((_, d) => !reduceAxes.includes(d)).reduce((a, b) => a * b, 1);
+          const layout = { shape, strides, offset };
+          const want = new Float32Array(outLen);
+          const got = new Float32Array(outLen);
+          reduceKernel("sum", data, layout, reduceAxes, want);
+          reduceKernel("sum", data, layout, reduceAxes, got, sumWasm);
+          got.forEach((v, i) => expect(Object.is(v, want[i])).toBe(true));
+        },
+      ),
+      { seed: 1104, numRuns: 300 },
+    );
+  });
+
+  it("declines non-float32 data", () => {
+    expect(sumWasm(new Float64Array(3), new Int32Array([0, 1, 2]), new Float64Array(1), 1, 3)).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { rowMajor } from "./strided.js";
 import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
 import { binaryWasm } from "../wasm/elementwise-wasm.js";
 import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
+import { sumWasm } from "../wasm/reduce-wasm.js";
 import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
 import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
@@ -60,9 +61,9 @@ export interface CpuBackendOptions {
    */
   readonly matmul?: MatmulKernel;
   /**
-   * Run the float32 matmul, the int8 ternary matmul and the float32
-   * add/sub/mul/div on WebAssembly SIMD kernels where the engine validates
-   * them (default true). `false` keeps
+   * Run the float32 matmul, the int8 ternary matmul, the float32
+   * add/sub/mul/div and the float32 sum on WebAssembly kernels where the
+   * engine validates WebAssembly SIMD (default true). `false` keeps
    * every op on the plain JavaScript kernels (their reference twins); results
    * are identical for the ternary matmul and equal up to float32 rounding for
    * the float matmul.
@@ -121,7 +122,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const keptShape = x.layout.shape.filter((_, d) => !axes.includes(d));
       const outDtype: DType = op === "argmax" || op === "argmin" ? "int32" : x.storage.dtype;
       const out = allocTyped(outDtype, numel(keptShape));
-      reduceKernel(op, dataOf(backend, x.storage), x.layout, axes, out);
+      reduceKernel(op, dataOf(backend, x.storage), x.layout, axes, out, simd ? sumWasm : undefined);
       return new CpuStorage(backend, out);
     },
     where(cond: View, a: View, b: View): Storage {

@@ -18,3 +18,5 @@ export type { WasmApi, WasmInstance, WasmMemory, WasmModule } from "./webassembl
 export { WASM_BINARY_OPS, emitBinaryF32 } from "./elementwise-kernel.js";
 export type { WasmBinaryOp } from "./elementwise-kernel.js";
 export { binaryWasm } from "./elementwise-wasm.js";
+export { emitSumF32 } from "./reduce-kernel.js";
+export { sumWasm } from "./reduce-wasm.js";

@@ -49,6 +49,10 @@ export const CORE = {
   "f32.add": 0x92,
   "f32.sub": 0x93,
   "f32.mul": 0x94,
+  "f64.add": 0xa0,
+  "f32.demote_f64": 0xb6,
+  "f64.convert_i32_s": 0xb7,
+  "f64.promote_f32": 0xbb,
 } as const;
 /** A core instruction name without immediates. */
 export type CoreOp = keyof typeof CORE;

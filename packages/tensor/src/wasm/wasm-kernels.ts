@@ -6,6 +6,7 @@ import { FunctionBuilder } from "./code-builder.js";
 import { WASM_BINARY_OPS, type WasmBinaryOp, emitBinaryF32 } from "./elementwise-kernel.js";
 import { emitMatmulNN, emitMatmulNT, emitPackPanels } from "./matmul-kernel.js";
 import { encodeModule } from "./module-builder.js";
+import { emitSumF32 } from "./reduce-kernel.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, wasmApi } from "./webassembly-api.js";
@@ -29,6 +30,8 @@ export interface WasmKernels {
   readonly packPanels: KernelFn;
   /** Elementwise float32 `out = a op b` over whole v128 vectors. */
   readonly binary: Readonly<Record<WasmBinaryOp, KernelFn>>;
+  /** Float32 sum over gathered offsets, float64 accumulation in order. */
+  readonly sumF32: KernelFn;
 }
 
 /**
@@ -69,7 +72,7 @@ export function wasmSimdSupported(): boolean {
  *
  * @example
  * ```ts
- * kernelFunctions().map((f) => f.name); // ["ternary_1x1", ..., "div_f32"]
+ * kernelFunctions().map((f) => f.name); // ["ternary_1x1", ..., "sum_f32"]
  * ```
  */
 export function kernelFunctions(): FunctionBuilder[] {
@@ -82,6 +85,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitMatmulNT("nt_1x4", 1, 4),
     emitPackPanels("pack_panels"),
     ...Object.keys(WASM_BINARY_OPS).map((op) => emitBinaryF32(`${op}_f32`, op as WasmBinaryOp)),
+    emitSumF32("sum_f32"),
   ];
 }
 
@@ -102,6 +106,7 @@ function instantiate(api: WasmApi): WasmKernels {
     nt1x4: fn("nt_1x4"),
     packPanels: fn("pack_panels"),
     binary: { add: fn("add_f32"), sub: fn("sub_f32"), mul: fn("mul_f32"), div: fn("div_f32") },
+    sumF32: fn("sum_f32"),
   };
 }
 
