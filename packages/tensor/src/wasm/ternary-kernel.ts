@@ -19,15 +19,16 @@
 //
 // Measured on this machine (Node 20.20.2, one thread, W 4096x4096, min or
 // median of 11-21 interleaved runs while the 2 vCPUs were shared with other
-// jobs, load average 8-10): tile 1 row x 1 token 0.74 ms per matvec, 2 rows
-// 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more live v128 values than V8 keeps in
-// registers); for 8 tokens, 1 row x 2 tokens 4.0 ms, x 4 tokens 5.1 ms,
-// 2 rows x 4 tokens 12 ms, token by token 8.9 ms. The JavaScript base-3 LUT
-// kernel took 3.9-4.4 ms in the same runs (when not disturbed). For
-// reference, shared/specs/wasm-simd.md §6 measured the extend +
-// i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms
-// on a quieter machine. The kernel is bound by the vector ALU (about 23
-// shift/dot/add per 64 weights), not by memory.
+// jobs, load average 8-14):
+// - The kernel is bound by the latency of its accumulator chain (8 dependent
+//   i32x4.add per block): 1 row x 1 token with one accumulator 0.74 ms per
+//   matvec; with 2 or 4 accumulators ("chains") 0.51 ms; 1 row x 2 tokens
+//   (two chains by construction) 0.49 ms per token.
+// - More rows per tile did not help: 2 rows 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more
+//   live v128 values than V8 keeps in registers); 8 tokens as 2 rows x 4 tokens 12 ms.
+// - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
+//   not disturbed). shared/specs/wasm-simd.md §6 measured the extend +
+//   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
@@ -38,7 +39,8 @@ export const TERNARY_BLOCK = 64;
  * Emits `name(w, rowStride, x, xStride, out, outRowStride, outTokenStride, rows, blocks)`:
  * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, stores
  * the int32 `Σ_{b<blocks} Σ_j s_j·x'_j` at `out + row·outRowStride + token·outTokenStride`.
- * All pointers and strides in bytes; `blocks` >= 1.
+ * All pointers and strides in bytes; `blocks` >= 1. Field j of each block
+ * adds into accumulator `j % chains` of its (row, token).
  *
  * @example
  * ```ts
@@ -46,7 +48,7 @@ export const TERNARY_BLOCK = 64;
  * encodeModule({ memoryMinPages: 1, functions: [f] }); // a module exporting ternary_4x1
  * ```
  */
-export function emitTernaryKernel(name: string, R: number, T: number): FunctionBuilder {
+export function emitTernaryKernel(name: string, R: number, T: number, chains = 1): FunctionBuilder {
   const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
   const f = new FunctionBuilder(name, params, []);
   const [W, ROW_STRIDE, X, X_STRIDE, OUT, OUT_ROW, OUT_TOKEN, ROWS, BLOCKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -54,7 +56,8 @@ export function emitTernaryKernel(name: string, R: number, T: number): FunctionB
   const xp = Array.from({ length: T }, () => f.local("i32"));
   const b = f.local("i32");
   const v = Array.from({ length: R }, () => f.local("v128"));
-  const acc = Array.from({ length: R * T }, () => f.local("v128"));
+  // `chains` independent accumulators per (row, token), summed at the end: shorter add dependency chains
+  const acc = Array.from({ length: R * T * chains }, () => f.local("v128"));
   const s = f.local("v128");
   const zero = new Array<number>(16).fill(0);
 
@@ -82,7 +85,7 @@ export function emitTernaryKernel(name: string, R: number, T: number): FunctionB
       if (j > 0) f.i32Const(2 * j).op("i16x8.shr_s");
       f.set(s);
       for (let t = 0; t < T; t++) {
-        const a = acc[i * T + t] as number;
+        const a = acc[(i * T + t) * chains + (j % chains)] as number;
         f.get(a).get(s).get(xp[t] as number).memory("v128.load", 16 * j).op("i32x4.dot_i16x8_s").op("i32x4.add").set(a);
       }
     }
@@ -94,7 +97,8 @@ export function emitTernaryKernel(name: string, R: number, T: number): FunctionB
   // horizontal sums, stored as int32
   for (let i = 0; i < R; i++) {
     for (let t = 0; t < T; t++) {
-      const a = acc[i * T + t] as number;
+      const a = acc[(i * T + t) * chains] as number;
+      for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c] as number).op("i32x4.add").set(a);
       f.get(OUT);
       if (i > 0) f.get(OUT_ROW).i32Const(i).op("i32.mul").op("i32.add");
       if (t > 0) f.get(OUT_TOKEN).i32Const(t).op("i32.mul").op("i32.add");

@@ -17,7 +17,7 @@ export type KernelFn = (...args: number[]) => void;
 /** The instantiated kernels and their memory. */
 export interface WasmKernels {
   readonly arena: WasmArena;
-  /** Ternary tiles: one row x one or two tokens (measured faster than 2-4 rows or 4 tokens per tile: ternary-kernel.ts). */
+  /** Ternary tiles: one row x one token (4 accumulator chains) or two tokens (measured fastest: ternary-kernel.ts). */
   readonly ternary1x1: KernelFn;
   readonly ternary1x2: KernelFn;
   /** Float32 A·B (B row-major), 4 and 1 rows per tile. */
@@ -77,7 +77,7 @@ export function wasmSimdSupported(): boolean {
  */
 export function kernelFunctions(): FunctionBuilder[] {
   return [
-    emitTernaryKernel("ternary_1x1", 1, 1),
+    emitTernaryKernel("ternary_1x1", 1, 1, 4),
     emitTernaryKernel("ternary_1x2", 1, 2),
     emitMatmulNN("nn_4", 4),
     emitMatmulNN("nn_1", 1),
