@@ -24,7 +24,10 @@ interface WasmTernaryWeights {
 const cache = new WeakMap<Uint32Array, WasmTernaryWeights>();
 let registry: FinalizationRegistry<number> | undefined;
 
-/** Writes words [N, ceil(K/16)] as the kernel's int16 lanes (see ternary-kernel.ts) into `dst`. */
+/**
+ * Writes words [N, ceil(K/16)] as the kernel's int16 lanes (see ternary-kernel.ts) into `dst`.
+ * Code 3 is never written by the packer (unpackTernary rejects it) and is outside the kernels' contract.
+ */
 function convertWeights(words: Uint32Array, N: number, K: number, blocks: number, dst: Uint16Array): void {
   const wpr = wordsPerRow(K);
   for (let n = 0; n < N; n++) {
