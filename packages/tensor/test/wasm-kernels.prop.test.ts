@@ -253,13 +253,19 @@ describe("cpuBackend simd option", () => {
     const x = tensor(Int8Array.from({ length: M * K }, (_, i) => ((i * 13) % 255) - 127), [M, K], "int8");
     const xs = tensor(new Float32Array(M).fill(0.5), [M]);
     const ws = tensor(new Float32Array(N).fill(0.25), [N, 1]);
-    const onWasm = ternaryMatmul(x.to(wasm), { ...w, words: w.words.to(wasm) }, xs.to(wasm), ws.to(wasm), K).dataSync();
+    const arena = wasmKernels()?.arena;
+    const before = arena?.used ?? 0;
     const onJs = ternaryMatmul(x.to(js), { ...w, words: w.words.to(js) }, xs.to(js), ws.to(js), K).dataSync();
+    expect(arena?.used).toBe(before); // the JavaScript path left wasm memory alone
+    const onWasm = ternaryMatmul(x.to(wasm), { ...w, words: w.words.to(wasm) }, xs.to(wasm), ws.to(wasm), K).dataSync();
+    expect(arena?.used).toBeGreaterThan(before); // the wasm path keeps the converted weights there
     expect(Array.from(onWasm)).toEqual(Array.from(onJs));
     const a = randn([33, 70], { seed: 3 });
     const b = randn([70, 21], { seed: 4 });
     const pw = matmul(a.to(wasm), b.to(wasm)).dataSync();
     const pj = matmul(a.to(js), b.to(js)).dataSync();
     pj.forEach((v, i) => expect(Math.abs((pw[i] as number) - (v as number))).toBeLessThan(1e-4));
+    // float32 (wasm) and float64 (JavaScript) accumulation round differently somewhere: proof that the paths differ
+    expect(Array.from(pw)).not.toEqual(Array.from(pj));
   });
 });
