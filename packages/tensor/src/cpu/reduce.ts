@@ -6,11 +6,15 @@ import type { Layout } from "../layout.js";
 import { numel } from "../shape.js";
 import { elementOffsets } from "./strided.js";
 
+/** A faster "sum" over gathered offsets; returns false when it does not apply (then the loop below runs). */
+export type SumKernel = (data: TypedArray, offs: Int32Array, out: TypedArray, outer: number, inner: number) => boolean;
+
 /**
  * Reduces `axes` (sorted, unique) of the view `(data, layout)` into `out`,
- * whose length is the product of the kept dimensions.
+ * whose length is the product of the kept dimensions. `sum`, when given,
+ * takes "sum" (the CPU backend passes the wasm kernel, bit-identical to the loop here).
  */
-export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axes: readonly number[], out: TypedArray): void {
+export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axes: readonly number[], out: TypedArray, sum?: SumKernel): void {
   const nd = layout.shape.length;
   const kept = [...Array(nd).keys()].filter((d) => !axes.includes(d));
   const order = [...kept, ...axes];
@@ -22,6 +26,7 @@ export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axe
   const inner = numel(axes.map((d) => layout.shape[d] as number));
   const outer = out.length;
   const offs = elementOffsets(permuted);
+  if (op === "sum" && sum !== undefined && sum(data, offs, out, outer, inner)) return;
   for (let o = 0; o < outer; o++) {
     const base = o * inner;
     let acc: number;

@@ -3,14 +3,18 @@
 // per row and group (Q8_K blocks) and for fewer than 4 tokens with scale
 // groups, the grouped 5-weights kernel; otherwise the 4-weights kernel (4
 // tokens at a time) when the scale groups line up with its 16-column words;
-// the reference kernel for anything else. Prepared (base-3) weights are
-// cached per packed-words array (weights are immutable).
+// the reference kernel for anything else (ternaryMatmulCpuJs). In front of
+// them, ternaryMatmulCpu runs the WebAssembly SIMD kernel (int8 activations,
+// scale groups of whole 64-column blocks, per-row or per-row-and-group
+// activation divisors) where the engine has it. Prepared (base-3 or wasm)
+// weights are cached per packed-words array (weights are immutable).
 import type { TypedArray } from "../dtype.js";
 import { type PreparedTernary, prepareBase3 } from "./lut-prepare.js";
 import { ternaryMatmulLut } from "./ternary-lut.js";
 import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
 import { type PreparedTernary5Grouped, prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "./lut5-grouped.js";
+import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
 
 /**
  * The signature of a CPU ternary kernel (see {@link ternaryMatmulReference}):
@@ -40,9 +44,12 @@ function preparedFor(w: Uint32Array, N: number, K: number): PreparedTernary {
 }
 
 /**
- * Runs the best CPU kernel for these shapes; same contract as {@link ternaryMatmulReference}
- * (`xScale` of M values, or of M·G for one divisor per row and scale group).
- * The base-3 form of `w` is computed once per words array and cached (weights are immutable).
+ * Runs the best CPU kernel for these shapes: the WebAssembly SIMD kernel
+ * where it applies (see `ternaryWasmApplies`), else {@link ternaryMatmulCpuJs};
+ * same contract as {@link ternaryMatmulReference} (`xScale` of M values, or
+ * of M·G for one divisor per row and scale group), and bit-identical to it
+ * for int8 activations. This is also what every thread of the ternary pool
+ * runs (each worker instantiates its own wasm module and memory).
  *
  * @example
  * ```ts
@@ -50,6 +57,32 @@ function preparedFor(w: Uint32Array, N: number, K: number): PreparedTernary {
  * ```
  */
 export function ternaryMatmulCpu(
+  x: TypedArray,
+  xScale: TypedArray,
+  w: Uint32Array,
+  wScale: TypedArray,
+  M: number,
+  N: number,
+  K: number,
+  groupSize: number,
+  out: Float32Array,
+): void {
+  if (ternaryMatmulWasm(x, xScale, w, wScale, M, N, K, groupSize, out)) return;
+  ternaryMatmulCpuJs(x, xScale, w, wScale, M, N, K, groupSize, out);
+}
+
+/**
+ * The JavaScript kernels only (the `simd: false` path, and the twin the
+ * WebAssembly kernel is tested against): the best lookup-table kernel for
+ * these shapes; same contract as {@link ternaryMatmulReference}.
+ * The base-3 form of `w` is computed once per words array and cached (weights are immutable).
+ *
+ * @example
+ * ```ts
+ * ternaryMatmulCpuJs(xCodes, xScale, words, wScale, M, N, K, K, out);
+ * ```
+ */
+export function ternaryMatmulCpuJs(
   x: TypedArray,
   xScale: TypedArray,
   w: Uint32Array,

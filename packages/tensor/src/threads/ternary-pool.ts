@@ -1,7 +1,8 @@
 // A Node worker-thread pool for the CPU backend's packed ternary matmul: the
 // output rows (weight rows) are split between the main thread and the
 // workers, each of which runs the backend's own single-threaded kernel
-// (`ternaryMatmulCpu`) on its run of rows over shared memory, so the result
+// (`ternaryMatmulCpu`, WebAssembly where it applies; `ternaryMatmulCpuJs`
+// with `simd: false`) on its run of rows over shared memory, so the result
 // is identical to one thread. Weights are shared with the workers once per
 // weight array (copied into shared memory once unless they live there
 // already). Opt-in (pass `run` to cpuBackend); Node only.
@@ -11,7 +12,7 @@
 import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { TypedArray } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
-import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
 import { startWorker } from "./worker-url.js";
 
@@ -21,6 +22,13 @@ export interface TernaryPoolOptions {
   readonly threads?: number;
   /** Products below this many weight·token terms (M·N·K) stay on the main thread: a hand-off costs about 50 µs (default 2^21). */
   readonly minWork?: number;
+  /**
+   * Run the WebAssembly SIMD kernel where it applies, on every thread (each
+   * worker instantiates its own module and memory), as cpuBackend does by
+   * default (default true); `false` keeps every thread on the JavaScript
+   * kernels. Results are identical either way.
+   */
+  readonly simd?: boolean;
 }
 
 /**
@@ -72,13 +80,15 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     throw new ArgumentError(`createTernaryPool: threads must be an integer from 1 to ${MAX_WORKERS + 1}, got ${threads}`);
   }
   const minWork = opts.minWork ?? 2 ** 21;
+  const simd = opts.simd ?? true;
+  const kernel: TernaryKernel = simd ? ternaryMatmulCpu : ternaryMatmulCpuJs;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.slots));
   const buffers = { x: growable(), xScale: growable(), wScale: growable(), out: growable() };
   const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   for (let w = 0; w < threads - 1; w++) {
     const channel = new MessageChannel();
-    const data: TernaryWorkerData = { ctrl: ctrl.buffer as SharedArrayBuffer, ...buffers, port: channel.port2, index: w };
+    const data: TernaryWorkerData = { ctrl: ctrl.buffer as SharedArrayBuffer, ...buffers, port: channel.port2, index: w, simd };
     const worker = startWorker("ternary-worker", data, [channel.port2]); // the port travels in workerData, transferred
     workers.push(worker);
     ports.push(channel.port1);
@@ -115,7 +125,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
   const run: TernaryKernel = (x: TypedArray, xScale: TypedArray, w: Uint32Array, wScale: TypedArray, M: number, N: number, K: number, groupSize: number, out: Float32Array): void => {
     const isInt8 = x instanceof Int8Array;
     if (workers.length === 0 || M * N * K < minWork || N < 8 * threads || !(isInt8 || x instanceof Float32Array)) {
-      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
+      kernel(x, xScale, w, wScale, M, N, K, groupSize, out);
       return;
     }
     const G = Math.ceil(K / groupSize);
@@ -162,7 +172,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     }
     if (outTmp.length < M * mainRows) outTmp = new Float32Array(M * mainRows);
     const tmp = outTmp.subarray(0, M * mainRows);
-    ternaryMatmulCpu(x, xScale, mine, wScale.subarray(0, mainRows * G), M, mainRows, K, groupSize, tmp);
+    kernel(x, xScale, mine, wScale.subarray(0, mainRows * G), M, mainRows, K, groupSize, tmp);
     for (let m = 0; m < M; m++) out.set(tmp.subarray(m * mainRows, (m + 1) * mainRows), m * N);
     for (let i = 0; i < workers.length; i++) {
       // sleep only on a value seen as "not done yet" (the timeout is a second guard)

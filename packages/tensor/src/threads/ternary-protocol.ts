@@ -31,6 +31,8 @@ export interface TernaryWorkerData {
   readonly out: SharedArrayBuffer;
   readonly port: MessagePort;
   readonly index: number;
+  /** Run the WebAssembly kernel where it applies (ternaryMatmulCpu), else the JavaScript ones (ternaryMatmulCpuJs). */
+  readonly simd: boolean;
 }
 
 /** A weight array shared with the workers once, under an id. */

@@ -1,16 +1,19 @@
 // The worker module of the ternary thread pool (ternary-pool.ts): waits on a
 // shared control block, runs the CPU backend's own ternary kernel
-// (`ternaryMatmulCpu`, whatever it selects) on its run of output rows, and
+// (`ternaryMatmulCpu`, whatever it selects: the WebAssembly kernel, in this
+// worker's own module instance and memory, where it applies; or
+// `ternaryMatmulCpuJs` when the pool was started with `simd: false`) on its run of output rows, and
 // signals completion. Weights arrive once per weight array on a message port
 // (shared memory, never copied); activations and scales in shared buffers.
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
 
 const data = workerData as TernaryWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const port: MessagePort = data.port;
 const index = data.index;
+const kernel = data.simd ? ternaryMatmulCpu : ternaryMatmulCpuJs;
 const weights = new Map<number, Uint32Array>();
 /** Stable row slices (the kernel caches its prepared form per array). */
 const slices = new Map<string, Uint32Array>();
@@ -51,7 +54,7 @@ for (;;) {
     const xScale = new Float32Array(data.xScale, 0, ctrl[CTRL.xScaleLength] as number);
     const wScale = new Float32Array(data.wScale, n0 * G * 4, (n1 - n0) * G);
     const out = new Float32Array(data.out, M * n0 * 4, M * (n1 - n0));
-    ternaryMatmulCpu(x, xScale, sub, wScale, M, n1 - n0, K, groupSize, out);
+    kernel(x, xScale, sub, wScale, M, n1 - n0, K, groupSize, out);
   }
   Atomics.store(ctrl, CTRL.done + index, seen);
   Atomics.notify(ctrl, CTRL.done + index);
