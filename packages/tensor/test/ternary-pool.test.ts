@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { CpuStorage, cpuBackend, tensor } from "@bitnet-quantize/tensor";
-import { packTernaryArray, ternaryMatmul, packTernary, ternaryMatmulCpu } from "@bitnet-quantize/tensor/quant";
+import { packTernaryArray, ternaryMatmul, packTernary, ternaryMatmulCpu, ternaryMatmulCpuJs, ternaryMatmulReference } from "@bitnet-quantize/tensor/quant";
 import { createTernaryPool } from "@bitnet-quantize/tensor/threads";
 
 const pool = await createTernaryPool({ threads: 3, minWork: 0 });
@@ -74,6 +74,32 @@ describe("createTernaryPool", () => {
     const y = ternaryMatmul(x, w, tensor([3], [1], "float32", shared), tensor(new Float32Array(N).fill(0.25), [N, 1], "float32", shared), K).dataSync();
     const want = ternaryMatmul(x.to(plain), { words: w.words.to(plain), shape: w.shape }, tensor([3], [1], "float32", plain), tensor(new Float32Array(N).fill(0.25), [N, 1], "float32", plain), K).dataSync();
     expect(Array.from(y)).toEqual(Array.from(want));
+  });
+
+  it("with simd: false every thread runs the JavaScript kernels, with results identical to the default (WebAssembly) pool and the reference", async () => {
+    const js = await createTernaryPool({ threads: 2, minWork: 0, simd: false });
+    try {
+      for (const [M, N, K, groupSize, grouped] of [[1, 64, 512, 256, true], [1, 40, 256, 256, false], [5, 48, 768, 256, true], [3, 32, 300, 300, false]] as const) {
+        const G = Math.ceil(K / groupSize);
+        const x = Int8Array.from({ length: M * K }, (_, i) => ((i * 37) % 255) - 127);
+        const w = packTernaryArray(Int8Array.from({ length: N * K }, (_, i) => ((i * 11) % 3) - 1), N, K);
+        const xScale = Float32Array.from({ length: grouped ? M * G : M }, (_, i) => 0.75 + i * 0.125);
+        const wScale = Float32Array.from({ length: N * G }, (_, i) => 0.1 + (i % 7) * 0.05);
+        const ref = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, ref);
+        const a = new Float32Array(M * N);
+        const b = new Float32Array(M * N);
+        const c = new Float32Array(M * N);
+        js.run(x, xScale, w, wScale, M, N, K, groupSize, a);
+        pool.run(x, xScale, w, wScale, M, N, K, groupSize, b);
+        ternaryMatmulCpuJs(x, xScale, w, wScale, M, N, K, groupSize, c);
+        expect(Array.from(a)).toEqual(Array.from(ref));
+        expect(Array.from(b)).toEqual(Array.from(ref));
+        expect(Array.from(c)).toEqual(Array.from(ref));
+      }
+    } finally {
+      await js.close();
+    }
   });
 
   it("rejects a bad thread count", async () => {

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
-import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference, ternaryMatmulWasm, ternaryWasmApplies } from "@bitnet-quantize/tensor/quant";
+import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulCpuJs, ternaryMatmulReference, ternaryMatmulWasm, ternaryWasmApplies } from "@bitnet-quantize/tensor/quant";
 import { matmulReference } from "../src/cpu/matmul.js";
 import { binaryKernel } from "../src/cpu/elementwise.js";
 import { reduceKernel } from "../src/cpu/reduce.js";
@@ -51,6 +51,44 @@ describe("wasm ternary kernel", () => {
         expect(Array.from(split)).toEqual(Array.from(ref));
       }),
       { seed: 1101, numRuns: 250 },
+    );
+  });
+
+  it("equals ternaryMatmulReference exactly with one activation divisor per row and group (Q8_K blocks: 64/128/256 columns), any row range", () => {
+    const groupedCase = fc
+      .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 11 }), fc.integer({ min: 1, max: 700 }), fc.constantFrom(64, 128, 256))
+      .map(([M, N, K, groupSize]) => ({ M, N, K, groupSize, G: Math.ceil(K / groupSize) }))
+      .chain((c) =>
+        fc.tuple(
+          fc.constant(c),
+          fc.array(fc.integer({ min: -128, max: 127 }), { minLength: c.M * c.K, maxLength: c.M * c.K }),
+          fc.array(trit, { minLength: c.N * c.K, maxLength: c.N * c.K }),
+          fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: c.M * c.G, maxLength: c.M * c.G }),
+          fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: c.N * c.G, maxLength: c.N * c.G }),
+          fc.nat(),
+        ),
+      );
+    fc.assert(
+      fc.property(groupedCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc, cut]) => {
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const xScale = Float32Array.from(xsc);
+        const wScale = Float32Array.from(wsc);
+        const ref = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, words, wScale, M, N, K, groupSize, ref);
+        const got = new Float32Array(M * N);
+        expect(ternaryMatmulWasm(x, xScale, words, wScale, M, N, K, groupSize, got)).toBe(true);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+        const js = new Float32Array(M * N);
+        ternaryMatmulCpuJs(x, xScale, words, wScale, M, N, K, groupSize, js);
+        expect(Array.from(js)).toEqual(Array.from(ref));
+        const split = new Float32Array(M * N);
+        const mid = cut % (N + 1);
+        expect(ternaryMatmulWasm(x, xScale, words, wScale, M, N, K, groupSize, split, 0, mid)).toBe(true);
+        expect(ternaryMatmulWasm(x, xScale, words, wScale, M, N, K, groupSize, split, mid, N)).toBe(true);
+        expect(Array.from(split)).toEqual(Array.from(ref));
+      }),
+      { seed: 1102, numRuns: 200 },
     );
   });
 
