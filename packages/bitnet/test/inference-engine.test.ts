@@ -13,6 +13,7 @@ import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
 import { type Backend, type TernaryMatmulArgs, cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
 import { packTernary } from "@bitnet-quantize/tensor/quant";
 import { ReferenceInference, referenceWeights } from "./llama-reference.js";
+import { roundToFloat16Reference } from "../src/model/float16.js";
 
 const cfg = { vocabSize: 37, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 24 } as const;
 const ids = [1, 5, 9, 2, 33, 7];
@@ -182,6 +183,20 @@ describe("Q8_K activations", () => {
 });
 
 describe("roundToFloat16", () => {
+  it("equals its reference twin (log2 and powers) for every double: subnormals, binade edges, ties, overflow", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.double({ min: -70000, max: 70000 }), fc.double({ min: -1e-4, max: 1e-4 }), fc.float()), (v) => {
+        expect(Object.is(roundToFloat16(v), roundToFloat16Reference(v)), String(v)).toBe(true);
+      }),
+      { seed: 12, numRuns: 20000 },
+    );
+    const edges: number[] = [0, -0, NaN, Infinity, -Infinity, 65504, 65519.99, 65520, -65520, 5e-324, 2 ** -24, 2 ** -25, 3 * 2 ** -26, 2 ** -14, 2 ** -14 - 2 ** -25];
+    for (let e = -24; e <= 15; e++) {
+      for (const m of [1, 1.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 - 2 ** -12, 2 - 2 ** -30]) edges.push(m * 2 ** e, -m * 2 ** e);
+    }
+    for (const v of edges) expect(Object.is(roundToFloat16(v), roundToFloat16Reference(v)), String(v)).toBe(true);
+  });
+
   it("equals the gguf codec's f32 -> f16 -> f32 round trip", () => {
     fc.assert(
       fc.property(fc.float({ noNaN: true }), (v) => {
