@@ -36,10 +36,13 @@ import type { ValType } from "./opcodes.js";
 export const TERNARY_BLOCK = 64;
 
 /**
- * Emits `name(w, rowStride, x, xStride, out, outRowStride, outTokenStride, rows, blocks)`:
- * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, stores
- * the int32 `Σ_{b<blocks} Σ_j s_j·x'_j` at `out + row·outRowStride + token·outTokenStride`.
- * All pointers and strides in bytes; `blocks` >= 1. Field j of each block
+ * Emits `name(w, rowStride, x, xStride, out, outRowStride, outTokenStride, rows, blocks, groupBlocks)`:
+ * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, walks
+ * the `blocks` blocks of each row once, in runs (scale groups) of
+ * `groupBlocks` blocks (the last run may be shorter), and stores each run's
+ * int32 `Σ_{b∈run} Σ_j s_j·x'_j` at `out + row·outRowStride + token·outTokenStride + 4·run`.
+ * All pointers and strides in bytes; `blocks` >= 1, `groupBlocks` >= 1
+ * (`groupBlocks >= blocks`: one sum per row and token). Field j of each block
  * adds into accumulator `j % chains` of its (row, token).
  *
  * @example
@@ -49,9 +52,11 @@ export const TERNARY_BLOCK = 64;
  * ```
  */
 export function emitTernaryKernel(name: string, R: number, T: number, chains = 1): FunctionBuilder {
-  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
+  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
   const f = new FunctionBuilder(name, params, []);
-  const [W, ROW_STRIDE, X, X_STRIDE, OUT, OUT_ROW, OUT_TOKEN, ROWS, BLOCKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [W, ROW_STRIDE, X, X_STRIDE, OUT, OUT_ROW, OUT_TOKEN, ROWS, BLOCKS, GROUP_BLOCKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const rem = f.local("i32"); // blocks of the row still to walk
+  const outG = f.local("i32"); // where the current run's sums go
   const wp = Array.from({ length: R }, () => f.local("i32"));
   const xp = Array.from({ length: T }, () => f.local("i32"));
   const b = f.local("i32");
@@ -64,6 +69,7 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   f.open("block");
   f.get(ROWS).op("i32.eqz").brIf(0);
   f.get(BLOCKS).op("i32.eqz").brIf(0);
+  f.get(GROUP_BLOCKS).op("i32.eqz").brIf(0);
   f.open("loop"); // over tiles of R rows
   for (let i = 0; i < R; i++) {
     if (i === 0) f.get(W);
@@ -75,8 +81,14 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
     else f.get(xp[t - 1] as number).get(X_STRIDE).op("i32.add");
     f.set(xp[t] as number);
   }
+  f.get(OUT).set(outG);
+  f.get(BLOCKS).set(rem);
+  f.open("loop"); // over runs of groupBlocks blocks (scale groups)
   for (const a of acc) f.v128Const(zero).set(a);
-  f.get(BLOCKS).set(b);
+  // b = min(groupBlocks, rem); rem -= b
+  f.get(GROUP_BLOCKS).set(b);
+  f.get(rem).get(GROUP_BLOCKS).op("i32.lt_u").open("if").get(rem).set(b).end();
+  f.get(rem).get(b).op("i32.sub").set(rem);
   f.open("loop"); // over blocks of 64 weights
   for (let i = 0; i < R; i++) f.get(wp[i] as number).memory("v128.load").set(v[i] as number);
   for (let j = 0; j < 8; j++) {
@@ -99,7 +111,7 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
     for (let t = 0; t < T; t++) {
       const a = acc[(i * T + t) * chains] as number;
       for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c] as number).op("i32x4.add").set(a);
-      f.get(OUT);
+      f.get(outG);
       if (i > 0) f.get(OUT_ROW).i32Const(i).op("i32.mul").op("i32.add");
       if (t > 0) f.get(OUT_TOKEN).i32Const(t).op("i32.mul").op("i32.add");
       f.get(a).lane("i32x4.extract_lane", 0).get(a).lane("i32x4.extract_lane", 1).op("i32.add");
@@ -107,6 +119,9 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
       f.memory("i32.store");
     }
   }
+  f.get(outG).i32Const(4).op("i32.add").set(outG);
+  f.get(rem).brIf(0);
+  f.end();
   f.get(OUT).get(OUT_ROW).i32Const(R).op("i32.mul").op("i32.add").set(OUT);
   f.get(W).get(ROW_STRIDE).i32Const(R).op("i32.mul").op("i32.add").set(W);
   f.get(ROWS).i32Const(R).op("i32.sub").variable("local.tee", ROWS).brIf(0);

@@ -151,16 +151,11 @@ export function ternaryMatmulWasm(
     const rowStride = blocks * 16;
     const outRow = G * 4;
     const outToken = rows * G * 4;
-    for (let g = 0; g < G; g++) {
-      const b0 = g * blocksPerGroup;
-      const nb = Math.min(blocks, b0 + blocksPerGroup) - b0;
-      const wBase = weights.ptr + rowStart * rowStride + b0 * 16;
-      const xBase = xp + b0 * TERNARY_BLOCK * 2;
-      const oBase = sums + g * 4;
-      let m = 0;
-      for (; m + 2 <= M; m += 2) kernels.ternary1x2(wBase, rowStride, xBase + m * xBytes, xBytes, oBase + m * outToken, outRow, outToken, rows, nb);
-      if (m < M) kernels.ternary1x1(wBase, rowStride, xBase + m * xBytes, xBytes, oBase + m * outToken, outRow, outToken, rows, nb);
-    }
+    // one pass over each row: the kernel stores one sum per scale group (run of blocksPerGroup blocks)
+    const wBase = weights.ptr + rowStart * rowStride;
+    let m = 0;
+    for (; m + 2 <= M; m += 2) kernels.ternary1x2(wBase, rowStride, xp + m * xBytes, xBytes, sums + m * outToken, outRow, outToken, rows, blocks, blocksPerGroup);
+    if (m < M) kernels.ternary1x1(wBase, rowStride, xp + m * xBytes, xBytes, sums + m * outToken, outRow, outToken, rows, blocks, blocksPerGroup);
     const s = new Int32Array(buffer, sums, M * rows * G);
     if (G > 1 && xScale.length === M * G) {
       // one divisor per row and group, in the reference's order of operations
