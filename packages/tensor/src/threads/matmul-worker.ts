@@ -1,8 +1,10 @@
 // The worker module of the float matmul pool (matmul-pool.ts): waits on a
-// shared control block, runs the CPU backend's blocked kernel on its run of
-// rows of C over shared memory, and signals completion.
+// shared control block, runs the pool's kernel (matmulWasm, in this worker's
+// own wasm module and memory, or matmulBlocked with `simd: false`) on its run
+// of rows of C over shared memory, and signals completion.
 import { workerData } from "node:worker_threads";
 import { matmulBlocked } from "../cpu/matmul.js";
+import { matmulWasm } from "../wasm/matmul-wasm.js";
 
 /** What a matmul worker starts with. */
 interface MatmulWorkerData {
@@ -11,6 +13,7 @@ interface MatmulWorkerData {
   readonly bt: SharedArrayBuffer;
   readonly c: SharedArrayBuffer;
   readonly index: number;
+  readonly simd: boolean;
 }
 
 // ctrl layout (Int32), as matmul-pool.ts writes it: [0] job number, [1] dtype (0 f32, 1 f64, -1 stop),
@@ -18,6 +21,7 @@ interface MatmulWorkerData {
 const data = workerData as MatmulWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const index = data.index;
+const kernel = data.simd ? matmulWasm : matmulBlocked;
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
@@ -33,7 +37,7 @@ for (;;) {
     const a = view(data.a);
     const bt = view(data.bt);
     const c = view(data.c);
-    matmulBlocked(a.subarray(r0 * K, r1 * K), bt.subarray(0, N * K), c.subarray(r0 * N, r1 * N), r1 - r0, N, K);
+    kernel(a.subarray(r0 * K, r1 * K), bt.subarray(0, N * K), c.subarray(r0 * N, r1 * N), r1 - r0, N, K);
   }
   Atomics.store(ctrl, 32 + index, seen);
   Atomics.notify(ctrl, 32 + index);
