@@ -7,7 +7,7 @@
 //
 // Shapes: x [..., K] with K a multiple of 256 -> codes [..., K] int8,
 // scales [..., K/256] (the divisors iscale; 1 for an all-zero block).
-import { type Tensor, numel, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, numel, tensor } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { checkFinite, checkFloat } from "./validate.js";
 
@@ -30,6 +30,8 @@ export interface Q8KActivations {
 }
 
 const f32 = Math.fround;
+/** 1.5·2^52: `y + ROUND - ROUND` is y rounded to an integer, ties to even, for |y| < 2^51. */
+const ROUND = 6755399441055744;
 
 /**
  * Quantizes rows of `x` as llama.cpp's `quantize_row_q8_K_ref`. NaN or
@@ -78,7 +80,12 @@ export function q8KActivations(x: Tensor): Q8KActivations {
         continue;
       }
       const iscale = f32(-127 / max);
-      for (let i = start; i < start + Q8_K_BLOCK; i++) codes[i] = Math.min(127, roundHalfEven(f32(iscale * (data[i] as number))));
+      for (let i = start; i < start + Q8_K_BLOCK; i++) {
+        // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
+        const y = f32(iscale * (data[i] as number));
+        const q = y + ROUND - ROUND;
+        codes[i] = q > 127 ? 127 : q;
+      }
       scales[r * B + b] = iscale;
     }
   }

@@ -176,6 +176,10 @@ describe("Q8_K activations", () => {
       }),
       { seed: 10, numRuns: 50 },
     );
+    // exact ties (iscale = 1 with max = -127) round half to even
+    const ties = new Float32Array(256);
+    ties.set([-127, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 126.5, 125.5, -126.5]);
+    expect(Array.from(q8KActivations(tensor(ties, [1, 256])).codes.dataSync().subarray(0, 10))).toEqual([-127, 0, 2, 2, 0, -2, -2, 126, 126, -126]);
     expect(Array.from(q8KActivations(tensor(new Float32Array(256), [1, 256])).codes.dataSync()).every((c) => c === 0)).toBe(true);
     expect(() => q8KActivations(tensor(new Float32Array(100), [1, 100]))).toThrow(QuantizationError);
     expect(() => q8KActivations(tensor(new Float32Array(256).fill(Number.NaN), [1, 256]))).toThrow(/NaN/);
