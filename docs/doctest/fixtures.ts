@@ -163,6 +163,11 @@ const bySymbol: Record<string, Table> = {
   DECODERS: { bytes: () => new Uint8Array(210) }, // one Q6_K block (256 values)
   HfConfig: { text: () => JSON.stringify({ hidden_size: 256, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 512, vocab_size: 300 }) },
   "ByteLevelBpeTokenizer.fromJson": { text: () => llama3TokenizerJson() },
+  // The inference engine's q8_K activations need rows of multiples of 256.
+  Q8KActivations: { x: () => randn([1, 256], { seed: 1 }) },
+  kernelActivations: { x: () => randn([2, 64], { seed: 1 }) },
+  "BitLinear.project": { layer: () => new BitLinear(512, 4, { seed: 1 }) },
+  "BitNetModel.inference": { model: () => new BitNetModel({ ...modelConfig, dim: 256, ffnDim: 256 }, { seed: 0 }) },
   // The checkpoint folder named in the example ("ckpt"), written in the scratch directory.
   runConvertCommand: { ckpt: () => checkpointFolder("ckpt") },
 };

@@ -36,15 +36,17 @@ import { crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { AdamW } from "@bitnet-quantize/autograd/optim";
 import { tensor } from "@bitnet-quantize/tensor";
 
-// An imported model is an ordinary BitNetModel: keep training it (the latent
-// weights start at s·t, the dequantized ternary values).
-const opt = new AdamW(model.parameters(), { lr: 1e-3 });
+// Imported with { trainable: true }, a model is an ordinary BitNetModel: keep
+// training it (the latent weights start at s·t, the dequantized ternary values).
+// The default import keeps only the packed weights (inference, 2 bits a weight).
+const trainable = importGguf(bytes, { trainable: true }).model;
+const opt = new AdamW(trainable.parameters(), { lr: 1e-3 });
 const x = tensor(Int32Array.from(ids), [1, ids.length], "int32");
-const loss = crossEntropy(model.forward(x).reshape([ids.length, tok.vocabSize]), tensor(Int32Array.from([...ids.slice(1), tok.eosId]), [ids.length], "int32"));
+const loss = crossEntropy(trainable.forward(x).reshape([ids.length, tok.vocabSize]), tensor(Int32Array.from([...ids.slice(1), tok.eosId]), [ids.length], "int32"));
 loss.backward();
 opt.step();
 // State dicts move weights between models of one shape.
-const copy = new BitNetModel(model.config);
-copy.loadStateDict(model.stateDict());
-assert.deepEqual(copy.logits(ids), model.logits(ids));
+const copy = new BitNetModel(trainable.config);
+copy.loadStateDict(trainable.stateDict());
+assert.deepEqual(copy.logits(ids), trainable.logits(ids));
 // #endregion finetune

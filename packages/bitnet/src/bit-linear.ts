@@ -7,11 +7,13 @@
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
 import { Module, rmsNorm } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub } from "@bitnet-quantize/tensor";
-import { type PackedTernary, packTernary, ternaryMatmul, wordsPerRow } from "@bitnet-quantize/tensor/quant";
+import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub, zeros } from "@bitnet-quantize/tensor";
+import { type PackedTernary, packTernary, ternaryMatmul, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
+import { type ActivationMode, kernelActivations } from "./activation-mode.js";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
-import { absMaxInt8 } from "./quantize-activations.js";
+import { Q8_K_BLOCK } from "./quantize-q8k.js";
+import { rmsNormTensor } from "./rms-norm.js";
 import { type TernaryWeights, absMeanTernary } from "./quantize-weights.js";
 import { int8STE, ternarySTE } from "./ste.js";
 import { VERSION } from "./version.js";
@@ -26,6 +28,27 @@ export interface BitLinearOptions {
   readonly config?: BitNetConfig;
   /** Seed of the initial weights (default 0). */
   readonly seed?: number;
+  /**
+   * `"uniform"` (default): PyTorch's Linear initialisation. `"empty"`: no
+   * latent weight storage (a zero view that takes no memory), for layers that
+   * are loaded with {@link BitLinear.loadPacked} (inference only).
+   */
+  readonly init?: "uniform" | "empty";
+}
+
+/**
+ * Packed ternary weights as a loader provides them: codes `[out, in]` packed
+ * 16 per uint32, scales `[out, G]` (G = ceil(in / groupColumns)).
+ *
+ * @example
+ * ```ts
+ * const w: PackedWeights = { packed: packTernary(codes), scales: tensor([[0.5], [0.5]]), groupColumns: 4 };
+ * ```
+ */
+export interface PackedWeights {
+  readonly packed: PackedTernary;
+  readonly scales: Tensor;
+  readonly groupColumns: number;
 }
 
 /** What `freeze()` keeps: packed codes and the scales the kernel needs, on one backend. */
@@ -35,9 +58,12 @@ interface Frozen {
   readonly wScale: Tensor;
   /** Columns per scale group. */
   readonly groupColumns: number;
-  readonly quantized: TernaryWeights;
+  /** The codes and scales as tensors; computed on first use when the layer was loaded packed. */
+  quantized: TernaryWeights | null;
   /** The bias on the same backend, or null. */
   readonly bias: Tensor | null;
+  /** `[out, in/256]` weight scales for "q8_K" activations, made on first use. */
+  blockScale: Tensor | null;
 }
 
 /** The frozen weights copied to another backend (synchronous upload from a readable one). */
@@ -48,12 +74,13 @@ function frozenOn(f: Frozen, backend: Backend): Frozen {
     groupColumns: f.groupColumns,
     quantized: f.quantized,
     bias: f.bias === null ? null : f.bias.to(backend),
+    blockScale: null,
   });
 }
 
 /** Exempts the frozen tensors the layer caches from `tidy` scopes (a forward in a scope must not free them). */
 function keepFrozen(f: Frozen): Frozen {
-  for (const t of [f.packed.words, f.wScale, f.quantized.codes, f.quantized.scales]) keep(t);
+  for (const t of [f.packed.words, f.wScale, f.quantized?.codes, f.quantized?.scales, f.blockScale]) if (t !== undefined && t !== null) keep(t);
   return f;
 }
 
@@ -62,10 +89,6 @@ function rmsNormVar(x: Var, eps: number): Var {
   return rmsNorm(x, x.shape.slice(-1), { eps });
 }
 
-/** The same on a plain tensor (frozen inference): the one rmsNorm, run without recording a graph. */
-function rmsNormTensor(x: Tensor, eps: number): Tensor {
-  return noGrad(() => rmsNorm(new Var(x), x.shape.slice(-1), { eps }).value);
-}
 
 /**
  * A linear layer with ternary weights and int8 activations (BitNet b1.58).
@@ -99,6 +122,8 @@ export class BitLinear extends Module {
   /** Bias `[out]`, or null. */
   bias: Var | null;
   #frozen: Frozen | null = null;
+  /** False when the layer holds no latent weights (loaded packed): it cannot unfreeze. */
+  #latent = true;
   /** The frozen weights per backend they were moved to (for inputs on another backend, e.g. WebGPU). */
   #frozenCopies = new Map<Backend, Frozen>();
 
@@ -111,11 +136,61 @@ export class BitLinear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.config = opts.config ?? BitNetConfig.default();
+    if (opts.init === "empty") {
+      // a stride-0 view of one zero: the parameter exists (names, shapes) but takes no memory
+      this.weight = param(zeros([1, 1]).expand([outFeatures, inFeatures]));
+      this.bias = opts.bias === false ? null : param(zeros([outFeatures]));
+      this.#latent = false;
+      return;
+    }
     const g = new Generator(opts.seed ?? 0);
     const bound = 1 / Math.sqrt(inFeatures);
     const uniform = (shape: number[]): Tensor => sub(mul(rand(shape, { generator: g }), 2 * bound), bound);
     this.weight = param(uniform([outFeatures, inFeatures]));
     this.bias = opts.bias === false ? null : param(uniform([outFeatures]));
+  }
+
+  /**
+   * A frozen layer straight from packed codes and scales (what a GGUF loader
+   * reads), without latent float weights: 2 bits per weight plus the scales.
+   * It runs inference only; {@link unfreeze} throws.
+   *
+   * @example
+   * ```ts
+   * const layer = BitLinear.fromPacked({ packed: packTernary(codes), scales: tensor([[0.5]]).expand([8, 1]), groupColumns: 16 });
+   * layer.isFrozen; // true
+   * ```
+   */
+  static fromPacked(w: PackedWeights, config: BitNetConfig = BitNetConfig.default()): BitLinear {
+    if (w.packed.shape.length !== 2) throw new BitNetError(`BitLinear.fromPacked: packed weights must be 2-D [out, in], got [${w.packed.shape.join(",")}]`);
+    const [out, inF] = w.packed.shape as [number, number];
+    return new BitLinear(inF, out, { bias: false, config, init: "empty" }).loadPacked(w);
+  }
+
+  /**
+   * Replaces the weights by packed codes `[out, in]` and scales `[out, G]` and
+   * freezes the layer on them (no latent weights are kept; bias unchanged).
+   *
+   * @example
+   * ```ts
+   * new BitLinear(16, 8, { bias: false, init: "empty" }).loadPacked({ packed, scales, groupColumns: 16 }).isFrozen; // true
+   * ```
+   */
+  loadPacked(w: PackedWeights): this {
+    const [out, inF] = w.packed.shape as [number, number];
+    if (w.packed.shape.length !== 2 || out !== this.outFeatures || inF !== this.inFeatures) {
+      throw new BitNetError(`BitLinear.loadPacked: packed weights [${w.packed.shape.join(",")}] do not fit a ${this.inFeatures} -> ${this.outFeatures} layer`);
+    }
+    const gc = Math.min(w.groupColumns, inF);
+    if (!Number.isInteger(gc) || gc <= 0) throw new BitNetError(`BitLinear.loadPacked: groupColumns must be a positive integer, got ${w.groupColumns}`);
+    const G = Math.ceil(inF / gc);
+    if (w.scales.size !== out * G) throw new BitNetError(`BitLinear.loadPacked: scales [${w.scales.shape.join(",")}] must hold [${out}, ${G}] (a scale per ${gc} columns)`);
+    const wScale = w.scales.cast("float32").reshape([out, G]).contiguous();
+    this.weight = param(zeros([1, 1], "float32", w.packed.words.backend).expand([out, inF]));
+    this.#latent = false;
+    this.#frozen = keepFrozen({ packed: w.packed, wScale, groupColumns: gc, quantized: null, bias: this.bias === null ? null : this.bias.value, blockScale: null });
+    this.#frozenCopies.clear();
+    return this;
   }
 
   /**
@@ -144,6 +219,20 @@ export class BitLinear extends Module {
   }
 
   /**
+   * False for a layer that holds only packed weights (made with `init: "empty"`
+   * and {@link loadPacked}, as `importGguf` does without `{ trainable: true }`):
+   * its `weight` is then a zero placeholder, not trained values.
+   *
+   * @example
+   * ```ts
+   * new BitLinear(4, 2).hasLatentWeights; // true
+   * ```
+   */
+  get hasLatentWeights(): boolean {
+    return this.#latent;
+  }
+
+  /**
    * `x [..., in] -> [..., out]`. Frozen: the integer kernel, no gradient. Otherwise,
    * with `useSte`, fake-quantized activations and weights with straight-through
    * gradients; without it, the plain float product.
@@ -159,6 +248,7 @@ export class BitLinear extends Module {
       throw new BitNetError(`BitLinear: input ${fmtShape(x.shape)} must end in inFeatures = ${this.inFeatures}`);
     }
     if (this.#frozen !== null) return new Var(this.#frozenForward(x.value, this.#frozenFor(x.value.backend)));
+    if (!this.#latent) throw new BitNetError("BitLinear.forward: the layer has no weights (init: \"empty\"); load them with loadPacked()");
     const cfg = this.config;
     const xn = cfg.useRmsNorm ? rmsNormVar(x, cfg.eps) : x;
     let y: Var;
@@ -184,15 +274,71 @@ export class BitLinear extends Module {
     return copy;
   }
 
-  #frozenForward(x: Tensor, f: Frozen): Tensor {
+  #frozenForward(x: Tensor, f: Frozen, mode: ActivationMode = "int8"): Tensor {
     const cfg = this.config;
     const xn = cfg.useRmsNorm ? rmsNormTensor(x, cfg.eps) : x;
     const lead = x.shape.slice(0, -1);
     const M = numel(lead);
-    const q = absMaxInt8(xn.cast("float32"), { bits: cfg.activationBits, perToken: cfg.perToken, eps: cfg.eps, rounding: cfg.rounding });
-    const xScale = q.scales.expand([...lead, 1]).reshape([M]);
-    const y = ternaryMatmul(q.codes.reshape([M, this.inFeatures]), f.packed, xScale, f.wScale, f.groupColumns).reshape([...lead, this.outFeatures]);
+    const a = kernelActivations(xn.reshape([M, this.inFeatures]), mode, cfg);
+    const [wScale, groupSize] = mode === "q8_K" ? [this.#blockScale(f), Q8_K_BLOCK] : [f.wScale, f.groupColumns];
+    const y = ternaryMatmul(a.x, f.packed, a.xScale, wScale, groupSize).reshape([...lead, this.outFeatures]);
     return f.bias === null ? y : add(y, f.bias);
+  }
+
+  /** The weight scales per 256-block (Q8_K activations divide each block by its own scale). */
+  #blockScale(f: Frozen): Tensor {
+    if (f.blockScale !== null) return f.blockScale;
+    const K = this.inFeatures;
+    const gc = f.groupColumns;
+    if (K % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "q8_K" activations need row lengths that are multiples of ${Q8_K_BLOCK}; this layer has ${K}`);
+    if (gc < K && gc % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "q8_K" activations need one weight scale per 256-block; this layer has a scale per ${gc} columns`);
+    const B = K / Q8_K_BLOCK;
+    const G = Math.ceil(K / gc);
+    // block b lies in scale group floor(256·b / gc): repeat each group's scale over its blocks
+    // made during a forward that may run in a tidy scope: kept, like the rest of the frozen weights
+    f.blockScale = keep((G === 1 ? f.wScale.expand([this.outFeatures, B]) : f.wScale.reshape([this.outFeatures, G, 1]).expand([this.outFeatures, G, gc / Q8_K_BLOCK]).reshape([this.outFeatures, B])).contiguous());
+    return f.blockScale;
+  }
+
+  /**
+   * The frozen inference forward on tensors: `x [..., in] -> [..., out]` on
+   * the backend `x` lives on (the packed weights are copied there once), with
+   * the activations treated as `mode` says (default `"int8"`, as trained). The
+   * one path every inference projection takes.
+   *
+   * @example
+   * ```ts
+   * layer.freeze().project(randn([1, 512]), "q8_K").shape; // [1, out]
+   * ```
+   */
+  project(x: Tensor, mode: ActivationMode = "int8"): Tensor {
+    if (this.#frozen === null) throw new BitNetError("BitLinear.project: the layer is not frozen; call freeze() first");
+    if (x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new BitNetError(`BitLinear.project: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
+    }
+    return this.#frozenForward(x, this.#frozenFor(x.backend), mode);
+  }
+
+  /**
+   * A frozen copy of this layer's current weights for inference: a layer that
+   * is frozen already is returned itself; otherwise a new frozen layer (no
+   * latent weights) is made and the original keeps training.
+   *
+   * @example
+   * ```ts
+   * const snap = layer.frozenSnapshot(); // layer keeps training; snap.project(x) is fixed
+   * ```
+   */
+  frozenSnapshot(): BitLinear {
+    if (this.#frozen !== null) return this;
+    const copy = new BitLinear(this.inFeatures, this.outFeatures, { bias: this.bias !== null, config: this.config, init: "empty" });
+    if (this.bias !== null) copy.bias = param(this.bias.value);
+    copy.weight = this.weight;
+    copy.#latent = true;
+    copy.freeze();
+    copy.weight = param(zeros([1, 1], "float32", this.weight.value.backend).expand([this.outFeatures, this.inFeatures]));
+    copy.#latent = false;
+    return copy;
   }
 
   /**
@@ -205,11 +351,15 @@ export class BitLinear extends Module {
    * ```
    */
   freeze(): this {
+    if (!this.#latent) {
+      if (this.#frozen === null) throw new BitNetError("BitLinear.freeze: the layer has no weights (init: \"empty\"); load them with loadPacked()");
+      return this; // loaded packed: already frozen on its only weights
+    }
     const q = this.quantizedWeight();
     const G = q.scales.shape[1] as number;
     const wScale = q.scales.expand([this.outFeatures, G]).cast("float32").contiguous();
     const bias = this.bias === null ? null : this.bias.value;
-    this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias });
+    this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias, blockScale: null });
     this.#frozenCopies.clear();
     return this;
   }
@@ -223,6 +373,9 @@ export class BitLinear extends Module {
    * ```
    */
   unfreeze(): this {
+    if (!this.#latent) {
+      throw new BitNetError("BitLinear.unfreeze: the layer was loaded from packed weights without latent float weights; load it with { trainable: true } to train");
+    }
     this.#frozen = null;
     this.#frozenCopies.clear();
     return this;
@@ -237,7 +390,15 @@ export class BitLinear extends Module {
    * ```
    */
   quantizedWeight(): TernaryWeights {
-    if (this.#frozen !== null) return this.#frozen.quantized;
+    const f = this.#frozen;
+    if (f !== null) {
+      if (f.quantized === null) {
+        const G = f.wScale.shape[1] as number;
+        f.quantized = { codes: keep(unpackTernary(f.packed)), scales: f.wScale, groupColumns: f.groupColumns, groupSize: G === 1 ? "row" : f.groupColumns };
+      }
+      return f.quantized;
+    }
+    if (!this.#latent) throw new BitNetError("BitLinear.quantizedWeight: the layer has no weights (init: \"empty\"); load them with loadPacked()");
     return noGrad(() => absMeanTernary(this.weight.value, { groupSize: this.config.groupSize, eps: this.config.eps, rounding: this.config.rounding, name: "BitLinear.weight" }));
   }
 

@@ -13,17 +13,20 @@ export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
 export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
 export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
-export type { BitLinearOptions } from "./bit-linear.js";
+export type { BitLinearOptions, PackedWeights } from "./bit-linear.js";
+export { ACTIVATION_MODES, kernelActivations, type ActivationMode } from "./activation-mode.js";
+export { Q8_K_BLOCK, q8KActivations, type Q8KActivations } from "./quantize-q8k.js";
+export { rmsNormTensor } from "./rms-norm.js";
 export { BitLinear } from "./bit-linear.js";
 
 // model, tokenizer (issue 7)
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, headDim, resolveModelConfig,
-  ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, ffnActivation, headDim, resolveModelConfig,
+  roundToFloat16, ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
 } from "./model/index.js";
 export type {
-  ActivationMode, AttentionInputs, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceWeights,
-  Int8ActivationSettings, LayerWeights, RopeTables, SampleOptions, TernaryProjection,
+  AttentionInputs, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
+  KVCacheType, LayerWeights, RopeTables, SampleOptions, TernaryProjection,
 } from "./model/index.js";

@@ -3,6 +3,7 @@
 // tokenization as loading the checkpoint directly.
 import { describe, expect, it } from "vitest";
 import { arr, f32, parseGguf, str, u32, writeGguf, type GgufTensorInput } from "@bitnet-quantize/gguf";
+import { ternaryProjection } from "@bitnet-quantize/bitnet";
 import { GgufModelError, importBitnetCppGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { type ByteLevelBpeTokenizer, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
 import { bitnet2b4tCheckpoint, tinyLlama3TokenizerJson } from "./helpers/hf-checkpoints.js";
@@ -27,7 +28,7 @@ function bitnetCppGguf(arch: string, embdType: "F32" | "F16"): Uint8Array {
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [...p.shape], type: "F32", values: p.value.dataSync() as Float32Array });
     }
     for (const [g, key] of PROJ) {
-      const p = w.layers[i]![key];
+      const p = ternaryProjection(w.layers[i]![key]);
       const values = Float32Array.from(p.codes, (c) => c * p.scales[0]!);
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [p.outFeatures, p.inFeatures], type: "I2_S", values });
     }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
 import { GgufError, type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
-import { BitNetModel, type SpmTokenizer, trainTokenizer } from "@bitnet-quantize/bitnet";
+import { BitNetDecoderLayer, BitNetModel, type SpmTokenizer, ternaryProjection, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { GgufModelError, encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { exportGguf } from "@bitnet-quantize/bitnet/node";
 import { noGrad } from "@bitnet-quantize/autograd";
@@ -41,12 +41,17 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe("export then import", () => {
   for (const type of ["TQ2_0", "TQ1_0", "F16", "F32"] as const) {
-    it(`${type}: identical logits (training forward and inference pass) and tokenizer`, () => {
-      const back = importGguf(encodeGguf(model, tok, { type, ...quiet }));
+    it(`${type}: identical logits (inference pass; training forward with trainable: true) and tokenizer`, () => {
+      const bytes = encodeGguf(model, tok, { type, ...quiet });
+      const back = importGguf(bytes);
       expect(back.model.config).toEqual(model.config);
-      expect(maxAbsDiff(back.model.logits(ids), model.logits(ids))).toBe(0);
+      expect(back.model.projections().every(([, p]) => p.isFrozen)).toBe(true); // packed, no latent weights
+      for (const mode of ["int8", "float", "q8_K"] as const) expect(maxAbsDiff(back.model.logits(ids, mode), model.logits(ids, mode)), mode).toBe(0);
       const x = tensor([ids], [1, ids.length], "int32");
-      expect(maxAbsDiff(back.model.forward(x).value.dataSync() as Float32Array, model.forward(x).value.dataSync() as Float32Array)).toBe(0);
+      const trainable = importGguf(bytes, { trainable: true });
+      expect(trainable.model.projections().some(([, p]) => p.isFrozen)).toBe(false);
+      expect(maxAbsDiff(trainable.model.logits(ids), model.logits(ids))).toBe(0);
+      expect(maxAbsDiff(trainable.model.forward(x).value.dataSync() as Float32Array, model.forward(x).value.dataSync() as Float32Array)).toBe(0);
       expect(back.tokenizer.toJSON()).toEqual(tok.toJSON());
     });
   }
@@ -56,10 +61,10 @@ describe("export then import", () => {
     const warnings: string[] = [];
     const tq = importGguf(encodeGguf(model, tok, { type: "TQ2_0", scale: "fold", warn: (m) => warnings.push(m) }));
     expect(warnings.some((w) => w.includes("fp16"))).toBe(true);
-    const a = model.inferenceWeights().layers[0];
-    const b = tq.model.inferenceWeights().layers[0];
-    expect(Array.from(b?.q.codes ?? [])).toEqual(Array.from(a?.q.codes ?? []));
-    expect(Math.abs((b?.q.scales[0] ?? 0) / (a?.q.scales[0] ?? 1) - 1)).toBeLessThan(4.9e-4);
+    const a = ternaryProjection((model.layers[0] as BitNetDecoderLayer).self_attn.q_proj);
+    const b = ternaryProjection((tq.model.layers[0] as BitNetDecoderLayer).self_attn.q_proj);
+    expect(Array.from(b.codes)).toEqual(Array.from(a.codes));
+    expect(Math.abs((b.scales[0] ?? 0) / (a.scales[0] ?? 1) - 1)).toBeLessThan(4.9e-4);
     const la = model.logits(ids, "float");
     expect(maxAbsDiff(tq.model.logits(ids, "float"), la)).toBeLessThan(0.02);
   });

@@ -8,7 +8,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encodeFloats, f16BitsToNumber, numberToF16Bits, parseSafetensors, tensorToFloat32, shardFileName, formatSafetensorsIndex, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
 import { parseGguf } from "@bitnet-quantize/gguf";
 import { runCli } from "@bitnet-quantize/gguf/node";
-import { trainTokenizer, SpmTokenizer } from "@bitnet-quantize/bitnet";
+import { type BitNetModel, type TernaryProjection, trainTokenizer, SpmTokenizer, ternaryProjection } from "@bitnet-quantize/bitnet";
+
+/** Codes and scales of every projection of layer `l` (the engine's weights are frozen BitLinears). */
+function projectionsOf(model: BitNetModel, l: number): Record<"q" | "k" | "v" | "o" | "gate" | "up" | "down", TernaryProjection> {
+  const w = model.inferenceWeights().layers[l]!;
+  return { q: ternaryProjection(w.q), k: ternaryProjection(w.k), v: ternaryProjection(w.v), o: ternaryProjection(w.o), gate: ternaryProjection(w.gate), up: ternaryProjection(w.up), down: ternaryProjection(w.down) };
+}
 import { encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { ByteLevelBpeTokenizer, HfCheckpointError, convertHfToGguf, exportHfCheckpoint, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
 import { loadHfDirectory, readHfDirectory, runConvertCommand, saveHfDirectory } from "@bitnet-quantize/bitnet/hf/node";
@@ -53,8 +59,8 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
   it('scale "fold" (convert_hf_to_gguf.py\'s t·s layout): every code kept, each scale rounded to fp16', () => {
     const back = importGguf(convertHfToGguf(files, { type: "TQ2_0", scale: "fold", ...quiet }));
     for (let l = 0; l < 2; l++) {
-      const a = loaded.model.inferenceWeights().layers[l]!;
-      const b = back.model.inferenceWeights().layers[l]!;
+      const a = projectionsOf(loaded.model, l);
+      const b = projectionsOf(back.model, l);
       for (const key of ["q", "k", "v", "o", "gate", "up", "down"] as const) {
         expect(Array.from(b[key].codes)).toEqual(Array.from(a[key].codes));
         expect(b[key].scales[0]).toBe(f16BitsToNumber(numberToF16Bits(a[key].scales[0]!)));
@@ -165,7 +171,7 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
     expect(loaded.layout).toBe("bitnet-2b4t");
     expect(loaded.model.config.hiddenActivation).toBe("relu2");
     expect(loaded.model.config.ropeTheta).toBe(500000);
-    const w = loaded.model.inferenceWeights().layers[0]!;
+    const w = projectionsOf(loaded.model, 0);
     const names = { q: "self_attn.q_proj", k: "self_attn.k_proj", v: "self_attn.v_proj", o: "self_attn.o_proj", gate: "mlp.gate_proj", up: "mlp.up_proj", down: "mlp.down_proj" } as const;
     for (const [key, path] of Object.entries(names)) {
       const p = w[key as keyof typeof names];
@@ -184,7 +190,7 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
   it('linear_class "autobitlinear" multiplies by weight_scale instead', () => {
     const auto = bitnet2b4tCheckpoint(d2, 5, "autobitlinear");
     const m = loadHfCheckpoint(auto.files);
-    expect(m.model.inferenceWeights().layers[0]!.q.scales[0]).toBe(Math.fround(auto.weightScales.get("model.layers.0.self_attn.q_proj.weight")!));
+    expect(projectionsOf(m.model, 0).q.scales[0]).toBe(Math.fround(auto.weightScales.get("model.layers.0.self_attn.q_proj.weight")!));
   });
 
   it("the -bf16 master-weight variant (dense BF16 projections, same names) loads as latent weights", () => {
@@ -204,7 +210,7 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
     }
     const dense = loadHfCheckpoint({ ...files, weights: [parseSafetensors(writeSafetensors({ tensors: m }))] });
     expect(dense.layout).toBe("bitnet-2b4t");
-    const a = dense.model.inferenceWeights().layers[0]!;
+    const a = projectionsOf(dense.model, 0);
     expect(Array.from(a.up.codes)).toEqual(Array.from(codes.get("model.layers.0.mlp.up_proj.weight")!));
   });
 

@@ -103,6 +103,10 @@ export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
  *
  * Result `y[m,n] = Σ_g wScale[n,g] · (Σ_{k in group g} t[n,k] · x[m,k]) / xScale[m]`
  * (float32), where group g covers columns `[g·groupSize, (g+1)·groupSize)`.
+ * With grouped activation scales (`xScale` of `[M, G]`, G > 1: llama.cpp's Q8_K
+ * blocks) each group is divided by its own scale:
+ * `y[m,n] = Σ_g wScale[n,g] · (Σ_{k in g} t[n,k] · x[m,k]) / xScale[m,g]`.
+ * Backends without grouped scales reject them with a ShapeError.
  *
  * @example
  * ```ts
@@ -112,7 +116,7 @@ export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 export interface TernaryMatmulArgs {
   /** Activations `[M, K]`: int8 (integer path) or float32 (float path). */
   readonly x: View;
-  /** Per-row divisor `[M]` float32 (AbsMax `Qp / absmax`); all ones on the float path. */
+  /** Per-row divisor `[M]` float32 (AbsMax `Qp / absmax`; all ones on the float path), or `[M, G]` per row and group. */
   readonly xScale: View;
   /** Packed codes `[N, ceil(K/16)]` uint32. */
   readonly w: View;

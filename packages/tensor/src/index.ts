@@ -14,6 +14,7 @@ export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, 
 export type { CpuBackendOptions } from "./cpu/cpu-backend.js";
 export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
 export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";
+export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
 export type { NestedArray } from "./format.js";
 export { Tensor, fromStorage, sameBackend } from "./tensor.js";

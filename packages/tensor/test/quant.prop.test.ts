@@ -10,6 +10,8 @@ import {
 import { prepareBase3 } from "../src/quant/lut-prepare.js";
 import { ternaryMatmulLut } from "../src/quant/ternary-lut.js";
 import { prepareBase3x5, ternaryMatmulLut5 } from "../src/quant/lut5.js";
+import { ternaryMatmulLutGrouped } from "../src/quant/lut-grouped.js";
+import { prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "../src/quant/lut5-grouped.js";
 import { findMismatch } from "@bitnet-quantize/tensor/testing";
 
 const SEED = 1581;
@@ -79,6 +81,21 @@ describe("ternary kernels", () => {
     );
   });
 
+  it("grouped 5-per-lookup kernel equals the reference exactly with one divisor per row (weight-scale groups of any size)", () => {
+    fc.assert(
+      fc.property(kernelCase, ([{ M, N, K, groupSize }, xs, ts, xsc, wsc]) => {
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const ref = new Float32Array(M * N);
+        const lut = new Float32Array(M * N);
+        ternaryMatmulReference(x, Float32Array.from(xsc), words, Float32Array.from(wsc), M, N, K, groupSize, ref);
+        ternaryMatmulLut5Grouped(x, Float32Array.from(xsc), prepareBase3x5Grouped(words, N, K, groupSize), Float32Array.from(wsc), M, N, K, lut);
+        expect(Array.from(lut)).toEqual(Array.from(ref));
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
   it("5-per-lookup kernel equals the reference exactly for one scale per row", () => {
     fc.assert(
       fc.property(kernelCase, ([{ M, N, K }, xs, ts, xsc, wsc]) => {
@@ -94,6 +111,53 @@ describe("ternary kernels", () => {
       }),
       { seed: SEED, numRuns: 200 },
     );
+  });
+
+  it("grouped activation scales (Q8_K blocks): LUT kernel equals the reference exactly, the reference equals float64, the op dispatches", () => {
+    const groupedCase = fc
+      .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 5 }), fc.constantFrom(16, 32))
+      .chain(([M, N, G, groupSize]) => {
+        const K = G * groupSize - (groupSize === 32 ? 5 : 0); // a ragged last group too
+        return fc.tuple(
+          fc.constant({ M, N, K, G, groupSize }),
+          fc.array(fc.integer({ min: -127, max: 127 }), { minLength: M * K, maxLength: M * K }),
+          fc.array(trit, { minLength: N * K, maxLength: N * K }),
+          fc.array(fc.double({ min: -4, max: 4, noNaN: true }).filter((v) => Math.abs(v) > 0.01), { minLength: M * G, maxLength: M * G }),
+          fc.array(fc.double({ min: 0.01, max: 4, noNaN: true }), { minLength: N * G, maxLength: N * G }),
+        );
+      });
+    fc.assert(
+      fc.property(groupedCase, ([{ M, N, K, G, groupSize }, xs, ts, xsc, wsc]) => {
+        const x = Int8Array.from(xs);
+        const words = packTernaryArray(ts, N, K);
+        const xScale = Float32Array.from(xsc);
+        const wScale = Float32Array.from(wsc);
+        const ref = new Float32Array(M * N);
+        const lut = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, words, wScale, M, N, K, groupSize, ref);
+        ternaryMatmulLutGrouped(x, xScale, prepareBase3(words, N, K), wScale, M, N, K, groupSize, lut);
+        expect(Array.from(lut)).toEqual(Array.from(ref));
+        const lut5 = new Float32Array(M * N);
+        ternaryMatmulLut5Grouped(x, xScale, prepareBase3x5Grouped(words, N, K, groupSize), wScale, M, N, K, lut5);
+        expect(Array.from(lut5)).toEqual(Array.from(ref));
+        const expected = new Float64Array(M * N);
+        for (let m = 0; m < M; m++)
+          for (let n = 0; n < N; n++) {
+            let y = 0;
+            for (let k = 0; k < K; k++) {
+              const g = Math.floor(k / groupSize);
+              y += ((wScale[n * G + g] as number) * (ts[n * K + k] as number) * (xs[m * K + k] as number)) / (xScale[m * G + g] as number);
+            }
+            expected[m * N + n] = y;
+          }
+        expect(findMismatch(ref, expected, { rtol: 1e-5, atol: 1e-4 })).toBeUndefined();
+        const op = ternaryMatmul(tensor(x, [M, K], "int8"), packTernary(tensor(Int8Array.from(ts), [N, K])), tensor(xScale, [M, G]), tensor(wScale, [N, G]), groupSize);
+        expect(Array.from(op.dataSync())).toEqual(Array.from(ref));
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
+    const w = packTernary(tensor(new Int8Array(64), [1, 64]));
+    expect(() => ternaryMatmul(tensor(new Int8Array(64), [1, 64], "int8"), w, tensor(new Float32Array(3), [1, 3]), tensor(new Float32Array(4), [1, 4]), 16)).toThrow(/one per row and scale group/);
   });
 
   it("reference kernel equals a float64 dot of unpacked weights", () => {

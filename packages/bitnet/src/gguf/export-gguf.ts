@@ -9,9 +9,9 @@
 // matmul output: exact for every type. `scale: "fold"` writes t·s instead
 // (what llama.cpp's converter writes; TQ and F16 then round s to fp16).
 import { type GgufTensorInput, type GgufValue, arr, bool, f32, str, u32, writeGguf } from "@bitnet-quantize/gguf";
+import type { Tensor } from "@bitnet-quantize/tensor";
 import { BitLinear } from "../bit-linear.js";
-import { type BitNetModel, ternaryProjection } from "../model/bitnet-model.js";
-import type { TernaryProjection } from "../model/inference.js";
+import { type BitNetModel, type TernaryProjection, ternaryProjection } from "../model/bitnet-model.js";
 import type { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
 import { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 
@@ -93,10 +93,10 @@ export function encodeGguf(model: BitNetModel, tokenizer: SpmTokenizer, opts: Ex
     ["tokenizer.ggml.add_eos_token", bool(tokenizer.addEos)],
     ["tokenizer.ggml.add_space_prefix", bool(tokenizer.addSpacePrefix)],
   ];
-  const w = model.inferenceWeights();
+  const host = (t: Tensor): Float32Array => Float32Array.from(t.contiguous().dataSync());
   const tensors: GgufTensorInput[] = [
-    { name: "token_embd.weight", shape: [c.vocabSize, c.dim], type: opts.embeddingType ?? "F32", values: w.embedding },
-    { name: "output_norm.weight", shape: [c.dim], type: "F32", values: w.outputNorm },
+    { name: "token_embd.weight", shape: [c.vocabSize, c.dim], type: opts.embeddingType ?? "F32", values: host(model.embed_tokens.weight.value) },
+    { name: "output_norm.weight", shape: [c.dim], type: "F32", values: host(model.getParameter("norm.weight").value) },
   ];
   model.layers.forEach((layer, i) => {
     const norm = (n: (typeof NORMS)[number][0]): Float32Array => {

@@ -2,18 +2,22 @@
 // llama-quantize) back into a BitNetModel and SpmTokenizer with the same
 // logits. Not the export.
 //
-// Each projection must be ternary with one scale: its decoded values
-// (times `.scale` if present) are ±m or 0. The model's BitLinear derives its
-// codes and scale from a latent weight by AbsMean, so the latent weight is
-// built to give back exactly codes t and scale m, and checked.
+// By default the projections become frozen BitLinears built straight from the
+// file's codes (packed-from-gguf.ts): packed weights and scales only, no float
+// latent weights. With `{ trainable: true }` each projection must be ternary
+// with one scale (its decoded values, times `.scale` if present, are ±m or 0);
+// the model's BitLinear derives its codes and scale from a latent weight by
+// AbsMean, so the latent weight is built to give back exactly codes t and
+// scale m, and checked.
 import { noGrad } from "@bitnet-quantize/autograd";
-import { type BytesLike, GgufError, type GgufFile, dequantize, parseGguf, toBytes } from "@bitnet-quantize/gguf";
+import { type BytesLike, GgufError, type GgufFile, type GgufTensorInfo, dequantize, parseGguf, toBytes } from "@bitnet-quantize/gguf";
 import { tensor } from "@bitnet-quantize/tensor";
 import { BitLinear } from "../bit-linear.js";
 import { BitNetConfig } from "../config.js";
 import { BitNetModel } from "../model/bitnet-model.js";
 import { absMeanTernary } from "../quantize-weights.js";
 import { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
+import { packedProjection } from "./packed-from-gguf.js";
 import { GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 import { validateModelMetadata } from "./model-metadata.js";
 
@@ -32,6 +36,23 @@ export interface ImportedGguf {
 }
 
 /**
+ * Options of {@link importGguf}.
+ *
+ * @example
+ * ```ts
+ * const opts: ImportGgufOptions = { trainable: true };
+ * ```
+ */
+export interface ImportGgufOptions {
+  /**
+   * Build float latent weights (4 bytes per weight) so that the model can be
+   * trained again (default false: frozen packed projections, 2 bits per
+   * weight, inference only).
+   */
+  readonly trainable?: boolean;
+}
+
+/**
  * Loads a `bitnet` GGUF: tensors of any type `@bitnet-quantize/gguf` decodes
  * (F32/F16/BF16, Q4_0…Q8_0, the k-quants Q2_K…Q6_K — so llama-quantize's
  * default Q6_K `token_embd` imports —, TQ1_0/TQ2_0, I2_S; the IQ types give a
@@ -41,17 +62,20 @@ export interface ImportedGguf {
  * ({@link validateModelMetadata}). Throws a `GgufError` when the input is not
  * bytes or not a well-formed GGUF file, and a {@link GgufModelError} naming the key or
  * tensor that is missing, mistyped, out of range or not ternary for every
- * other failure: nothing else escapes.
+ * other failure: nothing else escapes. The model's projections are frozen and
+ * packed (no latent weights) unless `trainable` is set. The tensor data is
+ * read through views of `input`; nothing keeps `input` alive afterwards.
  *
  * @example
  * ```ts
  * const { model, tokenizer } = importGguf(await readFile("out/model.gguf"));
  * model.generate(tokenizer.encode("the cat"), { maxTokens: 16 });
+ * importGguf(bytes, { trainable: true }).model.projections()[0]?.[1].isFrozen; // false
  * ```
  */
-export function importGguf(input: BytesLike): ImportedGguf {
+export function importGguf(input: BytesLike, opts: ImportGgufOptions = {}): ImportedGguf {
   try {
-    return importGgufUnchecked(input);
+    return importGgufUnchecked(input, opts);
   } catch (e) {
     // GgufError by name too: one from a second copy of @bitnet-quantize/gguf is not an instance of this copy's class.
     if (e instanceof GgufModelError || e instanceof GgufError || (e instanceof Error && e.name === "GgufError")) throw e;
@@ -59,7 +83,8 @@ export function importGguf(input: BytesLike): ImportedGguf {
   }
 }
 
-function importGgufUnchecked(input: BytesLike): ImportedGguf {
+function importGgufUnchecked(input: BytesLike, opts: ImportGgufOptions): ImportedGguf {
+  const trainable = opts.trainable ?? false;
   // A plain view (a Node Buffer's slice() shares memory, which the gguf codecs do not expect); other inputs throw a GgufError.
   const bytes = toBytes(input, "importGguf");
   const file = parseGguf(bytes);
@@ -67,19 +92,28 @@ function importGgufUnchecked(input: BytesLike): ImportedGguf {
   const checked = validateModelMetadata(file);
   const tokenizer = new SpmTokenizer(checked.tokenizer);
   const config = checked.config;
-  const model = new BitNetModel(config, { quant: BitNetConfig.default() });
+  const model = new BitNetModel(config, { quant: BitNetConfig.default(), init: trainable ? "random" : "empty" });
   const used = new Set<string>();
-  const read = (name: string, shape: readonly number[]): Float32Array => {
-    const info = file.tensors.find((t) => t.name === name);
+  const byName = new Map(file.tensors.map((t) => [t.name, t]));
+  const find = (name: string, shape: readonly number[]): GgufTensorInfo => {
+    const info = byName.get(name);
     if (info === undefined) throw new GgufModelError(`importGguf: tensor ${name} is missing`);
     if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
       throw new GgufModelError(`importGguf: tensor ${name} has shape [${info.shape.join(", ")}], expected [${shape.join(", ")}]`);
     }
     used.add(name);
+    return info;
+  };
+  const decodeError = (info: GgufTensorInfo, e: unknown): GgufModelError =>
+    e instanceof GgufModelError
+      ? e
+      : new GgufModelError(`importGguf: tensor ${info.name} is ${info.type}, which this importer cannot decode (${e instanceof Error ? e.message : String(e)}); re-quantize token_embd with llama-quantize --token-embedding-type f16`);
+  const read = (name: string, shape: readonly number[]): Float32Array => {
+    const info = find(name, shape);
     try {
       return dequantize(file, bytes, name);
     } catch (e) {
-      throw new GgufModelError(`importGguf: tensor ${name} is ${info.type}, which this importer cannot decode (${e instanceof Error ? e.message : String(e)}); re-quantize token_embd with llama-quantize --token-embedding-type f16`);
+      throw decodeError(info, e);
     }
   };
   const c = config;
@@ -95,12 +129,21 @@ function importGgufUnchecked(input: BytesLike): ImportedGguf {
         const sub = layer.getSubmodule(path);
         if (!(sub instanceof BitLinear)) throw new GgufModelError(`importGguf: layers.${i}.${path} is not a BitLinear`);
         const name = `blk.${i}.${gname}`;
-        const values = read(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
         let scale = 1;
-        if (file.tensors.some((t) => t.name === `${name}.scale`)) {
+        if (byName.has(`${name}.scale`)) {
           const s = read(`${name}.scale`, [1]);
           scale = s[0] as number;
         }
+        if (!trainable) {
+          const info = find(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
+          try {
+            sub.loadPacked(packedProjection(file, bytes, info, scale));
+          } catch (e) {
+            throw decodeError(info, e);
+          }
+          continue;
+        }
+        const values = read(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
         sub.weight.value = tensor(latentWeight(name, values, scale, model.quant), [sub.outFeatures, sub.inFeatures]);
       }
     });

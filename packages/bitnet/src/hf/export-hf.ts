@@ -74,6 +74,9 @@ export function exportHfCheckpoint(model: BitNetModel, tokenizer?: SpmTokenizer,
     for (const path of ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]) {
       const sub = layer.getSubmodule(path);
       if (!(sub instanceof BitLinear)) throw new HfCheckpointError(`exportHfCheckpoint: layers.${i}.${path} is not a BitLinear`);
+      if (!sub.hasLatentWeights) {
+        throw new HfCheckpointError(`exportHfCheckpoint: layers.${i}.${path} holds only packed ternary weights (a model from importGguf without { trainable: true }); the 1bitLLM layout stores float latent weights: import with { trainable: true }`);
+      }
       put(`model.layers.${i}.${path}.weight`, sub.weight.value.dataSync() as Float32Array, [sub.outFeatures, sub.inFeatures]);
     }
   });

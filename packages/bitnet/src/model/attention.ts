@@ -57,16 +57,16 @@ export class BitNetAttention extends Module<[Var, AttentionInputs], Var> {
    * new BitNetAttention(resolveModelConfig({ vocabSize: 300, dim: 256, layers: 1, heads: 4 }), BitNetConfig.default(), 1).headDim; // 64
    * ```
    */
-  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
+  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number, init: "uniform" | "empty" = "uniform") {
     super();
     this.heads = cfg.heads;
     this.kvHeads = cfg.kvHeads;
     this.headDim = headDim(cfg);
     const kvDim = this.kvHeads * this.headDim;
-    this.q_proj = new BitLinear(cfg.dim, cfg.dim, { bias: false, config: quant, seed });
-    this.k_proj = new BitLinear(cfg.dim, kvDim, { bias: false, config: quant, seed: seed + 1 });
-    this.v_proj = new BitLinear(cfg.dim, kvDim, { bias: false, config: quant, seed: seed + 2 });
-    this.o_proj = new BitLinear(cfg.dim, cfg.dim, { bias: false, config: quant, seed: seed + 3 });
+    this.q_proj = new BitLinear(cfg.dim, cfg.dim, { bias: false, config: quant, seed, init });
+    this.k_proj = new BitLinear(cfg.dim, kvDim, { bias: false, config: quant, seed: seed + 1, init });
+    this.v_proj = new BitLinear(cfg.dim, kvDim, { bias: false, config: quant, seed: seed + 2, init });
+    this.o_proj = new BitLinear(cfg.dim, cfg.dim, { bias: false, config: quant, seed: seed + 3, init });
     this.attn_sub_norm = new RMSNorm(cfg.dim, { eps: cfg.normEps });
   }
 

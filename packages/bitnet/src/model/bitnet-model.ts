@@ -3,18 +3,20 @@
 // grouped-query causal attention, attention and FFN sub-norms, gated FFN,
 // output norm, tied embeddings as the lm_head), every projection a
 // BitLinear. `forward` is the training path (autograd); `logits` and
-// `generate` run the cached inference pass (inference.ts).
+// `generate` run the cached inference pass (inference.ts) over frozen
+// BitLinears and the backend's packed ternary kernels.
 //
 // Shapes: B batch, T time, C = dim channels, V vocab; ids [B, T] -> logits [B, T, V].
 import { type Var, noGrad } from "@bitnet-quantize/autograd";
 import { Embedding, Module, RMSNorm } from "@bitnet-quantize/autograd/nn";
-import { type Tensor, Generator, randn, tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, Generator, randn, tensor, zeros } from "@bitnet-quantize/tensor";
+import type { ActivationMode } from "../activation-mode.js";
 import type { BitLinear } from "../bit-linear.js";
 import { BitNetConfig } from "../config.js";
 import { BitNetError } from "../errors.js";
 import type { AttentionInputs } from "./attention.js";
 import { BitNetDecoderLayer } from "./decoder-layer.js";
-import { type ActivationMode, BitNetInference, type InferenceWeights, type TernaryProjection } from "./inference.js";
+import { BitNetInference, type InferenceOptions, type InferenceWeights } from "./inference.js";
 import { type BitNetModelConfig, type BitNetModelConfigInput, resolveModelConfig } from "./model-config.js";
 import { type RopeTables, ropeTables, ropeTensors } from "./rope.js";
 import { type SampleOptions, sampleToken } from "./sampling.js";
@@ -32,6 +34,12 @@ export interface BitNetModelOptions {
   readonly quant?: BitNetConfig;
   /** Seed of the initial weights (default 0). */
   readonly seed?: number;
+  /**
+   * `"random"` (default): initialised weights. `"empty"`: no weight storage
+   * (projections to be loaded with `BitLinear.loadPacked`, the embedding and
+   * norms assigned): what a loader builds an inference model from.
+   */
+  readonly init?: "random" | "empty";
 }
 
 /**
@@ -42,13 +50,11 @@ export interface BitNetModelOptions {
  * const opts: GenerateOptions = { maxTokens: 32, temperature: 0.8, topK: 20, seed: 1, eosId: 2 };
  * ```
  */
-export interface GenerateOptions extends SampleOptions {
+export interface GenerateOptions extends SampleOptions, InferenceOptions {
   /** New tokens at most (default 32). */
   readonly maxTokens?: number;
   /** Seed of the sampler (default 0); unused at temperature 0. */
   readonly seed?: number;
-  /** Projection input treatment (default "int8", as trained); see {@link ActivationMode}. */
-  readonly activations?: ActivationMode;
   /** Stop after the end-of-sequence id (default: none). */
   readonly eosId?: number;
 }
@@ -65,6 +71,7 @@ export interface GenerateOptions extends SampleOptions {
  * const model = new BitNetModel({ vocabSize: 300, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 64 });
  * const logits = model.forward(tensor([[1, 5, 9]], [1, 3], "int32")); // Var [1, 3, 300]
  * model.generate([1, 5], { maxTokens: 4 }); // 4 ids (greedy)
+ * model.generate([1, 5], { maxTokens: 4, activations: "q8_K", kvCache: "f16" }); // llama.cpp's numerics
  * ```
  */
 export class BitNetModel extends Module<Tensor, Var> {
@@ -90,10 +97,13 @@ export class BitNetModel extends Module<Tensor, Var> {
     this.quant = opts.quant ?? BitNetConfig.default();
     const c = this.config;
     const seed = opts.seed ?? 0;
-    // N(0, 1/C): with tied embeddings the initial logits have unit scale.
+    const empty = opts.init === "empty";
     this.embed_tokens = new Embedding(c.vocabSize, c.dim);
-    this.embed_tokens.weight.value = randn([c.vocabSize, c.dim], { generator: new Generator(seed) }).mul(1 / Math.sqrt(c.dim));
-    this.layers = Array.from({ length: c.layers }, (_, i) => new BitNetDecoderLayer(c, this.quant, seed * 1000 + 1 + i * 7));
+    // N(0, 1/C): with tied embeddings the initial logits have unit scale.
+    this.embed_tokens.weight.value = empty
+      ? zeros([1, 1]).expand([c.vocabSize, c.dim])
+      : randn([c.vocabSize, c.dim], { generator: new Generator(seed) }).mul(1 / Math.sqrt(c.dim));
+    this.layers = Array.from({ length: c.layers }, (_, i) => new BitNetDecoderLayer(c, this.quant, seed * 1000 + 1 + i * 7, empty ? "empty" : "uniform"));
     this.norm = new RMSNorm(c.dim, { eps: c.normEps });
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
   }
@@ -144,46 +154,62 @@ export class BitNetModel extends Module<Tensor, Var> {
   }
 
   /**
-   * A snapshot of the current weights for the inference pass: ternary codes
-   * and scales of every projection, float32 copies of the rest.
+   * Freezes every projection (packs its weights and switches it to the
+   * integer kernel): for inference after training. `unfreeze()` on each
+   * BitLinear reverts it.
    *
    * @example
    * ```ts
-   * model.inferenceWeights().layers[0]?.q.codes.length; // dim * dim
+   * model.freeze().projections().every(([, p]) => p.isFrozen); // true
+   * ```
+   */
+  freeze(): this {
+    for (const [, p] of this.projections()) p.freeze();
+    return this;
+  }
+
+  /**
+   * A snapshot of the current weights for the inference pass: frozen copies
+   * of the projections (the layers themselves are untouched and keep
+   * training; frozen layers are shared, not copied) and the other weights.
+   *
+   * @example
+   * ```ts
+   * model.inferenceWeights().layers[0]?.q.isFrozen; // true
    * ```
    */
   inferenceWeights(): InferenceWeights {
     return noGrad(() => ({
       config: this.config,
-      embedding: Float32Array.from(this.embed_tokens.weight.value.contiguous().dataSync()),
+      embedding: this.embed_tokens.weight.value,
       outputNorm: normWeight(this.norm),
       layers: this.layers.map((l) => ({
         attnNorm: normWeight(l.input_layernorm),
         attnSubNorm: normWeight(l.self_attn.attn_sub_norm),
         ffnNorm: normWeight(l.post_attention_layernorm),
         ffnSubNorm: normWeight(l.mlp.ffn_sub_norm),
-        q: ternaryProjection(l.self_attn.q_proj),
-        k: ternaryProjection(l.self_attn.k_proj),
-        v: ternaryProjection(l.self_attn.v_proj),
-        o: ternaryProjection(l.self_attn.o_proj),
-        gate: ternaryProjection(l.mlp.gate_proj),
-        up: ternaryProjection(l.mlp.up_proj),
-        down: ternaryProjection(l.mlp.down_proj),
+        q: l.self_attn.q_proj.frozenSnapshot(),
+        k: l.self_attn.k_proj.frozenSnapshot(),
+        v: l.self_attn.v_proj.frozenSnapshot(),
+        o: l.self_attn.o_proj.frozenSnapshot(),
+        gate: l.mlp.gate_proj.frozenSnapshot(),
+        up: l.mlp.up_proj.frozenSnapshot(),
+        down: l.mlp.down_proj.frozenSnapshot(),
       })),
-      int8: { bits: this.quant.activationBits, eps: this.quant.eps, rounding: this.quant.rounding },
     }));
   }
 
   /**
-   * The inference pass over the current weights (take a new one after training steps).
+   * The inference pass over the current weights (take a new one after
+   * training steps); an activation mode or {@link InferenceOptions}.
    *
    * @example
    * ```ts
-   * const inf = model.inference("float");
+   * const inf = model.inference({ activations: "q8_K", kvCache: "f16" });
    * ```
    */
-  inference(mode: ActivationMode = "int8"): BitNetInference {
-    return new BitNetInference(this.inferenceWeights(), mode);
+  inference(opts: InferenceOptions | ActivationMode = {}): BitNetInference {
+    return new BitNetInference(this.inferenceWeights(), opts);
   }
 
   /**
@@ -195,8 +221,8 @@ export class BitNetModel extends Module<Tensor, Var> {
    * model.logits([1, 5, 9], "float").length; // 3 * V
    * ```
    */
-  logits(ids: readonly number[], mode: ActivationMode = "int8"): Float32Array {
-    const inf = this.inference(mode);
+  logits(ids: readonly number[], opts: InferenceOptions | ActivationMode = "int8"): Float32Array {
+    const inf = this.inference(opts);
     return inf.forward(ids, inf.newCache(), true);
   }
 
@@ -214,7 +240,7 @@ export class BitNetModel extends Module<Tensor, Var> {
    */
   generate(promptIds: readonly number[], opts: GenerateOptions = {}): number[] {
     if (promptIds.length === 0) throw new BitNetError("BitNetModel.generate: the prompt is empty (start it with BOS)");
-    const inf = this.inference(opts.activations ?? "int8");
+    const inf = this.inference(opts);
     const cache = inf.newCache();
     const gen = new Generator(opts.seed ?? 0);
     const V = this.config.vocabSize;
@@ -230,6 +256,34 @@ export class BitNetModel extends Module<Tensor, Var> {
     }
     return out;
   }
+
+  /**
+   * {@link generate} for backends without synchronous reads (WebGPU: pass
+   * `backend`); the same tokens on any backend that computes the same logits.
+   *
+   * @example
+   * ```ts
+   * const ids = await model.generateAsync(prompt, { maxTokens: 16, backend: gpu });
+   * ```
+   */
+  async generateAsync(promptIds: readonly number[], opts: GenerateOptions = {}): Promise<number[]> {
+    if (promptIds.length === 0) throw new BitNetError("BitNetModel.generateAsync: the prompt is empty (start it with BOS)");
+    const inf = this.inference(opts);
+    const cache = inf.newCache();
+    const gen = new Generator(opts.seed ?? 0);
+    const V = this.config.vocabSize;
+    const out: number[] = [];
+    const maxTokens = opts.maxTokens ?? 32;
+    if (promptIds.length > cache.capacity) throw new BitNetError(`BitNetModel.generateAsync: the prompt has ${promptIds.length} tokens; the context length is ${cache.capacity}`);
+    let logits = await inf.forwardAsync(promptIds, cache);
+    while (out.length < maxTokens) {
+      const next = sampleToken(logits, 0, V, opts, gen);
+      out.push(next);
+      if (next === opts.eosId || cache.remaining === 0 || out.length === maxTokens) break;
+      logits = await inf.forwardAsync([next], cache);
+    }
+    return out;
+  }
 }
 
 /** The additive causal mask `[T, T]`: 0 on and below the diagonal, −∞ above. */
@@ -239,13 +293,30 @@ function causalMask(T: number): Tensor {
   return tensor(m, [T, T]);
 }
 
-function normWeight(n: RMSNorm): Float32Array {
+function normWeight(n: RMSNorm): Tensor {
   if (n.weight === null) throw new BitNetError("BitNetModel: every RMSNorm needs a weight");
-  return Float32Array.from(n.weight.value.contiguous().dataSync());
+  return n.weight.value;
 }
 
 /**
- * Codes and per-(row, group) scales of a BitLinear, as the inference pass and the exporter read them.
+ * One ternary projection as host arrays: codes `[out, in]` in {−1, 0, 1} and
+ * scales `[out, G]`, G = ceil(in / groupColumns); weight = code · scale.
+ *
+ * @example
+ * ```ts
+ * const p: TernaryProjection = { outFeatures: 2, inFeatures: 4, codes, scales: Float32Array.of(0.5, 0.5), groupColumns: 4 };
+ * ```
+ */
+export interface TernaryProjection {
+  readonly outFeatures: number;
+  readonly inFeatures: number;
+  readonly codes: Int8Array;
+  readonly scales: Float32Array;
+  readonly groupColumns: number;
+}
+
+/**
+ * Codes and per-(row, group) scales of a BitLinear, as the exporter reads them.
  *
  * @example
  * ```ts

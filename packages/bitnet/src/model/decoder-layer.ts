@@ -32,12 +32,12 @@ export class BitNetDecoderLayer extends Module<[Var, AttentionInputs], Var> {
    * new BitNetDecoderLayer(cfg, BitNetConfig.default(), 1).mlp.down_proj.inFeatures; // cfg.ffnDim
    * ```
    */
-  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
+  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number, init: "uniform" | "empty" = "uniform") {
     super();
     this.input_layernorm = new RMSNorm(cfg.dim, { eps: cfg.normEps });
-    this.self_attn = new BitNetAttention(cfg, quant, seed);
+    this.self_attn = new BitNetAttention(cfg, quant, seed, init);
     this.post_attention_layernorm = new RMSNorm(cfg.dim, { eps: cfg.normEps });
-    this.mlp = new BitNetMLP(cfg, quant, seed + 4);
+    this.mlp = new BitNetMLP(cfg, quant, seed + 4, init);
   }
 
   /**

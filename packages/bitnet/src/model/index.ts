@@ -1,11 +1,10 @@
 // The BitNet b1.58 language model: config, modules, inference with a KV cache, sampling.
 export { BitNetAttention, type AttentionInputs } from "./attention.js";
-export { BitNetModel, ternaryProjection, type BitNetModelOptions, type GenerateOptions } from "./bitnet-model.js";
+export { BitNetModel, ternaryProjection, type BitNetModelOptions, type GenerateOptions, type TernaryProjection } from "./bitnet-model.js";
 export { BitNetDecoderLayer } from "./decoder-layer.js";
-export {
-  BitNetInference, rmsNorm, type ActivationMode, type InferenceWeights, type Int8ActivationSettings, type LayerWeights, type TernaryProjection,
-} from "./inference.js";
-export { KVCache } from "./kv-cache.js";
+export { BitNetInference, ffnActivation, type InferenceOptions, type InferenceWeights, type LayerWeights } from "./inference.js";
+export { KVCache, type KVCacheType } from "./kv-cache.js";
+export { roundToFloat16 } from "./float16.js";
 export { BitNetMLP } from "./mlp.js";
 export { headDim, resolveModelConfig, type BitNetModelConfig, type BitNetModelConfigInput, type HiddenActivation } from "./model-config.js";
 export { applyRope, ropeInPlace, ropeTables, ropeTensors, type RopeTables } from "./rope.js";

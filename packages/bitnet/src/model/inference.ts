@@ -1,92 +1,58 @@
-// BitNetInference: the forward pass without autograd, over plain float32
-// arrays with a KV cache: what `generate` and `logits` run. It computes the
-// `bitnet` graph of llama.cpp b4747 operation for operation (RMSNorm with a
-// double sum, ggml's RoPE tables, scaled causal softmax, SiLU), with a choice
-// of how projections treat their input activations:
-//   "int8"  BitNet b1.58's per-token AbsMax int8, as BitLinear (the default:
-//           the model as trained);
-//   "float" no activation quantization: llama.cpp with F32/F16 projections;
-//   "q8_K"  llama.cpp's TQ1_0/TQ2_0 path: activations quantized to Q8_K
-//           (blocks of 256, d = max/−127, round half to even).
-// Not the training path (bitnet-model.ts) and not sampling (sampling.ts).
+// BitNetInference: the cached forward pass that `generate` and `logits` run,
+// over frozen BitLinear projections. Every projection is `BitLinear.project`
+// (the shared activation quantizer and the backend's packed `ternaryMatmul`:
+// the CPU lookup-table kernels, WebGPU, or any backend holding the weights);
+// every RMSNorm is `rmsNormTensor`; the lm_head is the backend's float
+// matmul. What stays here is the glue: embedding lookup, NEOX RoPE with
+// ggml's tables, causal softmax attention over the KV cache (in ggml's
+// float32 operation order; with an fp16 cache, q and the probabilities are
+// rounded to fp16 as llama.cpp's F16 matmuls do), the gated FFN activation,
+// and the residual adds. Not the training path (bitnet-model.ts) and not
+// sampling (sampling.ts).
+//
+// The pass is written once as a generator that yields tensors it needs on
+// the host; `forward` reads them synchronously (CPU and other synchronous
+// backends), `forwardAsync` awaits them (WebGPU).
 //
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
-import { roundHalfAway, roundHalfEven } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, add, div, exp, getBackend, indexSelect, matmul, mul, neg, relu, tensor } from "@bitnet-quantize/tensor";
+import type { ActivationMode } from "../activation-mode.js";
+import type { BitLinear } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
-import type { RoundingMode } from "../rounding.js";
-import { KVCache } from "./kv-cache.js";
-import type { BitNetModelConfig } from "./model-config.js";
+import { rmsNormTensor } from "../rms-norm.js";
+import { roundToFloat16 } from "./float16.js";
+import { KVCache, type KVCacheType } from "./kv-cache.js";
+import type { BitNetModelConfig, HiddenActivation } from "./model-config.js";
 import { type RopeTables, ropeInPlace, ropeTables } from "./rope.js";
 
 /**
- * How projections see their input: `"int8"` (BitNet per-token AbsMax, as
- * trained), `"float"` (none, as llama.cpp with F32/F16 weights) or `"q8_K"`
- * (llama.cpp's TQ1_0/TQ2_0 activation quantization).
- *
- * @example
- * ```ts
- * const mode: ActivationMode = "q8_K";
- * ```
- */
-export type ActivationMode = "int8" | "float" | "q8_K";
-
-/**
- * One ternary projection: codes `[out, in]` in {−1, 0, 1} and scales
- * `[out, G]`, G = ceil(in / groupColumns); weight = code · scale.
- *
- * @example
- * ```ts
- * const p: TernaryProjection = { outFeatures: 2, inFeatures: 4, codes, scales: Float32Array.of(0.5, 0.5), groupColumns: 4 };
- * ```
- */
-export interface TernaryProjection {
-  readonly outFeatures: number;
-  readonly inFeatures: number;
-  readonly codes: Int8Array;
-  readonly scales: Float32Array;
-  readonly groupColumns: number;
-}
-
-/**
- * The weights of one decoder layer (norm weights as float32 vectors).
+ * The weights of one decoder layer: norm weights `[C]` (`[F]` for the FFN
+ * sub-norm) and the seven frozen projections.
  *
  * @example
  * ```ts
  * const l: LayerWeights = model.inferenceWeights().layers[0];
+ * l.q.isFrozen; // true
  * ```
  */
 export interface LayerWeights {
-  readonly attnNorm: Float32Array;
-  readonly attnSubNorm: Float32Array;
-  readonly ffnNorm: Float32Array;
-  readonly ffnSubNorm: Float32Array;
-  readonly q: TernaryProjection;
-  readonly k: TernaryProjection;
-  readonly v: TernaryProjection;
-  readonly o: TernaryProjection;
-  readonly gate: TernaryProjection;
-  readonly up: TernaryProjection;
-  readonly down: TernaryProjection;
-}
-
-/**
- * How "int8" mode quantizes activations (BitLinear's settings).
- *
- * @example
- * ```ts
- * const s: Int8ActivationSettings = { bits: 8, eps: 1e-5, rounding: "half-even" };
- * ```
- */
-export interface Int8ActivationSettings {
-  readonly bits: number;
-  readonly eps: number;
-  readonly rounding: RoundingMode;
+  readonly attnNorm: Tensor;
+  readonly attnSubNorm: Tensor;
+  readonly ffnNorm: Tensor;
+  readonly ffnSubNorm: Tensor;
+  readonly q: BitLinear;
+  readonly k: BitLinear;
+  readonly v: BitLinear;
+  readonly o: BitLinear;
+  readonly gate: BitLinear;
+  readonly up: BitLinear;
+  readonly down: BitLinear;
 }
 
 /**
  * Everything the inference pass reads: the config, the embedding `[V, C]`
- * (also the tied lm_head), the output norm, the layers, and the int8 settings.
+ * (also the tied lm_head), the output norm and the layers.
  *
  * @example
  * ```ts
@@ -96,20 +62,67 @@ export interface Int8ActivationSettings {
  */
 export interface InferenceWeights {
   readonly config: BitNetModelConfig;
-  readonly embedding: Float32Array;
-  readonly outputNorm: Float32Array;
+  readonly embedding: Tensor;
+  readonly outputNorm: Tensor;
   readonly layers: readonly LayerWeights[];
-  readonly int8: Int8ActivationSettings;
+}
+
+/**
+ * Options of the inference pass.
+ *
+ * @example
+ * ```ts
+ * const opts: InferenceOptions = { activations: "q8_K", kvCache: "f16" }; // llama.cpp's default run on a TQ file
+ * ```
+ */
+export interface InferenceOptions {
+  /** Projection input treatment (default `"int8"`, as trained); see {@link ActivationMode}. */
+  readonly activations?: ActivationMode;
+  /** KV cache precision (default `"f32"`; `"f16"` is llama.cpp's default). */
+  readonly kvCache?: KVCacheType;
+  /** Where activations live and projections run (default: the embedding's backend). Weights are copied there once. */
+  readonly backend?: Backend;
+  /**
+   * How the tied lm_head sees the final normed activations: `"f32"` (default)
+   * or `"f16"`, rounded to fp16 as llama.cpp's CPU backend does before a dot
+   * product with an F16 `token_embd`.
+   */
+  readonly lmHeadInput?: "f32" | "f16";
 }
 
 const f32 = Math.fround;
 
 /**
- * The inference pass over a snapshot of the weights.
+ * The FFN activation of the gate times up, on the backend: SiLU (`g / (1 + e^-g)`)
+ * or squared ReLU. The one place a new activation goes.
  *
  * @example
  * ```ts
- * const inf = new BitNetInference(model.inferenceWeights(), "float");
+ * ffnActivation(gate, up, "silu"); // silu(gate) · up
+ * ```
+ */
+export function ffnActivation(gate: Tensor, up: Tensor, act: HiddenActivation): Tensor {
+  switch (act) {
+    case "silu":
+      return mul(div(gate, add(exp(neg(gate)), 1)), up);
+    case "relu2": {
+      const r = relu(gate);
+      return mul(mul(r, r), up);
+    }
+    default:
+      throw new BitNetError(`ffnActivation: unknown activation ${JSON.stringify(act)}`);
+  }
+}
+
+/** A tensor the pass needs on the host, and the slot the host copy comes back in. */
+type Need = Tensor;
+
+/**
+ * The inference pass over frozen weights.
+ *
+ * @example
+ * ```ts
+ * const inf = new BitNetInference(model.inferenceWeights(), { activations: "float" });
  * const cache = inf.newCache();
  * const logits = inf.forward([1, 42, 7], cache, true); // Float32Array [3 * V]
  * ```
@@ -117,45 +130,55 @@ const f32 = Math.fround;
 export class BitNetInference {
   readonly weights: InferenceWeights;
   readonly mode: ActivationMode;
+  readonly kvCache: KVCacheType;
+  readonly lmHeadInput: "f32" | "f16";
+  readonly backend: Backend;
   readonly #rope: RopeTables;
+  readonly #onBackend = new Map<Tensor, Tensor>();
 
   /**
    * Prepares the RoPE tables; `"q8_K"` needs row lengths that are multiples of 256.
    *
    * @example
    * ```ts
-   * new BitNetInference(model.inferenceWeights(), "float").mode; // "float"
+   * new BitNetInference(model.inferenceWeights(), { activations: "float" }).mode; // "float"
    * ```
    */
-  constructor(weights: InferenceWeights, mode: ActivationMode = "int8") {
+  constructor(weights: InferenceWeights, opts: InferenceOptions | ActivationMode = {}) {
+    const o: InferenceOptions = typeof opts === "string" ? { activations: opts } : opts;
     this.weights = weights;
-    this.mode = mode;
+    this.mode = o.activations ?? "int8";
+    this.kvCache = o.kvCache ?? "f32";
+    this.lmHeadInput = o.lmHeadInput ?? "f32";
+    if (this.lmHeadInput !== "f32" && this.lmHeadInput !== "f16") throw new BitNetError(`BitNetInference: lmHeadInput must be "f32" or "f16", got ${JSON.stringify(this.lmHeadInput)}`);
+    this.backend = o.backend ?? weights.embedding.backend ?? getBackend();
+    if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
+      throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
+    }
     const c = weights.config;
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
-    if (mode === "q8_K") {
+    if (this.mode === "q8_K") {
       for (const [i, l] of weights.layers.entries()) {
         for (const [n, p] of Object.entries(l)) {
-          if (typeof p === "object" && "codes" in p && p.inFeatures % 256 !== 0) {
-            throw new BitNetError(`BitNetInference: "q8_K" needs row lengths that are multiples of 256; layer ${i} ${n} has ${p.inFeatures}`);
-          }
-          if (typeof p === "object" && "codes" in p && p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
-            throw new BitNetError(`BitNetInference: "q8_K" needs one weight scale per 256-block; layer ${i} ${n} has a scale per ${p.groupColumns} columns`);
-          }
+          if (typeof p !== "object" || !("inFeatures" in p)) continue;
+          const layer = p as BitLinear;
+          if (layer.inFeatures % 256 !== 0) throw new BitNetError(`BitNetInference: "q8_K" needs row lengths that are multiples of 256; layer ${i} ${n} has ${layer.inFeatures}`);
         }
       }
     }
   }
 
-  /** An empty cache sized for the context length. @example `inf.newCache().capacity; // contextLength` */
+  /** An empty cache sized for the context length, of this pass's precision. @example `inf.newCache().capacity; // contextLength` */
   newCache(): KVCache {
     const c = this.weights.config;
-    return new KVCache(c.layers, c.contextLength, c.kvHeads * (c.dim / c.heads));
+    return new KVCache(c.layers, c.contextLength, c.kvHeads * (c.dim / c.heads), this.kvCache);
   }
 
   /**
    * Runs `ids` at positions `cache.length ..`, appends their keys and values,
    * and returns the logits: `[N, V]` for every token with `all`, else `[V]`
-   * for the last one.
+   * for the last one. Needs a backend with synchronous reads (CPU); use
+   * {@link forwardAsync} on WebGPU.
    *
    * @example
    * ```ts
@@ -163,57 +186,97 @@ export class BitNetInference {
    * ```
    */
   forward(ids: readonly number[], cache: KVCache, all = false): Float32Array {
+    if (this.backend.readSync === undefined) throw new BitNetError(`BitNetInference.forward: backend ${this.backend.name} has no synchronous reads; use forwardAsync`);
+    const steps = this.#steps(ids, cache, all);
+    let r = steps.next();
+    while (r.done !== true) r = steps.next(hostFloats(r.value.dataSync()));
+    return r.value;
+  }
+
+  /**
+   * {@link forward} for any backend: awaits each read (WebGPU).
+   *
+   * @example
+   * ```ts
+   * const logits = await inf.forwardAsync([1, 5], cache);
+   * ```
+   */
+  async forwardAsync(ids: readonly number[], cache: KVCache, all = false): Promise<Float32Array> {
+    const steps = this.#steps(ids, cache, all);
+    let r = steps.next();
+    while (r.done !== true) r = steps.next(hostFloats(await r.value.data()));
+    return r.value;
+  }
+
+  /** A weight tensor on this pass's backend (copied once). */
+  #on(t: Tensor): Tensor {
+    if (t.backend === this.backend) return t;
+    let c = this.#onBackend.get(t);
+    if (c === undefined) {
+      c = t.to(this.backend);
+      this.#onBackend.set(t, c);
+    }
+    return c;
+  }
+
+  *#steps(ids: readonly number[], cache: KVCache, all: boolean): Generator<Need, Float32Array, Float32Array> {
     const c = this.weights.config;
     const N = ids.length;
     const C = c.dim;
     const V = c.vocabSize;
     if (N === 0) throw new BitNetError("BitNetInference.forward: no tokens");
+    if (cache.kvDim !== c.kvHeads * (C / c.heads) || cache.layers !== c.layers) throw new BitNetError("BitNetInference.forward: the cache does not fit this model; make it with newCache()");
     if (cache.length + N > cache.capacity) throw new BitNetError(`BitNetInference.forward: ${cache.length} cached + ${N} new positions exceed the context length ${cache.capacity}`);
-    const x = new Float32Array(N * C);
     for (let n = 0; n < N; n++) {
       const id = ids[n] as number;
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new BitNetError(`BitNetInference.forward: token id ${id} at ${n} is outside the vocabulary (0..${V - 1})`);
-      x.set(this.weights.embedding.subarray(id * C, (id + 1) * C), n * C);
     }
+    // the embedding rows of the ids, gathered where the embedding lives (only N rows travel)
+    const rowsOf = indexSelect(this.#on(this.weights.embedding), 0, tensor(Int32Array.from(ids), [N], "int32", this.backend));
+    const x = Float32Array.from(yield rowsOf);
     const start = cache.length;
-    for (let l = 0; l < c.layers; l++) this.#layer(l, x, N, start, cache);
+    for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache);
     cache.advance(N);
     const rows = all ? N : 1;
-    const h = rmsNorm(x.subarray((N - rows) * C), rows, C, this.weights.outputNorm, c.normEps);
-    const logits = new Float32Array(rows * V);
-    const E = this.weights.embedding;
-    for (let r = 0; r < rows; r++) {
-      for (let v = 0; v < V; v++) {
-        let s = 0;
-        for (let i = 0; i < C; i++) s += (h[r * C + i] as number) * (E[v * C + i] as number);
-        logits[r * V + v] = s;
-      }
+    let h = rmsNormTensor(this.#tensor(x.subarray((N - rows) * C), [rows, C]), c.normEps, this.#on(this.weights.outputNorm));
+    if (this.lmHeadInput === "f16") {
+      const hh = Float32Array.from(yield h, roundToFloat16);
+      h = this.#tensor(hh, [rows, C]);
     }
-    return logits;
+    const logits = matmul(h, this.#on(this.weights.embedding).transpose());
+    return Float32Array.from(yield logits);
   }
 
-  #layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): void {
+  #tensor(data: Float32Array, shape: number[]): Tensor {
+    return tensor(data, shape, "float32", this.backend);
+  }
+
+  *#layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): Generator<Need, void, Float32Array> {
     const c = this.weights.config;
     const w = this.weights.layers[l] as LayerWeights;
+    const mode = this.mode;
     const C = c.dim;
     const H = c.heads;
     const K = c.kvHeads;
     const D = C / H;
     const G = H / K;
     const KD = K * D;
-    const a = rmsNorm(x, N, C, w.attnNorm, c.normEps);
-    const q = this.#project(a, N, w.q);
-    const k = this.#project(a, N, w.k);
-    const v = this.#project(a, N, w.v);
+    const f16 = cache.type === "f16";
+    const a = rmsNormTensor(this.#tensor(x, [N, C]), c.normEps, this.#on(w.attnNorm));
+    // copies: a host read may alias storage the next op reuses
+    const q = Float32Array.from(yield w.q.project(a, mode));
+    const k = Float32Array.from(yield w.k.project(a, mode));
+    const v = yield w.v.project(a, mode);
     const kc = cache.keys[l] as Float32Array;
     const vc = cache.values[l] as Float32Array;
     for (let n = 0; n < N; n++) {
       const pos = start + n;
       for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
       for (let h = 0; h < K; h++) ropeInPlace(k, n * KD + h * D, D, this.#rope, pos);
-      kc.set(k.subarray(n * KD, (n + 1) * KD), pos * KD);
-      vc.set(v.subarray(n * KD, (n + 1) * KD), pos * KD);
+      cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
+    // llama.cpp's F16 cache: K·q and V·p are F16 matmuls, which round q and p to fp16
+    if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i] as number);
     const scale = f32(1 / Math.sqrt(D));
     const att = new Float32Array(N * C);
     const p = new Float64Array(start + N);
@@ -238,135 +301,27 @@ export class BitNetInference {
           sum += e;
         }
         const inv = f32(1 / sum);
+        for (let t = 0; t < T; t++) {
+          const pt = f32((p[t] as number) * inv);
+          p[t] = f16 ? roundToFloat16(pt) : pt;
+        }
         for (let d = 0; d < D; d++) {
           let s = 0;
-          for (let t = 0; t < T; t++) s += f32((p[t] as number) * inv) * (vc[t * KD + kh * D + d] as number);
+          for (let t = 0; t < T; t++) s += (p[t] as number) * (vc[t * KD + kh * D + d] as number);
           att[qo + d] = s;
         }
       }
     }
-    const o = this.#project(rmsNorm(att, N, C, w.attnSubNorm, c.normEps), N, w.o);
+    const o = yield w.o.project(rmsNormTensor(this.#tensor(att, [N, C]), c.normEps, this.#on(w.attnSubNorm)), mode);
     for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (o[i] as number);
-    const f = rmsNorm(x, N, C, w.ffnNorm, c.normEps);
-    const g = this.#project(f, N, w.gate);
-    const u = this.#project(f, N, w.up);
-    const F = c.ffnDim;
-    for (let i = 0; i < N * F; i++) {
-      const gi = g[i] as number;
-      const act = c.hiddenActivation === "silu" ? f32(gi / f32(1 + f32(Math.exp(-gi)))) : gi > 0 ? f32(gi * gi) : 0;
-      g[i] = act * (u[i] as number);
-    }
-    const dn = this.#project(rmsNorm(g, N, F, w.ffnSubNorm, c.normEps), N, w.down);
+    const f = rmsNormTensor(this.#tensor(Float32Array.from(x), [N, C]), c.normEps, this.#on(w.ffnNorm));
+    const g = ffnActivation(w.gate.project(f, mode), w.up.project(f, mode), c.hiddenActivation);
+    const dn = yield w.down.project(rmsNormTensor(g, c.normEps, this.#on(w.ffnSubNorm)), mode);
     for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (dn[i] as number);
-  }
-
-  /** x `[N, in]` to `[N, out]` with the mode's activation treatment. */
-  #project(x: Float32Array, N: number, p: TernaryProjection): Float32Array {
-    const I = p.inFeatures;
-    const O = p.outFeatures;
-    const gc = p.groupColumns;
-    const G = Math.ceil(I / gc);
-    const y = new Float32Array(N * O);
-    const codes = p.codes;
-    if (this.mode === "float") {
-      for (let n = 0; n < N; n++) {
-        for (let o = 0; o < O; o++) {
-          let acc = 0;
-          for (let g = 0; g < G; g++) {
-            let s = 0;
-            const end = Math.min(I, (g + 1) * gc);
-            for (let i = g * gc; i < end; i++) {
-              const t = codes[o * I + i] as number;
-              if (t !== 0) s += t > 0 ? (x[n * I + i] as number) : -(x[n * I + i] as number);
-            }
-            acc += s * (p.scales[o * G + g] as number);
-          }
-          y[n * O + o] = acc;
-        }
-      }
-      return y;
-    }
-    const q = new Int32Array(I);
-    if (this.mode === "int8") {
-      const { bits, eps, rounding } = this.weights.int8;
-      const qp = 2 ** (bits - 1) - 1;
-      const rnd = rounding === "half-even" ? roundHalfEven : roundHalfAway;
-      for (let n = 0; n < N; n++) {
-        let amax = 0;
-        for (let i = 0; i < I; i++) amax = Math.max(amax, Math.abs(x[n * I + i] as number));
-        const sx = qp / Math.max(amax, eps);
-        for (let i = 0; i < I; i++) {
-          const r = rnd((x[n * I + i] as number) * sx);
-          q[i] = r > qp ? qp : r < -qp - 1 ? -qp - 1 : r;
-        }
-        const sx32 = f32(sx);
-        for (let o = 0; o < O; o++) {
-          let acc = 0;
-          for (let g = 0; g < G; g++) {
-            let s = 0;
-            const end = Math.min(I, (g + 1) * gc);
-            for (let i = g * gc; i < end; i++) s += (codes[o * I + i] as number) * (q[i] as number);
-            acc += (p.scales[o * G + g] as number) * s;
-          }
-          y[n * O + o] = acc / sx32;
-        }
-      }
-      return y;
-    }
-    // q8_K: per 256-block d = 1/iscale with iscale = -127/max (max: the signed value of largest magnitude).
-    const B = I / 256;
-    const d = new Float32Array(B);
-    for (let n = 0; n < N; n++) {
-      for (let b = 0; b < B; b++) {
-        let amax = 0;
-        let max = 0;
-        for (let i = b * 256; i < (b + 1) * 256; i++) {
-          const v = x[n * I + i] as number;
-          if (Math.abs(v) > amax) {
-            amax = Math.abs(v);
-            max = v;
-          }
-        }
-        if (amax === 0) {
-          d[b] = 0;
-          for (let i = b * 256; i < (b + 1) * 256; i++) q[i] = 0;
-          continue;
-        }
-        const iscale = f32(-127 / max);
-        for (let i = b * 256; i < (b + 1) * 256; i++) q[i] = Math.min(127, roundHalfEven(f32(iscale * (x[n * I + i] as number))));
-        d[b] = f32(1 / iscale);
-      }
-      for (let o = 0; o < O; o++) {
-        let acc = 0;
-        for (let b = 0; b < B; b++) {
-          let s = 0;
-          for (let i = b * 256; i < (b + 1) * 256; i++) s += (codes[o * I + i] as number) * (q[i] as number);
-          acc += f32(s * (d[b] as number)) * (p.scales[o * G + Math.floor((b * 256) / gc)] as number);
-        }
-        y[n * O + o] = acc;
-      }
-    }
-    return y;
   }
 }
 
-/**
- * RMSNorm of N rows of length C as ggml computes it: the sum of squares in
- * double, mean and 1/√(mean + eps) in float, then `x · scale · w`.
- *
- * @example
- * ```ts
- * rmsNorm(Float32Array.of(3, 4), 1, 2, Float32Array.of(1, 1), 0); // ≈ [0.8485, 1.1314]
- * ```
- */
-export function rmsNorm(x: Float32Array, N: number, C: number, w: Float32Array, eps: number): Float32Array {
-  const out = new Float32Array(N * C);
-  for (let n = 0; n < N; n++) {
-    let sum = 0;
-    for (let i = 0; i < C; i++) sum += (x[n * C + i] as number) * (x[n * C + i] as number);
-    const mean = f32(sum / C);
-    const scale = f32(1 / f32(Math.sqrt(f32(mean + f32(eps)))));
-    for (let i = 0; i < C; i++) out[n * C + i] = f32((x[n * C + i] as number) * scale) * (w[i] as number);
-  }
-  return out;
+/** A host read as float32 (the pass's tensors are float32; a copy only if not). */
+function hostFloats(data: ArrayLike<number>): Float32Array {
+  return data instanceof Float32Array ? data : Float32Array.from(data);
 }

@@ -34,12 +34,12 @@ export class BitNetMLP extends Module {
    * new BitNetMLP(cfg, BitNetConfig.default(), 5).gate_proj.outFeatures; // cfg.ffnDim
    * ```
    */
-  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number) {
+  constructor(cfg: BitNetModelConfig, quant: BitNetConfig, seed: number, init: "uniform" | "empty" = "uniform") {
     super();
     this.activation = cfg.hiddenActivation;
-    this.gate_proj = new BitLinear(cfg.dim, cfg.ffnDim, { bias: false, config: quant, seed });
-    this.up_proj = new BitLinear(cfg.dim, cfg.ffnDim, { bias: false, config: quant, seed: seed + 1 });
-    this.down_proj = new BitLinear(cfg.ffnDim, cfg.dim, { bias: false, config: quant, seed: seed + 2 });
+    this.gate_proj = new BitLinear(cfg.dim, cfg.ffnDim, { bias: false, config: quant, seed, init });
+    this.up_proj = new BitLinear(cfg.dim, cfg.ffnDim, { bias: false, config: quant, seed: seed + 1, init });
+    this.down_proj = new BitLinear(cfg.ffnDim, cfg.dim, { bias: false, config: quant, seed: seed + 2, init });
     this.ffn_sub_norm = new RMSNorm(cfg.ffnDim, { eps: cfg.normEps });
   }
 

@@ -9,7 +9,11 @@ import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
 import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from "./matmul.js";
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
-import { ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
+import { binaryWasm } from "../wasm/elementwise-wasm.js";
+import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
+import { sumWasm } from "../wasm/reduce-wasm.js";
+import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
 /**
  * A CPU storage: the typed array itself.
@@ -48,8 +52,41 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
 
 /** Options of {@link cpuBackend}. */
 export interface CpuBackendOptions {
-  /** The dot-form float matmul kernel (default `matmulBlocked`); `@bitnet-quantize/tensor/threads` gives a multi-threaded one. */
+  /**
+   * The dot-form float matmul kernel. Default: the WebAssembly SIMD kernels
+   * for float32 (see `simd`), `matmulBlocked` otherwise;
+   * `@bitnet-quantize/tensor/threads` gives a multi-threaded one. When given,
+   * it is used for every float matmul.
+   */
   readonly matmul?: MatmulKernel;
+  /**
+   * The packed ternary kernel (default `ternaryMatmulCpu`, which runs the
+   * WebAssembly kernel where it applies, or `ternaryMatmulCpuJs` when `simd`
+   * is false); `@bitnet-quantize/tensor/threads` gives a multi-threaded one.
+   */
+  readonly ternaryMatmul?: TernaryKernel;
+  /**
+   * Upload into `SharedArrayBuffer` memory (default false), so that a thread
+   * pool shares uploaded weights with its workers instead of copying them.
+   */
+  readonly sharedMemory?: boolean;
+  /**
+   * Run the float32 matmul, the int8 ternary matmul, the float32
+   * add/sub/mul/div and the float32 sum on WebAssembly kernels where the
+   * engine validates WebAssembly SIMD (default true). `false` keeps
+   * every op on the plain JavaScript kernels (their reference twins); results
+   * are identical for the ternary matmul and equal up to float32 rounding for
+   * the float matmul. A `ternaryMatmul` kernel given explicitly (a thread
+   * pool) makes its own choice (see `createTernaryPool`'s `simd`).
+   */
+  readonly simd?: boolean;
+}
+
+/** A typed array of `length` elements over a new SharedArrayBuffer. */
+function allocShared<D extends DType>(dtype: D, length: number): DTypeMap[D] {
+  const probe = allocTyped(dtype, 0);
+  const ctor = probe.constructor as new (buffer: SharedArrayBuffer) => DTypeMap[D];
+  return new ctor(new SharedArrayBuffer(length * probe.BYTES_PER_ELEMENT));
 }
 
 /**
@@ -65,10 +102,14 @@ export interface CpuBackendOptions {
  */
 export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(storage: Storage): TypedArray } {
   const matmulKernel = opts.matmul ?? matmulBlocked;
+  const shared = opts.sharedMemory === true && typeof SharedArrayBuffer !== "undefined";
+  const simd = (opts.simd ?? true) && wasmSimdSupported();
+  const wasmMatmul = simd && opts.matmul === undefined;
+  const ternaryKernel = opts.ternaryMatmul ?? (simd ? ternaryMatmulCpu : ternaryMatmulCpuJs);
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
-      const copy = allocTyped(dtype, data.length);
+      const copy = shared ? allocShared(dtype, data.length) : allocTyped(dtype, data.length);
       copy.set(data);
       return new CpuStorage(backend, copy);
     },
@@ -94,14 +135,14 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const x = rowMajor(dataOf(backend, a.storage), a.layout);
       const y = rowMajor(dataOf(backend, b.storage), b.layout);
       const out = allocTyped(outDtype, x.length);
-      binaryKernel(op, x, y, out);
+      if (!simd || !binaryWasm(op, x, y, out)) binaryKernel(op, x, y, out);
       return new CpuStorage(backend, out);
     },
     reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
       const keptShape = x.layout.shape.filter((_, d) => !axes.includes(d));
       const outDtype: DType = op === "argmax" || op === "argmin" ? "int32" : x.storage.dtype;
       const out = allocTyped(outDtype, numel(keptShape));
-      reduceKernel(op, dataOf(backend, x.storage), x.layout, axes, out);
+      reduceKernel(op, dataOf(backend, x.storage), x.layout, axes, out, simd ? sumWasm : undefined);
       return new CpuStorage(backend, out);
     },
     where(cond: View, a: View, b: View): Storage {
@@ -135,6 +176,24 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
       const bl = b.layout;
       const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      const transposed = isTransposedContiguous(bl);
+      // WebAssembly SIMD: Bᵀ row-major (a linear layer's weight) read in dot form, anything else as row-major B;
+      // except a row-major B with at most 4 rows of A, which the JavaScript axpy kernel streams once, where wasm
+      // would first copy and pack all of B (measured 1x4096 @ 4096x4096: JS 27-33 ms, wasm 48-73 ms)
+      if (wasmMatmul && dtype === "float32" && (transposed || M > 4)) {
+        const B = transposed
+          ? rowMajor(dataOf(backend, b.storage), { shape: [...bl.shape.slice(0, nd - 2), N, K], strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number], offset: bl.offset })
+          : rowMajor(dataOf(backend, b.storage), bl);
+        let ok = true;
+        for (let i = 0; i < batch && ok; i++) {
+          const ai = A.subarray(i * M * K, (i + 1) * M * K);
+          const bi = B.subarray(i * K * N, (i + 1) * K * N) as FloatArray;
+          const ci = out.subarray(i * M * N, (i + 1) * M * N);
+          ok = transposed ? matmulWasmNT(ai, bi, ci, M, N, K) : matmulWasmNN(ai, bi, ci, M, N, K);
+        }
+        if (ok) return new CpuStorage(backend, out);
+        // wasm memory could not grow: the JavaScript kernels below
+      }
       if (M <= 4 && (bl.strides[nd - 1] === 1 || N === 1) && !isTransposedContiguous(bl)) {
         // few rows: stream B's rows instead of paying for a transposed copy of B
         const B = rowMajor(dataOf(backend, b.storage), bl) as FloatArray;
@@ -189,7 +248,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const M = args.x.layout.shape[0] as number;
       const N = args.w.layout.shape[0] as number;
       const out = new Float32Array(M * N);
-      ternaryMatmulCpu(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
+      ternaryKernel(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);
     },
   };

@@ -65,11 +65,15 @@ const REDUCE_LOOPS = {
   },
 } satisfies Record<ReduceOp, RunLoop>;
 
+/** A faster "sum" over gathered offsets; returns false when it does not apply (then the loop below runs). */
+export type SumKernel = (data: TypedArray, offs: Int32Array, out: TypedArray, outer: number, inner: number) => boolean;
+
 /**
  * Reduces `axes` (sorted, unique) of the view `(data, layout)` into `out`,
- * whose length is the product of the kept dimensions.
+ * whose length is the product of the kept dimensions. `sum`, when given,
+ * takes "sum" (the CPU backend passes the wasm kernel, bit-identical to the loop here).
  */
-export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axes: readonly number[], out: TypedArray): void {
+export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axes: readonly number[], out: TypedArray, sum?: SumKernel): void {
   const nd = layout.shape.length;
   const kept = [...Array(nd).keys()].filter((d) => !axes.includes(d));
   const order = [...kept, ...axes];
@@ -81,6 +85,7 @@ export function reduceKernel(op: ReduceOp, data: TypedArray, layout: Layout, axe
   const inner = numel(axes.map((d) => layout.shape[d]));
   const outer = out.length;
   const offs = elementOffsets(permuted);
+  if (op === "sum" && sum !== undefined && sum(data, offs, out, outer, inner)) return;
   const loop: RunLoop = REDUCE_LOOPS[op];
   for (let o = 0; o < outer; o++) out[o] = loop(data, offs, o * inner, inner);
 }

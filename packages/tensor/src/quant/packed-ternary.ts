@@ -89,7 +89,9 @@ export function unpackTernary(p: PackedTernary): Tensor<"int8"> {
  * `y[..., n] = Σ_g wScale[n,g]·(Σ_{k∈g} t[n,k]·x[..., k]) / xScale[...]`: the
  * BitLinear matmul on packed weights `[N, K]`. `x` is int8 codes (integer path:
  * exact int32 sums) or float32 (then pass xScale = 1). `xScale` has x's shape
- * without the last dimension (or with it as 1); `wScale` is `[N, G]` with
+ * without the last dimension (or with it as 1), or `[..., G]` for one divisor
+ * per row and scale group (llama.cpp's Q8_K blocks: then each group's sum is
+ * divided by its own scale); `wScale` is `[N, G]` with
  * `G = ceil(K / groupSize)` (use `[N, 1]`, groupSize K, for per-row or per-tensor scales).
  *
  * @example
@@ -108,12 +110,15 @@ export function ternaryMatmul(x: Tensor, w: PackedTernary, xScale: Tensor, wScal
   const lead = x.shape.slice(0, -1);
   const M = numel(lead);
   if (wScale.size !== N * G) throw new ShapeError(`ternaryMatmul: wScale ${fmtShape(wScale.shape)} must hold [${N}, ${G}]`);
-  if (xScale.size !== M) throw new ShapeError(`ternaryMatmul: xScale ${fmtShape(xScale.shape)} must hold one value per row of x (${M})`);
+  const grouped = G > 1 && xScale.size === M * G;
+  if (xScale.size !== M && !grouped) {
+    throw new ShapeError(`ternaryMatmul: xScale ${fmtShape(xScale.shape)} must hold one value per row of x (${M}) or one per row and scale group (${M} x ${G})`);
+  }
   const backend = sameBackend("ternaryMatmul", x, w.words, xScale, wScale);
   const f32 = (t: Tensor): Tensor => t.cast("float32");
   const args = {
     x: x.reshape([M, K]).view,
-    xScale: f32(xScale).reshape([M]).view,
+    xScale: f32(xScale).reshape(grouped ? [M, G] : [M]).view,
     w: w.words.view,
     wScale: f32(wScale).reshape([N, G]).view,
     k: K,

@@ -13,8 +13,16 @@ import type { TypedArray } from "../dtype.js";
 import { LUT_ENTRIES, type PreparedTernary } from "./lut-prepare.js";
 import { scratchTable } from "./scratch.js";
 
-/** Builds the tables of one token: `table[g*81 + idx] = Σ_j (c_j - 1)·x[4g + j]`, zero-padded past K. */
-function buildTable(x: TypedArray, xOff: number, K: number, groups: number, table: Int16Array | Float32Array, stride: number, lane: number): void {
+/**
+ * Builds the tables of one token: `table[g*81 + idx] = Σ_j (c_j - 1)·x[4g + j]`, zero-padded past K
+ * (entry e of group g at `(g*81 + e)*stride + lane`).
+ *
+ * @example
+ * ```ts
+ * buildTable(x, 0, K, groups, table, 1, 0);
+ * ```
+ */
+export function buildTable(x: TypedArray, xOff: number, K: number, groups: number, table: Int16Array | Float32Array, stride: number, lane: number): void {
   for (let g = 0; g < groups; g++) {
     const k = 4 * g;
     const x0 = k < K ? (x[xOff + k] as number) : 0;

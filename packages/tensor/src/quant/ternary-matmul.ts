@@ -1,20 +1,55 @@
 // The CPU backend's ternary matmul entry: for fewer than 4 tokens with one
-// scale per row, the 5-weights-per-lookup kernel; otherwise the 4-weights
-// kernel (4 tokens at a time) when the scale groups line up with its 16-column
-// words; the reference kernel for anything else. Prepared (base-3) weights are
-// cached per packed-words array (weights are immutable).
+// scale per row, the 5-weights-per-lookup kernel; with one activation divisor
+// per row and group (Q8_K blocks) and for fewer than 4 tokens with scale
+// groups, the grouped 5-weights kernel; otherwise the 4-weights kernel (4
+// tokens at a time) when the scale groups line up with its 16-column words;
+// the reference kernel for anything else (ternaryMatmulCpuJs). In front of
+// them, ternaryMatmulCpu runs the WebAssembly SIMD kernel (int8 activations,
+// scale groups of whole 64-column blocks, per-row or per-row-and-group
+// activation divisors) where the engine has it. Prepared (base-3 or wasm)
+// weights are cached per packed-words array (weights are immutable).
 import type { TypedArray } from "../dtype.js";
 import { type PreparedTernary, prepareBase3 } from "./lut-prepare.js";
 import { ternaryMatmulLut } from "./ternary-lut.js";
 import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
+import { type PreparedTernary5Grouped, prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "./lut5-grouped.js";
+import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
+
+/**
+ * The signature of a CPU ternary kernel (see {@link ternaryMatmulReference}):
+ * `out[M, N]` from activations `x [M, K]`, divisors `xScale` (`[M]` or
+ * `[M, G]`), packed words `w [N, ceil(K/16)]`, scales `wScale [N, G]`.
+ *
+ * @example
+ * ```ts
+ * const k: TernaryKernel = ternaryMatmulCpu;
+ * ```
+ */
+export type TernaryKernel = (
+  x: TypedArray, xScale: TypedArray, w: Uint32Array, wScale: TypedArray, M: number, N: number, K: number, groupSize: number, out: Float32Array,
+) => void;
 
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
 const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
+const prepared5g = new WeakMap<Uint32Array, PreparedTernary5Grouped>();
+
+function preparedFor(w: Uint32Array, N: number, K: number): PreparedTernary {
+  let p = prepared.get(w);
+  if (p === undefined || p.rows !== N || p.cols !== K) {
+    p = prepareBase3(w, N, K);
+    prepared.set(w, p);
+  }
+  return p;
+}
 
 /**
- * Runs the best CPU kernel for these shapes; same contract as {@link ternaryMatmulReference}.
- * The base-3 form of `w` is computed once per words array and cached (weights are immutable).
+ * Runs the best CPU kernel for these shapes: the WebAssembly SIMD kernel
+ * where it applies (see `ternaryWasmApplies`), else {@link ternaryMatmulCpuJs};
+ * same contract as {@link ternaryMatmulReference} (`xScale` of M values, or
+ * of M·G for one divisor per row and scale group), and bit-identical to it
+ * for int8 activations. This is also what every thread of the ternary pool
+ * runs (each worker instantiates its own wasm module and memory).
  *
  * @example
  * ```ts
@@ -32,6 +67,42 @@ export function ternaryMatmulCpu(
   groupSize: number,
   out: Float32Array,
 ): void {
+  if (ternaryMatmulWasm(x, xScale, w, wScale, M, N, K, groupSize, out)) return;
+  ternaryMatmulCpuJs(x, xScale, w, wScale, M, N, K, groupSize, out);
+}
+
+/**
+ * The JavaScript kernels only (the `simd: false` path, and the twin the
+ * WebAssembly kernel is tested against): the best lookup-table kernel for
+ * these shapes; same contract as {@link ternaryMatmulReference}.
+ * The base-3 form of `w` is computed once per words array and cached (weights are immutable).
+ *
+ * @example
+ * ```ts
+ * ternaryMatmulCpuJs(xCodes, xScale, words, wScale, M, N, K, K, out);
+ * ```
+ */
+export function ternaryMatmulCpuJs(
+  x: TypedArray,
+  xScale: TypedArray,
+  w: Uint32Array,
+  wScale: TypedArray,
+  M: number,
+  N: number,
+  K: number,
+  groupSize: number,
+  out: Float32Array,
+): void {
+  const G = Math.ceil(K / groupSize);
+  if (G > 1 && (xScale.length === M * G || M < 4)) {
+    let p = prepared5g.get(w);
+    if (p === undefined || p.rows !== N || p.cols !== K || p.groupSize !== groupSize) {
+      p = prepareBase3x5Grouped(w, N, K, groupSize);
+      prepared5g.set(w, p);
+    }
+    ternaryMatmulLut5Grouped(x, xScale, p, wScale, M, N, K, out);
+    return;
+  }
   if (M < 4 && groupSize >= K) {
     let p5 = prepared5.get(w);
     if (p5 === undefined || p5.rows !== N || p5.cols !== K) {
@@ -46,10 +117,5 @@ export function ternaryMatmulCpu(
     ternaryMatmulReference(x, xScale, w, wScale, M, N, K, groupSize, out);
     return;
   }
-  let p = prepared.get(w);
-  if (p === undefined || p.rows !== N || p.cols !== K) {
-    p = prepareBase3(w, N, K);
-    prepared.set(w, p);
-  }
-  ternaryMatmulLut(x, xScale, p, wScale, M, N, K, groupSize, out);
+  ternaryMatmulLut(x, xScale, preparedFor(w, N, K), wScale, M, N, K, groupSize, out);
 }

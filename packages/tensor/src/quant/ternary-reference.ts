@@ -2,12 +2,16 @@
 // fast kernel is tested to give exactly the same int32 sums as this one.
 //
 // Shapes: x [M, K] (int8 codes or float32), w packed [N, ceil(K/16)] words,
-// xScale [M], wScale [N, G] with G = ceil(K / groupSize); out [M, N] float32.
+// xScale [M] (one divisor per row) or [M, G] (one per row and scale group, as
+// llama.cpp's Q8_K activation blocks), wScale [N, G] with G = ceil(K / groupSize);
+// out [M, N] float32.
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "./packed-format.js";
 
 /**
- * `out[m,n] = Σ_g wScale[n,g] · (Σ_{k∈g} t[n,k]·x[m,k]) / xScale[m]`.
+ * `out[m,n] = Σ_g wScale[n,g] · (Σ_{k∈g} t[n,k]·x[m,k]) / xScale[m]`, or with
+ * grouped activation scales (`xScale.length === M·G`, G > 1)
+ * `out[m,n] = Σ_g wScale[n,g] · (Σ_{k∈g} t[n,k]·x[m,k]) / xScale[m,g]`.
  * For int8 x the inner sums are exact integers.
  *
  * @example
@@ -28,6 +32,7 @@ export function ternaryMatmulReference(
 ): void {
   const wpr = wordsPerRow(K);
   const G = Math.ceil(K / groupSize);
+  const grouped = G > 1 && xScale.length === M * G;
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let y = 0;
@@ -38,9 +43,10 @@ export function ternaryMatmulReference(
           const t = (((w[n * wpr + (k >>> 4)] as number) >>> (2 * (k & 15))) & 3) - 1;
           acc += t * (x[m * K + k] as number);
         }
-        y += (wScale[n * G + g] as number) * acc;
+        if (grouped) y += ((wScale[n * G + g] as number) * acc) / (xScale[m * G + g] as number);
+        else y += (wScale[n * G + g] as number) * acc;
       }
-      out[m * N + n] = y / (xScale[m] as number);
+      out[m * N + n] = grouped ? y : y / (xScale[m] as number);
     }
   }
 }

@@ -1,13 +1,19 @@
 // A Node worker-thread pool for the CPU backend's float matmul: the rows of
 // the product are split between the main thread and the workers, which run
-// the same blocked kernel on shared memory, so the result is identical to the
-// single-threaded one. Opt-in (pass it to cpuBackend); Node only.
+// the same kernel on shared memory (matmulWasm: the WebAssembly SIMD kernel
+// for float32, in each thread's own module instance; matmulBlocked for
+// float64, or for everything with `simd: false`), so the result is identical
+// to that kernel on one thread. The workers run the module matmul-worker.ts.
+// Opt-in (pass it to cpuBackend); Node only.
 //
 // Shapes: A [M, K] and Bt [N, K] row-major, C [M, N]; each thread computes a
-// run of rows of C (a multiple of 4, the kernel's tile height).
-import { Worker } from "node:worker_threads";
+// run of rows of C (a multiple of 4, both kernels' tile height, so every row
+// lands in the same kind of tile as on one thread).
+import type { Worker } from "node:worker_threads";
 import { ArgumentError } from "../errors.js";
+import { startWorker } from "./worker-url.js";
 import { type FloatArray, type MatmulKernel, matmulBlocked } from "../cpu/matmul.js";
+import { matmulWasm } from "../wasm/matmul-wasm.js";
 
 /** Options of {@link createMatmulPool}. */
 export interface MatmulPoolOptions {
@@ -15,6 +21,12 @@ export interface MatmulPoolOptions {
   readonly threads?: number;
   /** Products below this many flops (2·M·N·K) stay on the main thread: a hand-off costs about 50 µs (default 2e6). */
   readonly minFlops?: number;
+  /**
+   * Run float32 products on the WebAssembly SIMD kernel (`matmulWasm`, where
+   * SIMD validates) on every thread (default true); `false` keeps every
+   * thread on `matmulBlocked`. Either way the result equals that kernel on one thread.
+   */
+  readonly simd?: boolean;
 }
 
 /**
@@ -30,7 +42,7 @@ export interface MatmulPoolOptions {
  */
 export interface MatmulPool {
   readonly threads: number;
-  /** `c = a · btᵀ` (see matmulBlocked), split across the threads when large enough. */
+  /** `c = a · btᵀ` (see matmulBlocked, matmulWasm), split across the threads when large enough. */
   readonly run: MatmulKernel;
   /** Stops the workers. */
   close(): Promise<void>;
@@ -43,36 +55,15 @@ const DTYPE = 1;
 const DONE = 32;
 const MAX_WORKERS = 16;
 
-function workerSource(kernel: string): string {
-  return `
-const { workerData } = require("node:worker_threads");
-const kernel = (${kernel});
-const { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index } = workerData;
-const ctrl = new Int32Array(ctrlBuffer);
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, ${JOB}, seen);
-  seen = Atomics.load(ctrl, ${JOB});
-  const dtype = ctrl[${DTYPE}];
-  if (dtype === -1) break;
-  const F = dtype === 1 ? Float64Array : Float32Array;
-  const N = ctrl[3], K = ctrl[4], r0 = ctrl[8 + 2 * index], r1 = ctrl[9 + 2 * index];
-  if (r1 > r0) {
-    const a = new F(aBuffer), bt = new F(btBuffer), c = new F(cBuffer);
-    kernel(a.subarray(r0 * K, r1 * K), bt.subarray(0, N * K), c.subarray(r0 * N, r1 * N), r1 - r0, N, K);
-  }
-  Atomics.store(ctrl, ${DONE} + index, seen);
-  Atomics.notify(ctrl, ${DONE} + index);
-}`;
-}
-
 /** A shared buffer that grows in place (views made without a length track it). */
 function growable(): SharedArrayBuffer {
   return new SharedArrayBuffer(0, { maxByteLength: 2 ** 31 });
 }
 
+/** Grows `buffer` to at least `bytes`, always to a multiple of 8 bytes (whole-buffer Float64Array views follow float32 use). */
 function ensure(buffer: SharedArrayBuffer, bytes: number): void {
-  if (buffer.byteLength < bytes) buffer.grow(Math.max(bytes, Math.min(2 ** 31, buffer.byteLength * 2)));
+  const need = Math.ceil(bytes / 8) * 8;
+  if (buffer.byteLength < need) buffer.grow(Math.max(need, Math.min(2 ** 31, buffer.byteLength * 2)));
 }
 
 /**
@@ -92,15 +83,16 @@ export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<Ma
     throw new ArgumentError(`createMatmulPool: threads must be an integer from 1 to ${MAX_WORKERS + 1}, got ${threads}`);
   }
   const minFlops = opts.minFlops ?? 2e6;
+  const simd = opts.simd ?? true;
+  const kernel: MatmulKernel = simd ? matmulWasm : matmulBlocked;
   const ctrlBuffer = new SharedArrayBuffer(4 * 64);
   const ctrl = new Int32Array(ctrlBuffer);
   const aBuffer = growable();
   const btBuffer = growable();
   const cBuffer = growable();
-  const source = workerSource(matmulBlocked.toString());
   const workers: Worker[] = [];
   for (let w = 0; w < threads - 1; w++) {
-    const worker = new Worker(source, { eval: true, workerData: { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index: w } });
+    const worker = startWorker("matmul-worker", { ctrl: ctrlBuffer, a: aBuffer, bt: btBuffer, c: cBuffer, index: w, simd });
     workers.push(worker);
     await new Promise<void>((resolve, reject) => {
       worker.once("online", resolve);
@@ -112,7 +104,7 @@ export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<Ma
 
   const run: MatmulKernel = (a: FloatArray, bt: FloatArray, c: FloatArray, M: number, N: number, K: number): void => {
     if (workers.length === 0 || M < 8 || 2 * M * N * K < minFlops) {
-      matmulBlocked(a, bt, c, M, N, K);
+      kernel(a, bt, c, M, N, K);
       return;
     }
     const f64 = a instanceof Float64Array;
@@ -141,7 +133,7 @@ export async function createMatmulPool(opts: MatmulPoolOptions = {}): Promise<Ma
     job = (job + 1) | 0;
     Atomics.store(ctrl, JOB, job);
     Atomics.notify(ctrl, JOB);
-    matmulBlocked(a.subarray(0, mainRows * K), bt, c.subarray(0, mainRows * N), mainRows, N, K);
+    kernel(a.subarray(0, mainRows * K), bt, c.subarray(0, mainRows * N), mainRows, N, K);
     for (let w = 0; w < workers.length; w++) {
       // sleep only on a value seen as "not done yet": if the worker finishes in
       // between, wait() sees a different value and returns at once (the 100 ms

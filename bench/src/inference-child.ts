@@ -1,0 +1,73 @@
+// One measurement of the inference benchmark, in a fresh process so that
+// resident memory is the loaded model's: import a GGUF, then time a prompt
+// and greedy decoding. Prints one JSON line. Started by inference.bench.ts:
+//   node --expose-gc --conditions=@bitnet-quantize/source --import tsx bench/src/inference-child.ts FILE THREADS [webgpu]
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { importGguf } from "@bitnet-quantize/bitnet/gguf";
+import { type Backend, cpuBackend, setBackend } from "@bitnet-quantize/tensor";
+import { createTernaryPool } from "@bitnet-quantize/tensor/threads";
+
+const [file, threadsArg, where] = process.argv.slice(2);
+if (file === undefined) throw new Error("usage: inference-child.ts FILE THREADS [webgpu]");
+const threads = Number(threadsArg ?? "1");
+const PROMPT = 32;
+const DECODE = 16;
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const rssMiB = (): number => process.memoryUsage().rss / 2 ** 20;
+const pool = threads > 1 ? await createTernaryPool({ threads }) : null;
+// shared memory: the workers read the imported weights in place (no second copy)
+if (pool !== null) setBackend(cpuBackend({ ternaryMatmul: pool.run, sharedMemory: true }));
+gc();
+const rssBefore = rssMiB();
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+let bytes: Uint8Array | null = readFileSync(file);
+const fileMiB = bytes.byteLength / 2 ** 20;
+const { model, tokenizer } = importGguf(bytes);
+const loadMs = performance.now() - t0;
+const cpu1 = process.cpuUsage(cpu0);
+const loadCpuMs = (cpu1.user + cpu1.system) / 1000;
+bytes = null;
+gc();
+const rssLoaded = rssMiB();
+
+let backend: Backend | undefined;
+if (where === "webgpu") {
+  const { create } = await import("webgpu");
+  const { createWebGPUBackend } = await import("@bitnet-quantize/backend-webgpu");
+  backend = await createWebGPUBackend({ gpu: create([]) });
+}
+const ids = tokenizer.encode("Once upon a time there was a little cat. The cat liked to play in the sun with a red ball and a dog");
+const prompt = Array.from({ length: PROMPT }, (_, i) => ids[i % ids.length] as number);
+const result: Record<string, number | string> = { threads, where: where ?? "cpu", fileMiB, loadMs, loadCpuMs, rssBeforeMiB: rssBefore, rssLoadedMiB: rssLoaded };
+// Q8_K activations need synchronous reads: CPU only
+for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : (["int8"] as const)) {
+  const inf = model.inference({ activations, kvCache: "f16", ...(backend !== undefined ? { backend } : {}) });
+  const cache = inf.newCache();
+  const forward = (t: number[]): Promise<Float32Array> | Float32Array => (backend !== undefined ? inf.forwardAsync(t, cache) : inf.forward(t, cache));
+  // warm-up: prepares the kernels' lookup tables (not timed, as llama-bench's warm-up run)
+  await forward([prompt[0] as number]);
+  cache.clear();
+  const tp = performance.now();
+  let logits = await forward(prompt);
+  const promptMs = performance.now() - tp;
+  const td = performance.now();
+  const cd = process.cpuUsage();
+  for (let i = 0; i < DECODE; i++) {
+    let best = 0;
+    for (let v = 1; v < logits.length; v++) if ((logits[v] as number) > (logits[best] as number)) best = v;
+    logits = await forward([best]);
+  }
+  const decodeMs = performance.now() - td;
+  const cdu = process.cpuUsage(cd);
+  result[`${activations}DecodeCpuMsPerTok`] = (cdu.user + cdu.system) / 1000 / DECODE;
+  result[`${activations}PromptTokPerS`] = (PROMPT * 1000) / promptMs;
+  result[`${activations}DecodeTokPerS`] = (DECODE * 1000) / decodeMs;
+}
+gc();
+result["rssAfterMiB"] = rssMiB();
+console.log(JSON.stringify(result));
+await pool?.close();
+process.exit(0);

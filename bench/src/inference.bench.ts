@@ -1,0 +1,122 @@
+// Inference on a real-size BitNet model: the large-shaped random TQ2_0 model
+// (large-model.ts), loaded and run in fresh processes (inference-child.ts)
+// with 1 and 2 threads, on WebGPU when an adapter exists, and, when
+// LLAMA_CPP_BIN names a llama.cpp build directory (the folder holding
+// llama-bench and llama-cli, e.g. llama.cpp/build/bin; a path to llama-cli
+// or llama-bench itself also works), llama-bench on the same file with -t 1
+// and -t 2, side by side, with the ratios. Reports load time, resident
+// memory (RSS after import, GC'd, with the file's bytes dropped), prompt
+// and decode tokens/s.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { LARGE, buildLargeModelFile } from "./large-model.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Ours {
+  readonly threads: number;
+  readonly where: string;
+  readonly fileMiB: number;
+  readonly loadMs: number;
+  readonly loadCpuMs: number;
+  readonly rssLoadedMiB: number;
+  readonly rssAfterMiB: number;
+  readonly q8_KPromptTokPerS?: number;
+  readonly q8_KDecodeTokPerS?: number;
+  readonly int8PromptTokPerS: number;
+  readonly int8DecodeTokPerS: number;
+  /** CPU time (all threads) per decoded token: comparable on a loaded machine. */
+  readonly q8_KDecodeCpuMsPerTok?: number;
+  readonly int8DecodeCpuMsPerTok: number;
+}
+
+function ours(file: string, threads: number, where?: string): Ours | string {
+  const args = ["--expose-gc", "--conditions=@bitnet-quantize/source", "--import", "tsx", join(here, "inference-child.ts"), file, String(threads), ...(where !== undefined ? [where] : [])];
+  try {
+    const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: (where === undefined ? 15 : 6) * 60_000 });
+    const line = out.trim().split("\n").pop() ?? "";
+    return JSON.parse(line) as Ours;
+  } catch (e) {
+    return e instanceof Error ? e.message.split("\n")[0] ?? "failed" : String(e);
+  }
+}
+
+/**
+ * llama-bench's pp and tg tokens/s for `threads`, and the CPU time per
+ * generated token of a decode-only run (`-p 0 -n 16 -r 3`: 49 tokens with
+ * the warm-up one), measured with /usr/bin/time when it exists.
+ */
+function llama(bin: string, file: string, threads: number): { pp: number; tg: number; cpuMsPerTok: number } | string {
+  const dir = existsSync(bin) && statSync(bin).isDirectory() ? bin : dirname(bin);
+  const exe = join(dir, "llama-bench");
+  if (!existsSync(exe)) return `no llama-bench in ${dir}`;
+  try {
+    const out = execFileSync(exe, ["-m", file, "-t", String(threads), "-p", "32", "-n", "16", "-r", "3", "-o", "json"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const rows = JSON.parse(out) as { n_prompt: number; n_gen: number; avg_ts: number }[];
+    const pp = rows.find((r) => r.n_prompt > 0)?.avg_ts ?? Number.NaN;
+    const tg = rows.find((r) => r.n_gen > 0)?.avg_ts ?? Number.NaN;
+    let cpuMsPerTok = Number.NaN;
+    if (existsSync("/usr/bin/time")) {
+      const timed = spawnSync("/usr/bin/time", ["-f", "CPU %U %S", exe, "-m", file, "-t", String(threads), "-p", "0", "-n", "16", "-r", "3"], { encoding: "utf8" });
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(timed.stderr);
+      if (m !== null) cpuMsPerTok = ((Number(m[1]) + Number(m[2])) * 1000) / 49;
+    }
+    return { pp, tg, cpuMsPerTok };
+  } catch (e) {
+    return e instanceof Error ? e.message.split("\n")[0] ?? "failed" : String(e);
+  }
+}
+
+async function hasAdapter(): Promise<boolean> {
+  try {
+    const { create } = await import("webgpu");
+    const gpu = create([]);
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+export async function run(): Promise<void> {
+  const file = await buildLargeModelFile(join(tmpdir(), "bitnet-quantize-bench", `large-${LARGE.layers}x${LARGE.dim}-tq2_0.gguf`));
+  const fileMiB = statSync(file).size / 2 ** 20;
+  console.log(`model: ${file} (${f(fileMiB)} MiB; ${LARGE.layers} layers, dim ${LARGE.dim}, ffn ${LARGE.ffnDim}, ${LARGE.heads} heads, ${LARGE.kvHeads} kv heads)`);
+  const rows: [string, Ours | string][] = [
+    ["ours, 1 thread", ours(file, 1)],
+    ["ours, 2 threads", ours(file, 2)],
+  ];
+  if (await hasAdapter()) rows.push(["ours, WebGPU", ours(file, 1, "webgpu")]);
+  console.log("\n| run | load ms (CPU ms) | RSS after load MiB (x file) | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const [name, r] of rows) {
+    if (typeof r === "string") console.log(`| ${name} | failed: ${r} |`);
+    else console.log(`| ${name} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
+  }
+  const one = rows[0]?.[1];
+  const two = rows[1]?.[1];
+  if (typeof one !== "string" && typeof two !== "string" && one !== undefined && two !== undefined) {
+    console.log(`\n2 threads / 1 thread, decode: q8_K ${f((two.q8_KDecodeTokPerS ?? Number.NaN) / (one.q8_KDecodeTokPerS ?? Number.NaN), 2)}x, int8 ${f(two.int8DecodeTokPerS / one.int8DecodeTokPerS, 2)}x`);
+  }
+  const bin = process.env["LLAMA_CPP_BIN"];
+  if (bin === undefined) {
+    console.log("\nllama.cpp: set LLAMA_CPP_BIN to a llama.cpp build's bin directory (holding llama-bench) to compare on the same file.");
+    return;
+  }
+  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const t of [1, 2]) {
+    const l = llama(bin, file, t);
+    const o = rows[t - 1]?.[1];
+    if (typeof l === "string" || typeof o === "string" || o === undefined) {
+      console.log(`| -t ${t} | failed: ${typeof l === "string" ? l : "our run failed"} |`);
+      continue;
+    }
+    const oq = o.q8_KDecodeCpuMsPerTok ?? Number.NaN;
+    console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 1)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
+  }
+}

@@ -1,0 +1,144 @@
+// The WebAssembly SIMD kernels of the CPU backend against the JavaScript
+// kernels they replace, side by side in one run (one thread):
+// - ternary x int8 matvec, batch 1, W [N out, K in] at 4096x4096, 1536x4096,
+//   4096x1536, 1536x1536 (the large BitNet model's projection shapes);
+// - float32 matmul [64,1024] x [1024,4096], kernels alone and through the backend;
+// - the 784-256-10 MLP training step: ours on the wasm kernels, ours on the
+//   JavaScript kernels (cpuBackend({ simd: false })), and PyTorch (Debian's
+//   python3-torch, one thread) when a python3 with torch is found;
+// - `npm start`'s training throughput (tokens/s), wasm vs JavaScript.
+// Usage: npm run bench -- wasm   (about 3 minutes on two cores)
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { cpuBackend, matmul, randint, randn, setBackend, tensor } from "@bitnet-quantize/tensor";
+import { packTernaryArray } from "@bitnet-quantize/tensor/quant";
+import { ternaryMatmulCpuJs } from "../../packages/tensor/src/quant/ternary-matmul.js";
+import { ternaryMatmulWasm } from "../../packages/tensor/src/wasm/ternary-wasm.js";
+import { Var } from "@bitnet-quantize/autograd";
+import { Linear, ReLU, Sequential, crossEntropy } from "@bitnet-quantize/autograd/nn";
+import { SGD } from "@bitnet-quantize/autograd/optim";
+import { DEFAULT_LM_CONFIG, LmTrainer, generateCorpus } from "@bitnet-quantize/cli";
+import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
+import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
+import { compare } from "./compare.js";
+
+let seed = 12345;
+function rnd(): number {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed / 0x7fffffff;
+}
+
+async function ternaryMatvec(N: number, K: number): Promise<void> {
+  const words = packTernaryArray(Int8Array.from({ length: N * K }, () => Math.floor(rnd() * 3) - 1), N, K);
+  const x = Int8Array.from({ length: K }, () => Math.floor(rnd() * 255) - 127);
+  const xScale = new Float32Array([0.02]);
+  const wScale = Float32Array.from({ length: N }, () => 0.5 + rnd());
+  const js = new Float32Array(N);
+  const wasm = new Float32Array(N);
+  ternaryMatmulCpuJs(x, xScale, words, wScale, 1, N, K, K, js);
+  ternaryMatmulWasm(x, xScale, words, wScale, 1, N, K, K, wasm);
+  if (js.some((v, i) => v !== wasm[i])) throw new Error(`ternary ${N}x${K}: wasm differs from the JavaScript kernel`);
+  await compare(`ternary x int8 matvec, W ${N} out x ${K} in, batch 1 (per-token prep included)`, [
+    { name: "JS (LUT kernel)", fn: () => ternaryMatmulCpuJs(x, xScale, words, wScale, 1, N, K, K, js) },
+    { name: "wasm SIMD", fn: () => ternaryMatmulWasm(x, xScale, words, wScale, 1, N, K, K, wasm) },
+  ], { baseline: "JS (LUT kernel)", time: 1500, iterations: 20 });
+}
+
+async function floatMatmul(): Promise<void> {
+  const [M, K, N] = [64, 1024, 4096];
+  const a = randn([M, K], { seed: 1 }).dataSync() as Float32Array;
+  const bt = randn([N, K], { seed: 2 }).dataSync() as Float32Array;
+  const b = randn([K, N], { seed: 3 }).dataSync() as Float32Array;
+  const c = new Float32Array(M * N);
+  await compare(`float32 matmul kernels [${M},${K}] x [${K},${N}] (operand copies into wasm memory included)`, [
+    { name: "JS matmulBlocked (A·Btᵀ)", fn: () => matmulBlocked(a, bt, c, M, N, K) },
+    { name: "wasm A·Btᵀ (nt 4x2)", fn: () => matmulWasmNT(a, bt, c, M, N, K) },
+    { name: "wasm A·B (nn 4x8)", fn: () => matmulWasmNN(a, b, c, M, N, K) },
+  ], { baseline: "JS matmulBlocked (A·Btᵀ)", time: 3000, iterations: 5 });
+  const js = cpuBackend({ simd: false });
+  const wasm = cpuBackend();
+  const ta = tensor(a, [M, K]);
+  const tb = tensor(b, [K, N]);
+  const [aj, bj, aw, bw] = [ta.to(js), tb.to(js), ta.to(wasm), tb.to(wasm)];
+  const wT = tensor(bt, [N, K]);
+  const [wj, ww] = [wT.to(js).transpose(), wT.to(wasm).transpose()];
+  await compare(`matmul op [${M},${K}] x [${K},${N}] through the backend`, [
+    { name: "JS backend, B row-major", fn: () => matmul(aj, bj).dataSync() },
+    { name: "wasm backend, B row-major", fn: () => matmul(aw, bw).dataSync() },
+    { name: "JS backend, B = Wᵀ", fn: () => matmul(aj, wj).dataSync() },
+    { name: "wasm backend, B = Wᵀ", fn: () => matmul(aw, ww).dataSync() },
+  ], { baseline: "JS backend, B row-major", time: 3000, iterations: 5 });
+}
+
+// MLP shapes: B batch, D input features, H hidden units, C classes.
+const [B, D, H, C] = [64, 784, 256, 10];
+
+function mlpStep(simd: boolean): () => number {
+  const previous = setBackend(cpuBackend({ simd }));
+  const model = new Sequential(new Linear(D, H, { seed: 1 }), new ReLU(), new Linear(H, C, { seed: 2 }));
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const x = new Var(randn([B, D], { seed: 3 }));
+  const y = randint(0, C, [B], { seed: 4 });
+  setBackend(previous);
+  return () => {
+    opt.zeroGrad();
+    const loss = crossEntropy(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  };
+}
+
+/** The PyTorch step (bench/torch_mlp_step.py) in a python3 that has torch, or undefined. */
+function torchStep(threads: number): { median: number; version: string } | undefined {
+  const script = join(import.meta.dirname, "..", "torch_mlp_step.py");
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, [script, String(threads), "5"], { encoding: "utf8", timeout: 120_000 });
+    if (r.status === 0) {
+      const line = r.stdout.trim().split("\n").at(-1) ?? "";
+      const j = JSON.parse(line) as { median_ms: number; torch: string };
+      return { median: j.median_ms, version: j.torch };
+    }
+  }
+  return undefined;
+}
+
+async function trainingStep(): Promise<void> {
+  const rows = await compare(`MLP ${D}-${H}-${C} training step, batch ${B} (forward, backward, SGD)`, [
+    { name: "ours, JS kernels", fn: mlpStep(false) },
+    { name: "ours, wasm SIMD", fn: mlpStep(true) },
+  ], { baseline: "ours, JS kernels", time: 4000, iterations: 30 });
+  const torch = torchStep(1);
+  const ours = rows.find((r) => r.task === "ours, wasm SIMD");
+  if (torch === undefined) console.log("PyTorch: no python3 with torch found (apt-get install python3-torch); skipped");
+  else if (ours !== undefined) {
+    console.log(`PyTorch ${torch.version}, 1 thread, same step: median ${torch.median.toFixed(2)} ms; ours (wasm) ${ours.medianMs.toFixed(2)} ms: ours is ${(torch.median / ours.medianMs).toFixed(2)}x PyTorch's speed`);
+  }
+}
+
+async function npmStartThroughput(steps: number): Promise<void> {
+  const results: string[] = [];
+  for (const simd of [false, true]) {
+    const previous = setBackend(cpuBackend({ simd }));
+    // npm start's recipe (packages/cli's LmTrainer, what `bitnet train` runs), timed over its training steps
+    const trainer = new LmTrainer(generateCorpus(), { ...DEFAULT_LM_CONFIG, steps });
+    const start = performance.now();
+    while (!trainer.done) trainer.trainStep();
+    const secs = (performance.now() - start) / 1000;
+    setBackend(previous);
+    const tps = Math.round((steps * trainer.config.batch * trainer.config.context) / secs);
+    results.push(`${simd ? "wasm SIMD" : "JS kernels"}: ${tps} tok/s`);
+  }
+  console.log(`### npm start training (default model, ${steps} steps each): ${results.join(", ")}`);
+}
+
+/** Runs the suite. */
+export async function run(): Promise<void> {
+  console.log(`load average at start: ${loadavg().map((v) => v.toFixed(2)).join(", ")} (2 vCPUs shared: expect noise)`);
+  for (const [N, K] of [[4096, 4096], [1536, 4096], [4096, 1536], [1536, 1536]] as const) await ternaryMatvec(N, K);
+  await floatMatmul();
+  await trainingStep();
+  await npmStartThroughput(10);
+  console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
+}

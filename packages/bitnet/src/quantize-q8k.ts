@@ -1,0 +1,96 @@
+// llama.cpp's Q8_K activation quantization (what its CPU backend does to a
+// projection's input before a TQ1_0/TQ2_0 dot product): blocks of 256 values,
+// iscale = -127 / max (max: the value of largest magnitude, sign kept),
+// q = min(127, round-half-even(f32(iscale · x))), d = 1 / iscale. Not BitNet's
+// per-token AbsMax (quantize-activations.ts). A pure function of tensors;
+// synchronous backends only (the result is read on the host).
+//
+// Shapes: x [..., K] with K a multiple of 256 -> codes [..., K] int8,
+// scales [..., K/256] (the divisors iscale; 1 for an all-zero block).
+import { type Tensor, numel, tensor } from "@bitnet-quantize/tensor";
+import { QuantizationError } from "./errors.js";
+import { checkFinite, checkFloat } from "./validate.js";
+
+/** Values per Q8_K block (QK_K). */
+export const Q8_K_BLOCK = 256;
+
+/**
+ * Q8_K-quantized activations: int8 `codes` with x's shape and one divisor per
+ * block of 256, `scales` `[..., K/256]`, so that `x ≈ codes / scales` blockwise.
+ *
+ * @example
+ * ```ts
+ * const q: Q8KActivations = q8KActivations(x); // x [1, 256]
+ * q.scales.shape; // [1, 1]
+ * ```
+ */
+export interface Q8KActivations {
+  readonly codes: Tensor<"int8">;
+  readonly scales: Tensor<"float32">;
+}
+
+const f32 = Math.fround;
+/** 1.5·2^52: `y + ROUND - ROUND` is y rounded to an integer, ties to even, for |y| < 2^51. */
+const ROUND = 6755399441055744;
+
+/**
+ * Quantizes rows of `x` as llama.cpp's `quantize_row_q8_K_ref`. NaN or
+ * ±Infinity, a last dimension that is not a multiple of 256, or a backend
+ * without synchronous reads throws a `QuantizationError`.
+ *
+ * @example
+ * ```ts
+ * const x = tensor(new Float32Array(256).fill(0.5).fill(-2, 0, 1), [1, 256]);
+ * const q = q8KActivations(x);
+ * q.codes.dataSync()[0]; // -127 (the block's largest magnitude)
+ * q.codes.dataSync()[1]; // 32 (0.5 · 63.5 = 31.75)
+ * q.scales.dataSync()[0]; // 63.5 (= -127 / -2)
+ * ```
+ */
+export function q8KActivations(x: Tensor): Q8KActivations {
+  const op = "q8KActivations";
+  checkFloat(op, "activations", x);
+  if (x.ndim === 0) throw new QuantizationError(`${op}: activations must have at least one dimension`);
+  const K = x.shape[x.ndim - 1] as number;
+  if (K % Q8_K_BLOCK !== 0) throw new QuantizationError(`${op}: the last dimension (${K}) must be a multiple of ${Q8_K_BLOCK}`);
+  if (x.backend.readSync === undefined) {
+    throw new QuantizationError(`${op}: needs a backend with synchronous reads (got ${x.backend.name}); use "int8" or "float" activations there`);
+  }
+  const data = x.dataSync();
+  checkFinite(op, "activations", data);
+  const rows = K === 0 ? 0 : numel(x.shape) / K;
+  const B = K / Q8_K_BLOCK;
+  const codes = new Int8Array(data.length);
+  const scales = new Float32Array(rows * B);
+  for (let r = 0; r < rows; r++) {
+    for (let b = 0; b < B; b++) {
+      const start = r * K + b * Q8_K_BLOCK;
+      let amax = 0;
+      let max = 0;
+      for (let i = start; i < start + Q8_K_BLOCK; i++) {
+        const v = data[i] as number;
+        const a = Math.abs(v);
+        if (a > amax) {
+          amax = a;
+          max = v;
+        }
+      }
+      if (amax === 0) {
+        scales[r * B + b] = 1; // codes stay 0: the block contributes nothing
+        continue;
+      }
+      const iscale = f32(-127 / max);
+      for (let i = start; i < start + Q8_K_BLOCK; i++) {
+        // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
+        const y = f32(iscale * (data[i] as number));
+        const q = y + ROUND - ROUND;
+        codes[i] = q > 127 ? 127 : q;
+      }
+      scales[r * B + b] = iscale;
+    }
+  }
+  return {
+    codes: tensor(codes, x.shape, "int8", x.backend),
+    scales: tensor(scales, [...x.shape.slice(0, -1), B], "float32", x.backend),
+  };
+}

@@ -1,0 +1,217 @@
+// WebAssembly SIMD float32 matmul micro-kernels (register-blocked f32x4;
+// SIMD128 has no fused multiply-add, so f32x4.mul then f32x4.add). The
+// driver (matmul-wasm.ts) pads operands so that the kernels have no tails.
+//
+// - "nn": C[rows, Np] = A[rows, Kp] · B[Kp, Np], B row-major. Tile R rows x 8
+//   columns in 2R accumulators; per k one v128.load32_splat of A per row and
+//   two v128.load of B (XNNPACK's 4x8 "loadsplat" f32 GEMM, re-derived). Loops:
+//   8-column panel (B's panel stays in cache) -> R-row block -> k (by 4).
+// - "nt": C[rows, Np] = A[rows, Kp] · Bt[Np, Kp]ᵀ, both read along k ("dot
+//   form", the transposed operand of a linear layer's forward and of the
+//   weight gradient): tile R rows x S rows of Bt in R·S f32x4 accumulators,
+//   k by 8, horizontal sums at the end.
+//
+// Measured on this machine (Node 20, one thread, [64,1024]x[1024,4096]):
+// see bench/src/wasm.bench.ts and the numbers in docs/ARCHITECTURE.md.
+import { FunctionBuilder } from "./code-builder.js";
+import type { ValType } from "./opcodes.js";
+
+const I32x9: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
+const ZERO = new Array<number>(16).fill(0);
+
+/**
+ * Emits `name(a, lda, b, ldb, c, ldc, rows, panels, ksteps, panelStride)`:
+ * C = A·B on a tile grid of R rows x 8 columns, `rows` a multiple of R,
+ * `panels` = Np/8, `ksteps` = Kp/4; strides in bytes. Row k of panel p is
+ * read at `b + p·panelStride + k·ldb` (row-major B: panelStride 32, ldb 4·Np;
+ * packed panels, see {@link emitPackPanels}: panelStride 32·Kp, ldb 32).
+ *
+ * @example
+ * ```ts
+ * encodeModule({ memoryMinPages: 1, functions: [emitMatmulNN("nn4", 4)] });
+ * ```
+ */
+export function emitMatmulNN(name: string, R: number): FunctionBuilder {
+  const f = new FunctionBuilder(name, [...I32x9, "i32"], []);
+  const [A, LDA, B, LDB, C, LDC, ROWS, PANELS, KSTEPS, PANEL_STRIDE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const ap = Array.from({ length: R }, () => f.local("i32"));
+  const a0 = f.local("i32");
+  const cp = f.local("i32");
+  const bp = f.local("i32");
+  const r = f.local("i32");
+  const k = f.local("i32");
+  const acc = Array.from({ length: 2 * R }, () => f.local("v128"));
+  const b0 = f.local("v128");
+  const b1 = f.local("v128");
+  const av = f.local("v128");
+
+  f.open("block");
+  f.get(ROWS).op("i32.eqz").brIf(0);
+  f.get(PANELS).op("i32.eqz").brIf(0);
+  f.get(KSTEPS).op("i32.eqz").brIf(0);
+  f.open("loop"); // panels
+  f.get(A).set(a0);
+  f.get(C).set(cp);
+  f.get(ROWS).set(r);
+  f.open("loop"); // row blocks
+  for (let i = 0; i < R; i++) {
+    if (i === 0) f.get(a0);
+    else f.get(ap[i - 1] as number).get(LDA).op("i32.add");
+    f.set(ap[i] as number);
+  }
+  f.get(B).set(bp);
+  for (const x of acc) f.v128Const(ZERO).set(x);
+  f.get(KSTEPS).set(k);
+  f.open("loop"); // k, by 4
+  for (let u = 0; u < 4; u++) {
+    f.get(bp).memory("v128.load", 0).set(b0);
+    f.get(bp).memory("v128.load", 16).set(b1);
+    for (let i = 0; i < R; i++) {
+      f.get(ap[i] as number).memory("v128.load32_splat", 4 * u).set(av);
+      const c0 = acc[2 * i] as number;
+      const c1 = acc[2 * i + 1] as number;
+      f.get(c0).get(av).get(b0).op("f32x4.mul").op("f32x4.add").set(c0);
+      f.get(c1).get(av).get(b1).op("f32x4.mul").op("f32x4.add").set(c1);
+    }
+    f.get(bp).get(LDB).op("i32.add").set(bp);
+  }
+  for (let i = 0; i < R; i++) f.get(ap[i] as number).i32Const(16).op("i32.add").set(ap[i] as number);
+  f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
+  f.end();
+  for (let i = 0; i < R; i++) {
+    f.get(cp);
+    if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
+    f.get(acc[2 * i] as number).memory("v128.store", 0);
+    f.get(cp);
+    if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
+    f.get(acc[2 * i + 1] as number).memory("v128.store", 16);
+  }
+  f.get(a0).get(LDA).i32Const(R).op("i32.mul").op("i32.add").set(a0);
+  f.get(cp).get(LDC).i32Const(R).op("i32.mul").op("i32.add").set(cp);
+  f.get(r).i32Const(R).op("i32.sub").variable("local.tee", r).brIf(0);
+  f.end();
+  f.get(B).get(PANEL_STRIDE).op("i32.add").set(B);
+  f.get(C).i32Const(32).op("i32.add").set(C);
+  f.get(PANELS).i32Const(1).op("i32.sub").variable("local.tee", PANELS).brIf(0);
+  f.end();
+  f.end();
+  return f;
+}
+
+/**
+ * Emits `name(a, lda, bt, ldbt, c, ldc, rows, colBlocks, ksteps)`: C = A·Btᵀ
+ * on a tile grid of R rows of A x S rows of Bt, `rows` a multiple of R,
+ * `colBlocks` = Np/S, `ksteps` = Kp/8; strides in bytes.
+ *
+ * @example
+ * ```ts
+ * encodeModule({ memoryMinPages: 1, functions: [emitMatmulNT("nt4x2", 4, 2)] });
+ * ```
+ */
+export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilder {
+  const f = new FunctionBuilder(name, I32x9, []);
+  const [A, LDA, BT, LDBT, C, LDC, ROWS, COLBLOCKS, KSTEPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const ap = Array.from({ length: R }, () => f.local("i32"));
+  const bq = Array.from({ length: S }, () => f.local("i32"));
+  const a0 = f.local("i32");
+  const cp = f.local("i32");
+  const r = f.local("i32");
+  const k = f.local("i32");
+  const acc = Array.from({ length: R * S }, () => f.local("v128"));
+  const bv = Array.from({ length: S }, () => f.local("v128"));
+  const av = f.local("v128");
+
+  f.open("block");
+  f.get(ROWS).op("i32.eqz").brIf(0);
+  f.get(COLBLOCKS).op("i32.eqz").brIf(0);
+  f.get(KSTEPS).op("i32.eqz").brIf(0);
+  f.open("loop"); // blocks of S rows of Bt
+  f.get(A).set(a0);
+  f.get(C).set(cp);
+  f.get(ROWS).set(r);
+  f.open("loop"); // blocks of R rows of A
+  for (let i = 0; i < R; i++) {
+    if (i === 0) f.get(a0);
+    else f.get(ap[i - 1] as number).get(LDA).op("i32.add");
+    f.set(ap[i] as number);
+  }
+  for (let j = 0; j < S; j++) {
+    if (j === 0) f.get(BT);
+    else f.get(bq[j - 1] as number).get(LDBT).op("i32.add");
+    f.set(bq[j] as number);
+  }
+  for (const x of acc) f.v128Const(ZERO).set(x);
+  f.get(KSTEPS).set(k);
+  f.open("loop"); // k, by 8
+  for (let u = 0; u < 2; u++) {
+    for (let j = 0; j < S; j++) f.get(bq[j] as number).memory("v128.load", 16 * u).set(bv[j] as number);
+    for (let i = 0; i < R; i++) {
+      f.get(ap[i] as number).memory("v128.load", 16 * u).set(av);
+      for (let j = 0; j < S; j++) {
+        const x = acc[i * S + j] as number;
+        f.get(x).get(av).get(bv[j] as number).op("f32x4.mul").op("f32x4.add").set(x);
+      }
+    }
+  }
+  for (let i = 0; i < R; i++) f.get(ap[i] as number).i32Const(32).op("i32.add").set(ap[i] as number);
+  for (let j = 0; j < S; j++) f.get(bq[j] as number).i32Const(32).op("i32.add").set(bq[j] as number);
+  f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
+  f.end();
+  for (let i = 0; i < R; i++) {
+    for (let j = 0; j < S; j++) {
+      const x = acc[i * S + j] as number;
+      f.get(cp);
+      if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
+      f.get(x).lane("f32x4.extract_lane", 0).get(x).lane("f32x4.extract_lane", 1).op("f32.add");
+      f.get(x).lane("f32x4.extract_lane", 2).get(x).lane("f32x4.extract_lane", 3).op("f32.add").op("f32.add");
+      f.memory("f32.store", 4 * j);
+    }
+  }
+  f.get(a0).get(LDA).i32Const(R).op("i32.mul").op("i32.add").set(a0);
+  f.get(cp).get(LDC).i32Const(R).op("i32.mul").op("i32.add").set(cp);
+  f.get(r).i32Const(R).op("i32.sub").variable("local.tee", r).brIf(0);
+  f.end();
+  f.get(BT).get(LDBT).i32Const(S).op("i32.mul").op("i32.add").set(BT);
+  f.get(C).i32Const(4 * S).op("i32.add").set(C);
+  f.get(COLBLOCKS).i32Const(1).op("i32.sub").variable("local.tee", COLBLOCKS).brIf(0);
+  f.end();
+  f.end();
+  return f;
+}
+
+/**
+ * Emits `name(src, ld, dst, rows, panels)`: copies a row-major matrix
+ * [rows, 8·panels] (row stride `ld` bytes) into panels of 8 columns, each
+ * panel its `rows` rows of 32 bytes one after another, so that the "nn"
+ * kernel reads B sequentially (a row-major B read down a panel touches a new
+ * page every row: measured 2x slower at K = 1024, N = 4096).
+ *
+ * @example
+ * ```ts
+ * encodeModule({ memoryMinPages: 1, functions: [emitPackPanels("pack")] });
+ * ```
+ */
+export function emitPackPanels(name: string): FunctionBuilder {
+  const f = new FunctionBuilder(name, ["i32", "i32", "i32", "i32", "i32"], []);
+  const [SRC, LD, DST, ROWS, PANELS] = [0, 1, 2, 3, 4];
+  const s = f.local("i32");
+  const r = f.local("i32");
+  f.open("block");
+  f.get(ROWS).op("i32.eqz").brIf(0);
+  f.get(PANELS).op("i32.eqz").brIf(0);
+  f.open("loop");
+  f.get(SRC).set(s);
+  f.get(ROWS).set(r);
+  f.open("loop");
+  f.get(DST).get(s).memory("v128.load", 0).memory("v128.store", 0);
+  f.get(DST).get(s).memory("v128.load", 16).memory("v128.store", 16);
+  f.get(DST).i32Const(32).op("i32.add").set(DST);
+  f.get(s).get(LD).op("i32.add").set(s);
+  f.get(r).i32Const(1).op("i32.sub").variable("local.tee", r).brIf(0);
+  f.end();
+  f.get(SRC).i32Const(32).op("i32.add").set(SRC);
+  f.get(PANELS).i32Const(1).op("i32.sub").variable("local.tee", PANELS).brIf(0);
+  f.end();
+  f.end();
+  return f;
+}

@@ -1,0 +1,131 @@
+// The WebAssembly SIMD ternary x int8 kernel: int32 sums
+// Σ_k t[n,k]·x[m,k] for a tile of R weight rows by T tokens, with no
+// multiplies of unpacked codes. Weights and activations come in the layouts
+// that ternary-wasm.ts prepares:
+//
+// - weights, per row, blocks of 64 weights = one v128 of 8 int16 lanes; lane l
+//   holds weights k = 64b + 8j + l in bit pairs j = 0..7. Fields j < 7 hold
+//   c = t + 1 (0, 1, 2); field 7 holds t as a 2-bit two's complement number
+//   (-1 = 0b11), so the lane read as a signed int16 is
+//   v = Σ_{j<7} 4^j·c_j + 4^7·t_7, and the arithmetic shift v >> 2j equals
+//   s_j = Σ_{i≥j} 4^(i-j)·c̃_i exactly (c̃_7 = t_7, c̃_i = c_i otherwise).
+// - activations, per token, int16 x'_k = x_k - 4·x_(k-8) within each block
+//   (x'_k = x_k for field 0). Then Σ_j s_j·x'_j telescopes to Σ_i c̃_i·x_i,
+//   so one `i16x8.shr_s` and one `i32x4.dot_i16x8_s` per 8 weights give the
+//   products: no masks, no widening. The driver subtracts Σ x over fields
+//   0..6 (the +1 of the codes). Intermediate int32 lane sums may wrap; the
+//   final sum is exact because wasm integer adds are modulo 2^32 and the true
+//   result is small.
+//
+// Measured on this machine (Node 20.20.2, one thread, W 4096x4096, min or
+// median of 11-21 interleaved runs while the 2 vCPUs were shared with other
+// jobs, load average 8-14):
+// - The kernel is bound by the latency of its accumulator chain (8 dependent
+//   i32x4.add per block): 1 row x 1 token with one accumulator 0.74 ms per
+//   matvec; with 2 or 4 accumulators ("chains") 0.51 ms; 1 row x 2 tokens
+//   (two chains by construction) 0.49 ms per token.
+// - More rows per tile did not help: 2 rows 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more
+//   live v128 values than V8 keeps in registers); 8 tokens as 2 rows x 4 tokens 12 ms.
+// - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
+//   not disturbed). shared/specs/wasm-simd.md §6 measured the extend +
+//   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
+import { FunctionBuilder } from "./code-builder.js";
+import type { ValType } from "./opcodes.js";
+
+/** Weights per v128 block of one row. */
+export const TERNARY_BLOCK = 64;
+
+/**
+ * Emits `name(w, rowStride, x, xStride, out, outRowStride, outTokenStride, rows, blocks, groupBlocks)`:
+ * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, walks
+ * the `blocks` blocks of each row once, in runs (scale groups) of
+ * `groupBlocks` blocks (the last run may be shorter), and stores each run's
+ * int32 `Σ_{b∈run} Σ_j s_j·x'_j` at `out + row·outRowStride + token·outTokenStride + 4·run`.
+ * All pointers and strides in bytes; `blocks` >= 1, `groupBlocks` >= 1
+ * (`groupBlocks >= blocks`: one sum per row and token). Field j of each block
+ * adds into accumulator `j % chains` of its (row, token).
+ *
+ * @example
+ * ```ts
+ * const f = emitTernaryKernel("ternary_4x1", 4, 1);
+ * encodeModule({ memoryMinPages: 1, functions: [f] }); // a module exporting ternary_4x1
+ * ```
+ */
+export function emitTernaryKernel(name: string, R: number, T: number, chains = 1): FunctionBuilder {
+  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
+  const f = new FunctionBuilder(name, params, []);
+  const [W, ROW_STRIDE, X, X_STRIDE, OUT, OUT_ROW, OUT_TOKEN, ROWS, BLOCKS, GROUP_BLOCKS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const rem = f.local("i32"); // blocks of the row still to walk
+  const outG = f.local("i32"); // where the current run's sums go
+  const wp = Array.from({ length: R }, () => f.local("i32"));
+  const xp = Array.from({ length: T }, () => f.local("i32"));
+  const b = f.local("i32");
+  const v = Array.from({ length: R }, () => f.local("v128"));
+  // `chains` independent accumulators per (row, token), summed at the end: shorter add dependency chains
+  const acc = Array.from({ length: R * T * chains }, () => f.local("v128"));
+  const s = f.local("v128");
+  const zero = new Array<number>(16).fill(0);
+
+  f.open("block");
+  f.get(ROWS).op("i32.eqz").brIf(0);
+  f.get(BLOCKS).op("i32.eqz").brIf(0);
+  f.get(GROUP_BLOCKS).op("i32.eqz").brIf(0);
+  f.open("loop"); // over tiles of R rows
+  for (let i = 0; i < R; i++) {
+    if (i === 0) f.get(W);
+    else f.get(wp[i - 1] as number).get(ROW_STRIDE).op("i32.add");
+    f.set(wp[i] as number);
+  }
+  for (let t = 0; t < T; t++) {
+    if (t === 0) f.get(X);
+    else f.get(xp[t - 1] as number).get(X_STRIDE).op("i32.add");
+    f.set(xp[t] as number);
+  }
+  f.get(OUT).set(outG);
+  f.get(BLOCKS).set(rem);
+  f.open("loop"); // over runs of groupBlocks blocks (scale groups)
+  for (const a of acc) f.v128Const(zero).set(a);
+  // b = min(groupBlocks, rem); rem -= b
+  f.get(GROUP_BLOCKS).set(b);
+  f.get(rem).get(GROUP_BLOCKS).op("i32.lt_u").open("if").get(rem).set(b).end();
+  f.get(rem).get(b).op("i32.sub").set(rem);
+  f.open("loop"); // over blocks of 64 weights
+  for (let i = 0; i < R; i++) f.get(wp[i] as number).memory("v128.load").set(v[i] as number);
+  for (let j = 0; j < 8; j++) {
+    for (let i = 0; i < R; i++) {
+      f.get(v[i] as number);
+      if (j > 0) f.i32Const(2 * j).op("i16x8.shr_s");
+      f.set(s);
+      for (let t = 0; t < T; t++) {
+        const a = acc[(i * T + t) * chains + (j % chains)] as number;
+        f.get(a).get(s).get(xp[t] as number).memory("v128.load", 16 * j).op("i32x4.dot_i16x8_s").op("i32x4.add").set(a);
+      }
+    }
+  }
+  for (let i = 0; i < R; i++) f.get(wp[i] as number).i32Const(16).op("i32.add").set(wp[i] as number);
+  for (let t = 0; t < T; t++) f.get(xp[t] as number).i32Const(128).op("i32.add").set(xp[t] as number);
+  f.get(b).i32Const(1).op("i32.sub").variable("local.tee", b).brIf(0);
+  f.end();
+  // horizontal sums, stored as int32
+  for (let i = 0; i < R; i++) {
+    for (let t = 0; t < T; t++) {
+      const a = acc[(i * T + t) * chains] as number;
+      for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c] as number).op("i32x4.add").set(a);
+      f.get(outG);
+      if (i > 0) f.get(OUT_ROW).i32Const(i).op("i32.mul").op("i32.add");
+      if (t > 0) f.get(OUT_TOKEN).i32Const(t).op("i32.mul").op("i32.add");
+      f.get(a).lane("i32x4.extract_lane", 0).get(a).lane("i32x4.extract_lane", 1).op("i32.add");
+      f.get(a).lane("i32x4.extract_lane", 2).get(a).lane("i32x4.extract_lane", 3).op("i32.add").op("i32.add");
+      f.memory("i32.store");
+    }
+  }
+  f.get(outG).i32Const(4).op("i32.add").set(outG);
+  f.get(rem).brIf(0);
+  f.end();
+  f.get(OUT).get(OUT_ROW).i32Const(R).op("i32.mul").op("i32.add").set(OUT);
+  f.get(W).get(ROW_STRIDE).i32Const(R).op("i32.mul").op("i32.add").set(W);
+  f.get(ROWS).i32Const(R).op("i32.sub").variable("local.tee", ROWS).brIf(0);
+  f.end();
+  f.end();
+  return f;
+}
