@@ -7,9 +7,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import * as vitest from "vitest";
 import { afterAll, describe, expect, it } from "vitest";
+import * as webgpu from "webgpu";
 import { extractExamples } from "../doctest/extract.js";
 import { type Outcome, runExample } from "../doctest/run.js";
+import { acquireGpu } from "../doctest/gpu.js";
 import { DOCTEST_PACKAGES, doctestScope } from "../doctest/scope.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -23,12 +26,19 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+// The WebGPU examples run on Dawn (Vulkan, else OpenGL ES compatibility); without an adapter they are skipped with the reason.
+const device = await acquireGpu();
+console.log(`doctests WebGPU: ${device.backend === null ? device.reason : device.driver}`);
+// Modules examples import that are not ours: Dawn for Node, and vitest (the examples of test helpers).
+const foreign = { webgpu, vitest };
+
 /** At least this many examples of each package run to a verdict (they all pass). */
 const FLOOR: Record<(typeof DOCTEST_PACKAGES)[number], number> = { tensor: 185, autograd: 200, gguf: 95, safetensors: 25, bitnet: 125, "backend-webgpu": 3, cli: 25 };
 
 for (const pkg of DOCTEST_PACKAGES) {
   const mine = examples.filter((e) => e.pkg === pkg);
-  const { scope, modules } = await doctestScope(root, pkg);
+  const { scope, modules: ours } = await doctestScope(root, pkg);
+  const modules = { ...ours, ...foreign };
   const outcomes = new Map<(typeof mine)[number], Outcome>();
   for (const e of mine) outcomes.set(e, await runExample(e, scope, modules));
   describe(`@example blocks of @bitnet-quantize/${pkg}`, () => {

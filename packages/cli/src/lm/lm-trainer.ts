@@ -64,7 +64,7 @@ export const DEFAULT_LM_CONFIG: LmTrainConfig = {
  *
  * @example
  * ```ts
- * trainer.valLosses.at(-1); // { step: 160, loss: 1.42 }
+ * trainer.valLosses.at(-1); // e.g. { step: 160, loss: 1.42 } after the default 160 steps
  * ```
  */
 export interface ValPoint {
@@ -216,7 +216,7 @@ export class LmTrainer {
    *
    * @example
    * ```ts
-   * trainer.sample("one day tom saw", 40); // "one day tom saw a big dog in the park. ..."
+   * trainer.sample("one day tom saw", 40); // e.g. "one day tom saw a big dog in the park. ..." once trained
    * ```
    */
   sample(prompt: string, maxTokens = 40): string {
