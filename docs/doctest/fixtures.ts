@@ -341,6 +341,8 @@ const bySymbol: Record<string, Table> = {
   convertHfToGguf: { files: () => hfFiles(), ids: () => [1, 5, 9] },
   writeFileAtomic: { bytes: () => new Uint8Array([1, 2, 3]) },
   exportGguf: { tokenizer: () => trainTokenizer(TEXT, 300) },
+  // A two-layer model's file (the example states config.layers).
+  validateModelMetadata: { bytes: () => encodeGguf(new BitNetModel({ ...modelConfig, layers: 2 }, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "F32" }) },
   // The example passes Dawn's GPU object itself.
   TernaryKernel: { gpu: () => doctestGpu().gpu },
   // cli

@@ -5,3 +5,4 @@ export { encodeGguf, type ExportGgufOptions, type GgufWeightType } from "./expor
 export { importGguf, type ImportedGguf } from "./import-gguf.js";
 export { BITNET_CPP_ARCHS, importBitnetCppGguf, type ImportedBitnetCppGguf } from "./import-bitnet-cpp.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
+export { MODEL_CAPS, type ValidatedModelMetadata, validateModelMetadata } from "./model-metadata.js";

@@ -90,7 +90,7 @@ export class LmTrainError extends Error {
  *
  * @example
  * ```ts
- * const t = new LmTrainer(generateCorpus({ stories: 200 }), { ...DEFAULT_LM_CONFIG, steps: 20 });
+ * const t = new LmTrainer(generateCorpus({ stories: 200 }), { ...DEFAULT_LM_CONFIG, steps: 20, dim: 64, ffnDim: 128 }); // a small model
  * while (!t.done) t.trainStep();
  * t.estimateLoss("val"); // e.g. 3.1 (nats/token)
  * t.sample("one day tom"); // e.g. "one day tom saw a the dog ..." (20 steps: barely trained)
