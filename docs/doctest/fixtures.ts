@@ -2,11 +2,13 @@
 // `tok`, `x`, `bytes`, ...), built fresh for each example that names them.
 // Looked up by symbol (`Class.member`), then by source file, then by
 // package; an example that declares the name itself keeps its own.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
-import { Var, param } from "@bitnet-quantize/autograd";
-import { Linear, Module, ReLU, Sequential, mse } from "@bitnet-quantize/autograd/nn";
+import { Var, defineOp, param } from "@bitnet-quantize/autograd";
+import { saveCheckpoint } from "@bitnet-quantize/autograd/checkpoint";
+import { Linear, Module, ReLU, Sequential, buffer, mse } from "@bitnet-quantize/autograd/nn";
 import { AdamW, SGD } from "@bitnet-quantize/autograd/optim";
 import { generatorDraw } from "@bitnet-quantize/autograd/testing";
 import {
@@ -15,9 +17,12 @@ import {
 } from "@bitnet-quantize/bitnet";
 import { BitNetAdapter, BitNetAdapterConfig, LoraBitLinear } from "@bitnet-quantize/bitnet/adapter";
 import { encodeGguf } from "@bitnet-quantize/bitnet/gguf";
-import { ByteLevelBpeTokenizer, byteToUnicode, exportHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
+import { ByteLevelBpeTokenizer, byteToUnicode, exportHfCheckpoint, loadHfCheckpoint, parseSentencePieceModel } from "@bitnet-quantize/bitnet/hf";
+import { DEFAULT_LM_CONFIG, LmTrainer, generateCorpus } from "@bitnet-quantize/cli";
 import { GgufBuilder, parseGguf } from "@bitnet-quantize/gguf";
-import { Generator, type Tensor, defaultCpuBackend, randn, tensor } from "@bitnet-quantize/tensor";
+import { parseSafetensors, writeSafetensors } from "@bitnet-quantize/safetensors";
+import { Brand, Generator, type Tensor, defaultCpuBackend, randn, tensor, zeros } from "@bitnet-quantize/tensor";
+import { doctestGpu } from "./gpu.js";
 
 type Factory = (get: (name: string) => unknown) => unknown;
 type Table = Record<string, Factory>;
@@ -81,10 +86,86 @@ function checkpointFolder(dir: string): string {
   return dir;
 }
 
+
+/** A module with one buffer, `seen`. */
+class Counter extends Module<Var, Var> {
+  seen = buffer(zeros([1]));
+  forward(x: Var): Var {
+    return x;
+  }
+}
+
+/** A model whose size is a constructor argument, for the checkpoint examples. */
+class MyModel extends Module<Var, Var> {
+  fc: Linear;
+  constructor(dim = 4) {
+    super();
+    this.fc = new Linear(dim, 2, { seed: 1 });
+  }
+  forward(x: Var): Var {
+    return this.fc.forward(x);
+  }
+}
+
+/** The safetensors file the package's examples read: `x` (F32 [1, 2]) and `model.norm.weight` (BF16 [2560]), metadata format "pt". */
+function safetensorsBytes(): Uint8Array {
+  return writeSafetensors({
+    tensors: { x: { dtype: "F32", shape: [2], data: new Float32Array([1, 2]) }, "model.norm.weight": { dtype: "BF16", shape: [2560], data: new Uint16Array(2560).fill(0x3f80) } },
+    metadata: { format: "pt" },
+  });
+}
+
+/** A safetensors file of `count` one-value tensors (the examples' file of a real model states its tensor count). */
+function manyTensorsSafetensors(count: number): Uint8Array {
+  const tensors: Record<string, { dtype: "F32"; shape: number[]; data: Float32Array }> = {};
+  for (let i = 0; i < count; i++) tensors[`t.${i}`] = { dtype: "F32", shape: [1], data: new Float32Array([i]) };
+  tensors["model.norm.weight"] = { dtype: "F32", shape: [4], data: new Float32Array(4) };
+  return writeSafetensors({ tensors, metadata: { format: "pt" } });
+}
+
+/** Writes `name` (relative to the doctests' scratch directory, parents made); returns `name`. */
+function put(name: string, content: string | Uint8Array): string {
+  mkdirSync(join(name, ".."), { recursive: true });
+  writeFileSync(name, content);
+  return name;
+}
+
+/** The bitnet model file the examples name "out/model.gguf" (written once). */
+let modelGguf: Uint8Array | undefined;
+function outModelGguf(): string {
+  modelGguf ??= encodeGguf(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "TQ2_0" });
+  return put("out/model.gguf", modelGguf);
+}
+
+/** A checkpoint exported by the library, as the HF loader's input. */
+function hfFiles(): { config: string; weights: ReturnType<typeof parseSafetensors>[]; tokenizerModel: Uint8Array } {
+  const files = exportHfCheckpoint(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300)) as Record<string, string | Uint8Array>;
+  return { config: files["config.json"] as string, weights: [parseSafetensors(files["model.safetensors"] as Uint8Array)], tokenizerModel: files["tokenizer.model"] as Uint8Array };
+}
+
+/** A small Fashion-MNIST-shaped dataset (784 features, 10 classes). */
+function dataset(n: number): { x: Float32Array; y: Int32Array; n: number; features: number; classes: number } {
+  const g = new Generator(3);
+  return { x: Float32Array.from({ length: n * 784 }, () => g.nextFloat()), y: Int32Array.from({ length: n }, (_, i) => i % 10), n, features: 784, classes: 10 };
+}
+
+/** A command context that collects what a command prints. */
+function commandContext(): { stdout: { write(t: string): boolean; isTTY: boolean }; stderr: { write(t: string): boolean }; cwd: string; program: string } {
+  return { stdout: { write: () => true, isTTY: false }, stderr: { write: () => true }, cwd: process.cwd(), program: "bitnet" };
+}
+
 const common: Table = {
   fc: () => fc,
   cpu: () => defaultCpuBackend(),
   gen: () => new Generator(0),
+  readFile: () => readFile,
+  readFileSync: () => readFileSync,
+  writeFile: () => writeFile,
+  open: () => open,
+  // WebGPU: the doctests' Dawn device (docs/doctest/gpu.ts); examples written for the browser see navigator.gpu.
+  gpu: () => doctestGpu().backend,
+  create: () => () => doctestGpu().gpu,
+  navigator: () => ({ gpu: doctestGpu().gpu }),
 };
 
 const byPackage: Record<string, Table> = {
@@ -123,6 +204,28 @@ const byPackage: Record<string, Table> = {
     adapter: (get) => new BitNetAdapter(get("model") as BitNetModel, new BitNetAdapterConfig({ lora: { rank: 8 } })),
     bytes: (get) => encodeGguf(get("model") as BitNetModel, get("tok") as SpmTokenizer, { type: "F32" }),
   },
+  safetensors: {
+    bytes: () => safetensorsBytes(),
+    file: (get) => parseSafetensors(get("bytes") as Uint8Array),
+    t: () => ({ dtype: "F32", shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }),
+  },
+  "backend-webgpu": {
+    wgsl: () => "@group(0) @binding(0) var<storage, read_write> out: array<f32>;\n@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3<u32>) { out[id.x] = 1.0; }",
+    a: () => randn([64, 64], { seed: 1 }).to(doctestGpu().backend),
+    b: () => randn([64, 64], { seed: 2 }).to(doctestGpu().backend),
+  },
+  cli: {
+    trainer: () => {
+      const t = new LmTrainer(generateCorpus({ stories: 20, seed: 1 }), { ...DEFAULT_LM_CONFIG, steps: 2, dim: 32, layers: 1, heads: 2, kvHeads: 1, ffnDim: 64, context: 16, batch: 2, vocab: 300, evalIters: 1 });
+      t.trainStep();
+      return t;
+    },
+    train: () => dataset(128),
+    test: () => dataset(100),
+    model: () => new Sequential(new Linear(784, 16, { seed: 1 }), new ReLU(), new Linear(16, 10, { seed: 2 })),
+    opt: (get) => new SGD((get("model") as Module<Var, Var>).parameters(), { lr: 0.1 }),
+    ctx: () => commandContext(),
+  },
   gguf: {
     // A bitnet GGUF: vocabulary 260, dim 256, one layer, TQ2_0 projections, F16 embeddings.
     bytes: () => {
@@ -153,6 +256,99 @@ const byFile: Record<string, Table> = {
 };
 
 const bySymbol: Record<string, Table> = {
+  // tensor
+  "Brand.info": { brand: () => new Brand("@bitnet-quantize/tensor", "Tensor", "0.2.0") },
+  "Brand.mark": { FOO_BRAND: () => new Brand("example", "Foo", "1.0.0"), Foo: () => class Foo {} },
+  "Brand.is": { FOO_BRAND: () => new Brand("example", "Foo", "1.0.0"), Foo: (get) => markedFoo(get("FOO_BRAND") as Brand) },
+  "Brand.hasInstance": { FOO_BRAND: () => new Brand("example", "Foo", "1.0.0"), Foo: (get) => markedFoo(get("FOO_BRAND") as Brand) },
+  "Tensor.to": { x: () => randn([2, 3], { seed: 1 }) },
+  tidy: {
+    model: () => new Linear(2, 1, { seed: 1 }),
+    opt: (get) => new SGD((get("model") as Linear).parameters(), { lr: 0.1 }),
+    x: () => randn([4, 2], { seed: 2 }),
+    y: () => randn([4, 1], { seed: 3 }),
+  },
+  // The packed ternary kernels: codes 0/1/2 = -1/0/+1, 16 per word, rows padded with code 1 (zero).
+  TernaryMatmulArgs: { x: () => new Int8Array(256), xScale: () => Float32Array.of(1), w: () => new Uint32Array(16).fill(0x55555555), wScale: () => Float32Array.of(1) },
+  ternaryMatmulReference: {
+    x: () => Int8Array.of(1, 2, 3),
+    xScale: () => Float32Array.of(1),
+    words: () => Uint32Array.of(0x55555524), // t = [-1, 0, 1]
+    wScale: () => Float32Array.of(1),
+    out: () => new Float32Array(1),
+  },
+  ternaryMatmulCpu: {
+    xCodes: () => Int8Array.from({ length: 16 }, (_, i) => i),
+    xScale: () => Float32Array.of(1),
+    words: () => Uint32Array.of(0x55555524),
+    wScale: () => Float32Array.of(1),
+    M: () => 1,
+    N: () => 1,
+    K: () => 16,
+    out: () => new Float32Array(1),
+  },
+  // autograd
+  Op: {
+    squareOp: () =>
+      defineOp<[Tensor], { x: Tensor }>({
+        name: "square",
+        forward: (ctx, x) => {
+          ctx.save({ x });
+          return x.mul(x);
+        },
+        backward: (ctx, g) => [ctx.needsGrad[0] === true ? g.mul(ctx.saved.x).mul(2) : null],
+      }),
+  },
+  "Module.namedBuffers": { Counter: () => Counter },
+  ParamOptimizerState: { m: () => zeros([2]), v: () => zeros([2]) },
+  "Optimizer.loadStateDict": { saved: (get) => new SGD((get("model") as MLP).parameters(), { lr: 0.1 }).stateDict() },
+  CHECKPOINT_FORMAT: { bytes: () => saveCheckpoint({ module: new MyModel() }) },
+  readCheckpointConfig: { MyModel: () => MyModel, bytes: () => saveCheckpoint({ module: new MyModel(4), config: { dim: 4 } }) },
+  loadCheckpoint: {
+    MyModel: () => MyModel,
+    bytes: () => {
+      const model = new MyModel();
+      return saveCheckpoint({ module: model, optimizer: new AdamW(model.parameters(), { lr: 1e-3 }), config: { step: 1 } });
+    },
+  },
+  saveCheckpoint: { model: () => new MyModel(), opt: (get) => new AdamW((get("model") as MyModel).parameters(), { lr: 3e-3 }) },
+  // safetensors: the examples' files on disk
+  SafetensorsHeader: { first8PlusN: () => safetensorsBytes(), fileSize: () => safetensorsBytes().length },
+  // bitnet
+  SpmVocab: {
+    bytes: () => Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`),
+    scores: () => new Float32Array(261),
+    types: () => Int32Array.from({ length: 261 }, (_, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1)),
+  },
+  ropeInPlace: { q: () => new Float32Array(64).fill(1), tables: () => ropeTables(8, 64, 1e4) },
+  TernaryProjection: { codes: () => Int8Array.of(1, 0, -1, 1, 0, 1, -1, 0) },
+  GgufModelError: { bytesOfALlamaModel: () => new GgufBuilder().set("general.architecture", { type: "string", value: "llama" }).build() },
+  writeSentencePieceModel: { spm: () => parseSentencePieceModel(hfFiles().tokenizerModel) },
+  HfCheckpointFiles: {
+    configText: () => hfFiles().config,
+    bytes: () => exportHfCheckpoint(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300))["model.safetensors"],
+    spmBytes: () => hfFiles().tokenizerModel,
+  },
+  HfTokenizer: { loaded: () => loadHfCheckpoint(hfFiles()) },
+  LoadedHfCheckpoint: { files: () => hfFiles() },
+  LoadHfOptions: { files: () => hfFiles(), bar: () => ({ update: () => undefined }) },
+  loadHfCheckpoint: {
+    config: () => hfFiles().config,
+    bytes: () => exportHfCheckpoint(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300))["model.safetensors"],
+    tokenizerModel: () => hfFiles().tokenizerModel,
+  },
+  HfCheckpointOutput: { files: () => exportHfCheckpoint(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300)) },
+  convertHfToGguf: { files: () => hfFiles(), ids: () => [1, 5, 9] },
+  writeFileAtomic: { bytes: () => new Uint8Array([1, 2, 3]) },
+  exportGguf: { tokenizer: () => trainTokenizer(TEXT, 300) },
+  // A two-layer model's file (the example states config.layers).
+  validateModelMetadata: { bytes: () => encodeGguf(new BitNetModel({ ...modelConfig, layers: 2 }, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "F32" }) },
+  // The example passes Dawn's GPU object itself.
+  TernaryKernel: { gpu: () => doctestGpu().gpu },
+  // cli
+  convertCommand: { ctx: () => commandContext() },
+  generateCommand: { ctx: () => commandContext() },
+  inspectCommand: { ctx: () => commandContext() },
   // unfreeze is for QAT adapters (a LoRA adapter keeps its base frozen)
   "BitNetAdapter.unfreeze": { adapter: () => new BitNetAdapter(new Projection(), new BitNetAdapterConfig({})).freeze() },
   "Tensor.toAsync": { g: () => randn([2], { seed: 1 }) },
@@ -172,6 +368,44 @@ const bySymbol: Record<string, Table> = {
   runConvertCommand: { ckpt: () => checkpointFolder("ckpt") },
 };
 
+/**
+ * The files an example reads, written (relative to the doctests' scratch
+ * directory, its working directory) before it runs. Where the example states
+ * a real model's tensor count, the file has that many tensors.
+ */
+const files: Record<string, () => void> = {
+  fileHandleSource: () => put("model.gguf", readFileSync(outModelGguf())),
+  readGgufHeaderFromFile: () => put("model.gguf", ggufWithTensors(291)),
+  readSafetensorsFile: () => put("model.safetensors", manyTensorsSafetensors(331)),
+  OpenSafetensorsFile: () => put("model-00001-of-00002.safetensors", safetensorsBytes()),
+  openSafetensorsFile: () => put("big.safetensors", manyTensorsSafetensors(290)),
+  importGguf: () => outModelGguf(),
+  ByteLevelBpeTokenizer: () => put("tokenizer.json", llama3TokenizerJson()),
+  parseSentencePieceModel: () => put("tokenizer.model", hfFiles().tokenizerModel),
+  readHfDirectory: () => checkpointFolder("bitnet_b1_58-large"),
+  loadHfDirectory: () => checkpointFolder("bitnet-b1.58-2B-4T"),
+  convertHfDirectoryToGguf: () => checkpointFolder("bitnet_b1_58-large"),
+  writeFileAtomic: () => mkdirSync("out", { recursive: true }),
+  exportGguf: () => mkdirSync("out", { recursive: true }),
+  convertCommand: () => checkpointFolder("bitnet_b1_58-large"),
+  generateCommand: () => outModelGguf(),
+  inspectCommand: () => outModelGguf(),
+};
+
+/** A Foo class marked with `brand`. */
+function markedFoo(brand: Brand): new () => object {
+  class Foo {}
+  brand.mark(Foo);
+  return Foo;
+}
+
+/** A GGUF file of `count` small F32 tensors (header-only readers' examples state a real model's count). */
+function ggufWithTensors(count: number): Uint8Array {
+  const b = new GgufBuilder().set("general.architecture", { type: "string", value: "bitnet" });
+  for (let i = 0; i < count; i++) b.addTensor({ name: `t.${i}`, shape: [4], type: "F32", values: new Float32Array(4) });
+  return b.build();
+}
+
 const IDENT = /[A-Za-z_$][\w$]*/g;
 
 /**
@@ -184,6 +418,7 @@ const IDENT = /[A-Za-z_$][\w$]*/g;
  * ```
  */
 export function fixturesFor(e: { pkg: string; symbol: string; file: string; code: string }, declared: ReadonlySet<string>): Map<string, unknown> {
+  files[e.symbol]?.();
   const tables = [bySymbol[e.symbol], byFile[e.file], byPackage[e.pkg], common].filter((t): t is Table => t !== undefined);
   const cache = new Map<string, unknown>();
   const get = (name: string): unknown => {

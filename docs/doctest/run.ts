@@ -7,6 +7,7 @@ import ts from "typescript";
 import type { Example } from "./extract.js";
 import { mismatch, parseExpected } from "./expected.js";
 import { fixturesFor } from "./fixtures.js";
+import { NoGpuError } from "./gpu.js";
 
 /** The outcome of one example. */
 export type Outcome =
@@ -118,11 +119,14 @@ export async function runExample(example: Example, scope: ReadonlyMap<string, un
   } catch (e) {
     return { status: "failed", error: `could not prepare: ${String(e)}` };
   }
-  if (p.foreignImports.length > 0) return { status: "context", reason: `imports ${p.foreignImports.join(", ")}` };
+  // Modules that are not ours run when the runner provides them (`webgpu`, `vitest`, `node:fs`).
+  const missing = p.foreignImports.filter((m) => !Object.hasOwn(modules, m));
+  if (missing.length > 0) return { status: "context", reason: `imports ${missing.join(", ")}` };
   let fixtures: Map<string, unknown>;
   try {
     fixtures = fixturesFor(example, p.declared);
   } catch (e) {
+    if (e instanceof NoGpuError) return { status: "context", reason: `needs a WebGPU device: ${e.message}` };
     return { status: "failed", error: `a fixture failed to build: ${String(e)}` };
   }
   const values = new Map([...scope].filter(([n]) => !fixtures.has(n)));

@@ -120,7 +120,8 @@ function indexTensor(d: Draw, shape: readonly number[], size: number): Tensor {
  *
  * @example
  * ```ts
- * for (const entry of OPS) gradcheck(...splitCase(entry.sample(generatorDraw(new Generator(1)))));
+ * const d = generatorDraw(new Generator(1));
+ * OPS.every((entry) => { const { fn, inputs } = entry.sample(d); return gradcheck(fn, inputs).ok; }); // true
  * OPS.map((e) => e.name); // ["neg", "abs", "exp", ...]
  * ```
  */

@@ -14,8 +14,12 @@ import { Var } from "./var.js";
  *
  * @example
  * ```ts
- * forward(ctx: OpContext<{ x: Tensor }>, x: Tensor) { ctx.save({ x }); return x.mul(x); }
- * backward(ctx, g) { return [ctx.needsGrad[0] ? g.mul(ctx.saved.x).mul(2) : null]; }
+ * const squareOp = defineOp({
+ *   name: "square",
+ *   forward(ctx: OpContext<{ x: Tensor }>, x: Tensor) { ctx.save({ x }); return x.mul(x); },
+ *   backward(ctx, g) { return [ctx.needsGrad[0] ? g.mul(ctx.saved.x).mul(2) : null]; },
+ * });
+ * squareOp.apply(param(tensor([3]))).value; // [9]
  * ```
  */
 export class OpContext<S> {

@@ -17,7 +17,7 @@ interface Faults {
 }
 
 /** What a deferred check needs of a tensor (structural, so that this file imports no Tensor). */
-interface Checked {
+export interface Checked {
   readonly backend: Backend;
   readonly view: View;
   readonly shape: readonly number[];

@@ -28,7 +28,7 @@ export {
   abs, add, ceil, clamp, cos, div, eq, erf, exp, floor, ge, gt, le, log, lt, maximum, minimum, mul, ne, neg, pow, relu,
   round, rsqrt, sigmoid, sign, sin, sqrt, sub, tanh, where,
 } from "./ops/elementwise.js";
-export { deferCheck, settleChecks } from "./deferred-checks.js";
+export { type Checked, deferCheck, settleChecks } from "./deferred-checks.js";
 export type { OpTolerance, UnaryDTypeRule, UnaryOpInfo } from "./ops/unary-ops.js";
 export { UNARY_OPS, UNARY_OP_NAMES, isFloatOnlyUnary } from "./ops/unary-ops.js";
 export type { BinaryDTypeRule, BinaryOpInfo } from "./ops/binary-ops.js";

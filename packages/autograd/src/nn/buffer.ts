@@ -52,8 +52,12 @@ BUFFER_BRAND.mark(ModuleBuffer);
  *
  * @example
  * ```ts
- * runningMean = buffer(zeros([features]));
- * table = buffer(ropeTable, { persistent: false }); // not saved
+ * class Norm extends Module<Var, Var> {
+ *   runningMean = buffer(zeros([4]));
+ *   table = buffer(ones([8]), { persistent: false }); // not saved
+ *   forward(x: Var): Var { return x; }
+ * }
+ * new Norm().namedBuffers().map(([n]) => n); // ["runningMean", "table"]
  * ```
  */
 export function buffer(value: Tensor, opts: { readonly persistent?: boolean } = {}): ModuleBuffer {

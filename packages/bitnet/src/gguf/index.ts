@@ -6,3 +6,4 @@ export { importGguf, type ImportGgufOptions, type ImportedGguf } from "./import-
 export { BITNET_CPP_ARCHS, importBitnetCppGguf, type ImportedBitnetCppGguf } from "./import-bitnet-cpp.js";
 export { packedProjection } from "./packed-from-gguf.js";
 export { ARCH, FILE_TYPE, GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
+export { MODEL_CAPS, type ValidatedModelMetadata, validateModelMetadata } from "./model-metadata.js";

@@ -77,7 +77,7 @@ export interface EvalResult {
  *
  * @example
  * ```ts
- * evaluate(model, test, 1000); // { accuracy: 0.87, loss: 0.36 }
+ * evaluate(model, test, 1000); // e.g. { accuracy: 0.87, loss: 0.36 } after a few epochs
  * ```
  */
 export function evaluate(model: Layer, data: Dataset, batchSize = 1000): EvalResult {

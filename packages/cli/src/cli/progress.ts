@@ -95,8 +95,8 @@ export class ProgressDisplay {
   #terminalTouched = false;
 
   /**
-   * @param live draw the bar in place (default: the sink is a terminal)
-   * @param plainEvery without a terminal, print a line every this many steps (and the first and last)
+   * @param opts.live draw the bar in place (default: the sink is a terminal)
+   * @param opts.plainEvery without a terminal, print a line every this many steps (and the first and last)
    */
   constructor(out: ProgressSink, total: number, opts: { readonly live?: boolean | undefined; readonly plainEvery?: number } = {}) {
     this.#out = out;

@@ -64,7 +64,7 @@ export const DEFAULT_LM_CONFIG: LmTrainConfig = {
  *
  * @example
  * ```ts
- * trainer.valLosses.at(-1); // { step: 160, loss: 1.42 }
+ * trainer.valLosses.at(-1); // e.g. { step: 160, loss: 1.42 } after the default 160 steps
  * ```
  */
 export interface ValPoint {
@@ -90,7 +90,7 @@ export class LmTrainError extends Error {
  *
  * @example
  * ```ts
- * const t = new LmTrainer(generateCorpus({ stories: 200 }), { ...DEFAULT_LM_CONFIG, steps: 20 });
+ * const t = new LmTrainer(generateCorpus({ stories: 200 }), { ...DEFAULT_LM_CONFIG, steps: 20, dim: 64, ffnDim: 128 }); // a small model
  * while (!t.done) t.trainStep();
  * t.estimateLoss("val"); // e.g. 3.1 (nats/token)
  * t.sample("one day tom"); // e.g. "one day tom saw a the dog ..." (20 steps: barely trained)
@@ -216,7 +216,7 @@ export class LmTrainer {
    *
    * @example
    * ```ts
-   * trainer.sample("one day tom saw", 40); // "one day tom saw a big dog in the park. ..."
+   * trainer.sample("one day tom saw", 40); // e.g. "one day tom saw a big dog in the park. ..." once trained
    * ```
    */
   sample(prompt: string, maxTokens = 40): string {
