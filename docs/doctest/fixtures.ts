@@ -22,6 +22,8 @@ import { DEFAULT_LM_CONFIG, LmTrainer, generateCorpus } from "@bitnet-quantize/c
 import { GgufBuilder, parseGguf } from "@bitnet-quantize/gguf";
 import { parseSafetensors, writeSafetensors } from "@bitnet-quantize/safetensors";
 import { Brand, Generator, type Tensor, defaultCpuBackend, randn, tensor, zeros } from "@bitnet-quantize/tensor";
+import { bitnetCppGguf } from "../../packages/bitnet/test/helpers/bitnet-cpp-gguf.js";
+import { bitnet2b4tCheckpoint, tinyLlama3TokenizerJson } from "../../packages/bitnet/test/helpers/hf-checkpoints.js";
 import { doctestGpu } from "./gpu.js";
 
 type Factory = (get: (name: string) => unknown) => unknown;
@@ -135,6 +137,17 @@ let modelGguf: Uint8Array | undefined;
 function outModelGguf(): string {
   modelGguf ??= encodeGguf(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "TQ2_0" });
   return put("out/model.gguf", modelGguf);
+}
+
+/** A small bitnet.cpp GGUF (arch bitnet-b1.58, I2_S projections, Llama 3 "gpt2" vocabulary, F16 token_embd as in the official file), built once with the importer tests' builder. */
+let bitnetCpp: Uint8Array | undefined;
+function bitnetCppBytes(): Uint8Array {
+  if (bitnetCpp === undefined) {
+    const { json, vocabSize } = tinyLlama3TokenizerJson();
+    const d = { vocab: vocabSize, dim: 256, layers: 1, heads: 4, kvHeads: 1, ffn: 256 };
+    bitnetCpp = bitnetCppGguf(loadHfCheckpoint({ ...bitnet2b4tCheckpoint(d, 9).files, tokenizerJson: json }), d, "bitnet-b1.58", "F16");
+  }
+  return bitnetCpp;
 }
 
 /** A checkpoint exported by the library, as the HF loader's input. */
@@ -345,6 +358,8 @@ const bySymbol: Record<string, Table> = {
   validateModelMetadata: { bytes: () => encodeGguf(new BitNetModel({ ...modelConfig, layers: 2 }, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "F32" }) },
   // The example passes Dawn's GPU object itself.
   TernaryKernel: { gpu: () => doctestGpu().gpu },
+  // The bytes of a bitnet.cpp file.
+  ImportedBitnetCppGguf: { bitnetCppBytes: () => bitnetCppBytes() },
   // cli
   convertCommand: { ctx: () => commandContext() },
   generateCommand: { ctx: () => commandContext() },
@@ -380,6 +395,7 @@ const files: Record<string, () => void> = {
   OpenSafetensorsFile: () => put("model-00001-of-00002.safetensors", safetensorsBytes()),
   openSafetensorsFile: () => put("big.safetensors", manyTensorsSafetensors(290)),
   importGguf: () => outModelGguf(),
+  importBitnetCppGguf: () => put("ggml-model-i2_s.gguf", bitnetCppBytes()),
   ByteLevelBpeTokenizer: () => put("tokenizer.json", llama3TokenizerJson()),
   parseSentencePieceModel: () => put("tokenizer.model", hfFiles().tokenizerModel),
   readHfDirectory: () => checkpointFolder("bitnet_b1_58-large"),

@@ -180,7 +180,22 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * state.set(p, this.own(buf)); // in a subclass: the new buffer, kept across steps
+   * // SGD with momentum 0.9: the velocity is the optimizer's own (kept across steps, even inside tidy)
+   * class Momentum extends Optimizer {
+   *   readonly velocity = new Map<Var, Tensor>();
+   *   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {
+   *     const previous = this.velocity.get(p);
+   *     const v = this.own(previous === undefined ? grad.mul(1) : previous.mul(0.9).add(grad));
+   *     this.velocity.set(p, v);
+   *     this.release(previous);
+   *     return value.sub(v.mul(this.lr));
+   *   }
+   * }
+   * const w = param(tensor([1, 2]));
+   * const opt = new Momentum([w], 0.1);
+   * w.mul(w).sum().backward(); opt.step(); // gradient 2w = [2, 4] becomes the velocity
+   * w.value; // [0.8, 1.6]
+   * opt.velocity.get(w)?.isDisposed; // false
    * ```
    */
   protected own(t: Tensor): Tensor {
@@ -195,7 +210,24 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * this.release(previousBuffer);
+   * // The momentum optimizer of own's example: each step releases the velocity it replaces
+   * class Momentum extends Optimizer {
+   *   readonly velocity = new Map<Var, Tensor>();
+   *   protected update(p: Var, value: Tensor, grad: Tensor): Tensor {
+   *     const previous = this.velocity.get(p);
+   *     const v = this.own(previous === undefined ? grad.mul(1) : previous.mul(0.9).add(grad));
+   *     this.velocity.set(p, v);
+   *     this.release(previous);
+   *     return value.sub(v.mul(this.lr));
+   *   }
+   * }
+   * const w = param(tensor([1, 2]));
+   * const opt = new Momentum([w], 0.1);
+   * w.mul(w).sum().backward(); opt.step(); // gradient 2w = [2, 4] becomes the velocity
+   * const first = opt.velocity.get(w);
+   * opt.zeroGrad(); w.mul(w).sum().backward(); opt.step();
+   * first?.isDisposed; // true
+   * w.value; // [0.46, 0.92]
    * ```
    */
   protected release(t: Tensor | undefined): void {
