@@ -12,7 +12,7 @@ import { Linear, Module, ReLU, Sequential, buffer, mse } from "@bitnet-quantize/
 import { AdamW, SGD } from "@bitnet-quantize/autograd/optim";
 import { generatorDraw } from "@bitnet-quantize/autograd/testing";
 import {
-  BigramQueue, BitLinear, BitNetAttention, BitNetConfig, BitNetDecoderLayer, BitNetMLP, BitNetModel, type SpmTokenizer, absMeanTernary, ropeTables, ropeTensors,
+  BigramQueue, BitLinear, BitNetAttention, BitNetConfig, BitNetDecoderLayer, BitNetMLP, BitNetModel, KVCache, type SpmTokenizer, absMeanTernary, packTernary, ropeTables, ropeTensors,
   trainTokenizer,
 } from "@bitnet-quantize/bitnet";
 import { BitNetAdapter, BitNetAdapterConfig, LoraBitLinear } from "@bitnet-quantize/bitnet/adapter";
@@ -360,6 +360,18 @@ const bySymbol: Record<string, Table> = {
   TernaryKernel: { gpu: () => doctestGpu().gpu },
   // The bytes of a bitnet.cpp file.
   ImportedBitnetCppGguf: { bitnetCppBytes: () => bitnetCppBytes() },
+  // the inference engine's pieces: a small model, packed codes, a cache's key/value rows
+  createTernaryPool: { model: () => new BitNetModel(modelConfig, { seed: 0 }), ids: () => [1, 5, 9] },
+  PackedWeights: { codes: () => tensor([[1, 0, -1, 1], [0, 1, 1, -1]], undefined, "int8") },
+  "BitLinear.fromPacked": { codes: () => randTernaryCodes(8, 16) },
+  "BitLinear.loadPacked": { packed: () => packTernary(randTernaryCodes(8, 16)), scales: () => tensor([[0.5]]).expand([8, 1]) },
+  "KVCache.write": { cache: () => new KVCache(1, 4, 8), k: () => new Float32Array(8).fill(0.5), v: () => new Float32Array(8).fill(-0.5) },
+  ffnActivation: { gate: () => tensor([[-1, 0, 2]]), up: () => tensor([[1, 1, 1]]) },
+  "BitNetModel.generateAsync": { model: () => new BitNetModel(modelConfig, { seed: 0 }), prompt: () => [1, 5, 9], gpu: () => doctestGpu().backend },
+  packedProjection: {
+    bytes: () => encodeGguf(new BitNetModel(modelConfig, { seed: 0 }), trainTokenizer(TEXT, 300), { type: "TQ2_0" }),
+    file: (get) => parseGguf(get("bytes") as Uint8Array),
+  },
   // cli
   convertCommand: { ctx: () => commandContext() },
   generateCommand: { ctx: () => commandContext() },
@@ -407,6 +419,12 @@ const files: Record<string, () => void> = {
   generateCommand: () => outModelGguf(),
   inspectCommand: () => outModelGguf(),
 };
+
+/** An [n, k] int8 tensor of ternary codes (-1, 0, +1), deterministic. */
+function randTernaryCodes(n: number, k: number): Tensor<"int8"> {
+  const g = new Generator(5);
+  return tensor(Array.from({ length: n }, () => Array.from({ length: k }, () => Math.floor(g.nextFloat() * 3) - 1)), undefined, "int8");
+}
 
 /** A Foo class marked with `brand`. */
 function markedFoo(brand: Brand): new () => object {
