@@ -47,9 +47,9 @@ async function ternaryMatvec(N: number, K: number): Promise<void> {
 
 async function floatMatmul(): Promise<void> {
   const [M, K, N] = [64, 1024, 4096];
-  const a = randn([M, K], { seed: 1 }).dataSync() as Float32Array;
-  const bt = randn([N, K], { seed: 2 }).dataSync() as Float32Array;
-  const b = randn([K, N], { seed: 3 }).dataSync() as Float32Array;
+  const a = randn([M, K], { seed: 1 }).dataSync();
+  const bt = randn([N, K], { seed: 2 }).dataSync();
+  const b = randn([K, N], { seed: 3 }).dataSync();
   const c = new Float32Array(M * N);
   await compare(`float32 matmul kernels [${M},${K}] x [${K},${N}] (operand copies into wasm memory included)`, [
     { name: "JS matmulBlocked (A·Btᵀ)", fn: () => matmulBlocked(a, bt, c, M, N, K) },

@@ -172,7 +172,7 @@ export class CommandBatch {
    */
   reuse(pool: BufferPool, size: number): GPUBuffer | null {
     for (let i = this.#deferred.length - 1; i >= 0; i--) {
-      const d = this.#deferred[i] as { pool: BufferPool; buffer: GPUBuffer };
+      const d = this.#deferred[i];
       if (d.pool === pool && d.buffer.size === size) {
         this.#deferred.splice(i, 1);
         return d.buffer;

@@ -28,8 +28,8 @@ function bitnetCppGguf(arch: string, embdType: "F32" | "F16"): Uint8Array {
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [...p.shape], type: "F32", values: p.value.dataSync() as Float32Array });
     }
     for (const [g, key] of PROJ) {
-      const p = ternaryProjection(w.layers[i]![key]);
-      const values = Float32Array.from(p.codes, (c) => c * p.scales[0]!);
+      const p = ternaryProjection(w.layers[i][key]);
+      const values = Float32Array.from(p.codes, (c) => c * p.scales[0]);
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [p.outFeatures, p.inFeatures], type: "I2_S", values });
     }
   });

@@ -12,11 +12,11 @@ import { type BitNetModel, type TernaryProjection, trainTokenizer, SpmTokenizer,
 
 /** Codes and scales of every projection of layer `l` (the engine's weights are frozen BitLinears). */
 function projectionsOf(model: BitNetModel, l: number): Record<"q" | "k" | "v" | "o" | "gate" | "up" | "down", TernaryProjection> {
-  const w = model.inferenceWeights().layers[l]!;
+  const w = model.inferenceWeights().layers[l];
   return { q: ternaryProjection(w.q), k: ternaryProjection(w.k), v: ternaryProjection(w.v), o: ternaryProjection(w.o), gate: ternaryProjection(w.gate), up: ternaryProjection(w.up), down: ternaryProjection(w.down) };
 }
 import { encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
-import { ByteLevelBpeTokenizer, HfCheckpointError, convertHfToGguf, exportHfCheckpoint, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
+import { type ByteLevelBpeTokenizer, HfCheckpointError, convertHfToGguf, exportHfCheckpoint, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
 import { loadHfDirectory, readHfDirectory, runConvertCommand, saveHfDirectory } from "@bitnet-quantize/bitnet/hf/node";
 import { bitnet2b4tCheckpoint, oneBitLlmCheckpoint, tinyLlama3TokenizerJson } from "./helpers/hf-checkpoints.js";
 
@@ -35,10 +35,10 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
   it("loads: layout, config, latent weights exactly the F16 values, the SPM vocabulary", () => {
     expect(loaded.layout).toBe("1bitllm");
     expect(loaded.model.config).toMatchObject({ vocabSize: V, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 256, hiddenActivation: "silu", contextLength: 64 });
-    const q = loaded.model.layers[1]!.getSubmodule("self_attn.k_proj") as unknown as { weight: { value: { dataSync(): ArrayLike<number> } } };
+    const q = loaded.model.layers[1].getSubmodule("self_attn.k_proj") as unknown as { weight: { value: { dataSync(): ArrayLike<number> } } };
     const f16 = parseSafetensors(writeSafetensors({ tensors: new Map([["w", tensors.get("model.layers.1.self_attn.k_proj.weight")!]]) }));
     expect(Array.from(q.weight.value.dataSync())).toEqual(Array.from(loadFloat(f16, "w")));
-    expect(loaded.model.layers[0]!.getParameter("self_attn.attn_sub_norm.weight").shape).toEqual([256]);
+    expect(loaded.model.layers[0].getParameter("self_attn.attn_sub_norm.weight").shape).toEqual([256]);
     expect(loaded.tokenizer).toBeInstanceOf(SpmTokenizer);
     expect((loaded.tokenizer as SpmTokenizer).encode("the cat sat")).toEqual(tok.encode("the cat sat"));
   });
@@ -63,7 +63,7 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
       const b = projectionsOf(back.model, l);
       for (const key of ["q", "k", "v", "o", "gate", "up", "down"] as const) {
         expect(Array.from(b[key].codes)).toEqual(Array.from(a[key].codes));
-        expect(b[key].scales[0]).toBe(f16BitsToNumber(numberToF16Bits(a[key].scales[0]!)));
+        expect(b[key].scales[0]).toBe(f16BitsToNumber(numberToF16Bits(a[key].scales[0])));
       }
     }
   });
@@ -178,8 +178,8 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
       expect(Array.from(p.codes)).toEqual(Array.from(codes.get(`model.layers.0.${path}.weight`)!));
       expect(p.scales[0]).toBe(Math.fround(1 / weightScales.get(`model.layers.0.${path}.weight`)!));
     }
-    const st = files.weights[0]!;
-    expect(Array.from(loaded.model.layers[0]!.getParameter("mlp.ffn_sub_norm.weight").value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.layers.0.mlp.ffn_sub_norm.weight")));
+    const st = files.weights[0];
+    expect(Array.from(loaded.model.layers[0].getParameter("mlp.ffn_sub_norm.weight").value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.layers.0.mlp.ffn_sub_norm.weight")));
     expect(Array.from(loaded.model.embed_tokens.weight.value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.embed_tokens.weight")));
     const ids = (loaded.tokenizer as ByteLevelBpeTokenizer).encode("hello the world");
     const logits = loaded.model.logits(ids);
@@ -194,7 +194,7 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
   });
 
   it("the -bf16 master-weight variant (dense BF16 projections, same names) loads as latent weights", () => {
-    const st = files.weights[0]!;
+    const st = files.weights[0];
     const m = new Map<string, SafetensorsTensorInput>();
     for (const t of st.tensors) {
       if (t.name.endsWith("_scale")) continue;
@@ -241,7 +241,7 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
 
   it("rejects a packed weight of the wrong shape and a code of 3", () => {
     const bad = bitnet2b4tCheckpoint({ ...d2 }, 6);
-    const st = bad.files.weights[0]!;
+    const st = bad.files.weights[0];
     const m = new Map<string, SafetensorsTensorInput>(st.tensors.map((t) => [t.name, { dtype: t.dtype, shape: t.shape, data: st.bytes.slice(t.byteOffset, t.byteOffset + t.byteLength) }]));
     const k = m.get("model.layers.0.self_attn.k_proj.weight")!;
     const three = new Uint8Array(k.data as Uint8Array);

@@ -67,7 +67,7 @@ export class GgufBuilder {
   set(key: string, value: GgufValue): this {
     this.checkOpen(`set(${JSON.stringify(key)})`);
     if (this.tensors.length > 0) {
-      throw new GgufError(`GgufBuilder: metadata ${JSON.stringify(key)} comes after tensor ${JSON.stringify(this.tensors[0]!.name)}; all metadata must come first`);
+      throw new GgufError(`GgufBuilder: metadata ${JSON.stringify(key)} comes after tensor ${JSON.stringify(this.tensors[0].name)}; all metadata must come first`);
     }
     if (this.keys.has(key)) {
       const why = key === "general.alignment" ? " (set the alignment through the constructor)" : "";

@@ -251,7 +251,7 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
       const why = RETIRED_GGML_TYPE_IDS.includes(typeId) ? "a retired ggml type" : "an unknown ggml type";
       throw new GgufError(`${label} has type ${typeId}, ${why} (known ids: 0-3, 6-30, 34-36, 39)`, typePos);
     }
-    if (ne[0]! % type.blockSize !== 0) {
+    if (ne[0] % type.blockSize !== 0) {
       throw new GgufError(`${label} has ne[0] = ${ne[0]}, not a multiple of ${type.name}'s block size ${type.blockSize}`, dimsPos + 4);
     }
     // I2_S (bitnet.cpp): codes for the whole tensor, then a 32-byte scale tail.
@@ -326,7 +326,7 @@ function checkTensorRanges(
 ): void {
   let expected = 0;
   tensors.forEach((t, i) => {
-    const at = offsetFieldPos[i]!;
+    const at = offsetFieldPos[i];
     const label = `tensor ${JSON.stringify(t.name)}`;
     if (strict && t.offset !== expected) {
       throw new GgufError(`${label} has offset ${t.offset}, expected ${expected} (llama.cpp requires each tensor right after the previous one, aligned to ${alignment})`, at);
@@ -339,12 +339,12 @@ function checkTensorRanges(
     expected = t.offset + alignUp(t.byteLength, alignment);
   });
   if (!strict) {
-    const order = tensors.map((t, i) => i).sort((a, b) => tensors[a]!.offset - tensors[b]!.offset);
+    const order = tensors.map((t, i) => i).sort((a, b) => tensors[a].offset - tensors[b].offset);
     for (let k = 1; k < order.length; k++) {
-      const prev = tensors[order[k - 1]!]!;
-      const cur = tensors[order[k]!]!;
+      const prev = tensors[order[k - 1]];
+      const cur = tensors[order[k]];
       if (cur.offset < prev.offset + prev.byteLength) {
-        throw new GgufError(`tensor ${JSON.stringify(cur.name)} at data offset ${cur.offset} overlaps tensor ${JSON.stringify(prev.name)} (ends at ${prev.offset + prev.byteLength})`, offsetFieldPos[order[k]!]);
+        throw new GgufError(`tensor ${JSON.stringify(cur.name)} at data offset ${cur.offset} overlaps tensor ${JSON.stringify(prev.name)} (ends at ${prev.offset + prev.byteLength})`, offsetFieldPos[order[k]]);
       }
     }
   }
@@ -462,7 +462,7 @@ class ValueReader {
         const bytes = c.bytesView(n, what);
         const out: boolean[] = [];
         for (let i = 0; i < n; i++) {
-          const b = bytes[i]!;
+          const b = bytes[i];
           if (b > 1) throw new GgufError(`${el(i)} is a bool with byte value ${b}; only 0 and 1 are valid`, c.pos - n + i);
           out.push(b === 1);
         }

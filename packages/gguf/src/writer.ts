@@ -324,7 +324,7 @@ export function assemble(
   const out = new Uint8Array(dataOffset + offset); // zero-filled, so all padding is zeros
   out.set(header, 0);
   tensors.forEach((t, i) => {
-    out.set(littleEndian ? t.bytes : swapTensorBytes(t.type.name, t.bytes), dataOffset + offsets[i]!);
+    out.set(littleEndian ? t.bytes : swapTensorBytes(t.type.name, t.bytes), dataOffset + offsets[i]);
   });
   return out;
 }

@@ -38,7 +38,7 @@ describe("readGgufHeader", () => {
     expect(loaded).toBeLessThan(2 * expected.headerByteLength + 1024);
     expect(loaded).toBeLessThan(expected.dataOffset + 4 * 1024 * 1024); // the 4 MiB tensor is never read
     // Each read continues where the previous one stopped: no byte is loaded twice.
-    source.reads.forEach(([p], i) => expect(p).toBe(i === 0 ? 0 : source.reads[i - 1]![0] + source.reads[i - 1]![1]));
+    source.reads.forEach(([p], i) => expect(p).toBe(i === 0 ? 0 : source.reads[i - 1][0] + source.reads[i - 1][1]));
   });
 
   it("checks tensor ranges against the true file size", async () => {

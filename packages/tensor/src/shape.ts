@@ -40,7 +40,7 @@ export function contiguousStrides(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i] as number;
+    s *= shape[i];
   }
   return strides;
 }

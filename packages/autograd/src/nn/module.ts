@@ -119,7 +119,7 @@ export abstract class Module<In = Var, Out = Var> {
       out.push([name, m]);
       const kids = m.namedChildren();
       for (let i = kids.length - 1; i >= 0; i--) {
-        const [k, child] = kids[i] as [string, AnyModule];
+        const [k, child] = kids[i];
         stack.push([name === "" ? k : `${name}.${k}`, child]);
       }
     }
@@ -184,7 +184,7 @@ export abstract class Module<In = Var, Out = Var> {
     const parts = path.split(".");
     let holder: object = this;
     for (let i = 0; i < parts.length; i++) {
-      const key = parts[i] as string;
+      const key = parts[i];
       if (!Object.hasOwn(holder, key)) throw new AutogradError(`${op}: "${path}" has no part "${key}" (at ${parts.slice(0, i).join(".") || "the root"})`);
       const value: unknown = Reflect.get(holder, key);
       if (i === parts.length - 1) return { holder, key, value };

@@ -139,7 +139,7 @@ function ternaryOf(name: string, values: Float32Array): { codes: Int8Array; magn
   const codes = new Int8Array(values.length);
   let m = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (v === 0) continue;
     const a = Math.abs(v);
     if (m === 0) m = a;

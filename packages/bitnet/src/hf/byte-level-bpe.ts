@@ -140,7 +140,7 @@ export class ByteLevelBpeTokenizer {
     this.#addedRegex = escaped.length > 0 ? new RegExp(escaped.join("|"), "gu") : undefined;
     this.#b2u.forEach((ch, b) => this.#u2b.set(ch, b));
     for (let b = 0; b < 256; b++) {
-      if (!this.#ids.has(this.#b2u[b]!)) throw new HfCheckpointError(`tokenizer.json: the vocabulary lacks the byte token ${JSON.stringify(this.#b2u[b])} (byte ${b}); not a byte-level BPE vocabulary`);
+      if (!this.#ids.has(this.#b2u[b])) throw new HfCheckpointError(`tokenizer.json: the vocabulary lacks the byte token ${JSON.stringify(this.#b2u[b])} (byte ${b}); not a byte-level BPE vocabulary`);
     }
   }
 
@@ -263,7 +263,7 @@ export class ByteLevelBpeTokenizer {
         ids.push(...cached);
         continue;
       }
-      const chars = Array.from(enc.encode(piece), (b) => this.#b2u[b]!);
+      const chars = Array.from(enc.encode(piece), (b) => this.#b2u[b]);
       const out = this.#bpe(chars);
       if (this.#cache.size < 100_000) this.#cache.set(piece, out);
       ids.push(...out);
@@ -285,7 +285,7 @@ export class ByteLevelBpeTokenizer {
         }
       }
       if (best < 0) break;
-      parts.splice(best, 2, parts[best]! + parts[best + 1]!);
+      parts.splice(best, 2, parts[best] + parts[best + 1]);
     }
     return parts.map((p) => {
       const id = this.#ids.get(p);
@@ -309,10 +309,10 @@ export class ByteLevelBpeTokenizer {
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length) throw new HfCheckpointError(`tokenizer: id ${id} is outside the vocabulary (0..${this.tokens.length - 1})`);
       if (this.#special.has(id)) {
-        if (!(opts.removeSpecial ?? false)) bytes.push(...enc.encode(this.tokens[id]!));
+        if (!(opts.removeSpecial ?? false)) bytes.push(...enc.encode(this.tokens[id]));
         continue;
       }
-      const t = this.tokens[id]!;
+      const t = this.tokens[id];
       if (this.#addedIds.get(t) === id) {
         bytes.push(...enc.encode(t));
         continue;

@@ -109,7 +109,7 @@ export function readHfConfig(input: string | Readonly<Record<string, unknown>>):
       contextLength: int("max_position_embeddings", 2048),
       ropeTheta: num("rope_theta", 10000),
       normEps: num("rms_norm_eps", 1e-5),
-      hiddenActivation: act as HiddenActivation,
+      hiddenActivation: act,
     });
   } catch (e) {
     throw new HfCheckpointError(`config.json: ${e instanceof Error ? e.message : String(e)}`);

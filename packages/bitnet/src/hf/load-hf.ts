@@ -175,7 +175,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
           const codes = unpackHfTernary(tensorArray(file, info) as Uint8Array, sub.outFeatures, sub.inFeatures, name);
           const ws = floatsAny(get(`${name}_scale`), `${name}_scale`);
           if (ws.length !== 1) throw new HfCheckpointError(`tensor ${name}_scale has ${ws.length} values; expected one per-tensor scale`);
-          const scale = config.weightScaleMultiplies ? ws[0]! : 1 / ws[0]!;
+          const scale = config.weightScaleMultiplies ? ws[0] : 1 / ws[0];
           W = ternaryLatentWeight(codes, scale, quant, name);
         }
         sub.weight.value = tensor(W, shape);

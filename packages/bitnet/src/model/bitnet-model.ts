@@ -331,7 +331,7 @@ export function ternaryProjection(layer: BitLinear): TernaryProjection {
   const G = Math.ceil(I / gc);
   const s = q.scales.contiguous().dataSync();
   const scales = new Float32Array(O * G);
-  const perRow = (q.scales.shape[0] as number) === O;
-  for (let o = 0; o < O; o++) for (let g = 0; g < G; g++) scales[o * G + g] = s[(perRow ? o : 0) * (q.scales.shape[1] as number) + ((q.scales.shape[1] as number) === 1 ? 0 : g)] as number;
+  const perRow = q.scales.shape[0] === O;
+  for (let o = 0; o < O; o++) for (let g = 0; g < G; g++) scales[o * G + g] = s[(perRow ? o : 0) * q.scales.shape[1] + (q.scales.shape[1] === 1 ? 0 : g)];
   return { outFeatures: O, inFeatures: I, codes: Int8Array.from(q.codes.contiguous().dataSync()), scales, groupColumns: gc };
 }

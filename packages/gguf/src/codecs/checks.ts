@@ -47,7 +47,7 @@ export function checkByteLength(codec: string, bytes: Uint8Array, blocks: number
  */
 export function checkFinite(codec: string, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (v - v !== 0) {
       throw new RangeError(`${codec}: element ${i} is ${v}; quantized formats need finite values`);
     }

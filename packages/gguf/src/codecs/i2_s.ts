@@ -57,7 +57,7 @@ export function decodeI2_S(input: BytesLike, count: number): Float32Array {
     for (let k = 0; k < 4; k++) {
       const shift = 6 - 2 * k;
       for (let m = 0; m < 32; m++) {
-        out[128 * b + 32 * k + m] = (((bytes[32 * b + m]! >>> shift) & 3) - 1) * scale;
+        out[128 * b + 32 * k + m] = (((bytes[32 * b + m] >>> shift) & 3) - 1) * scale;
       }
     }
   }
@@ -89,11 +89,11 @@ export function encodeI2_S(values: Float32Array): Uint8Array {
   if (scale === 0) scale = 1;
   const out = new Uint8Array(i2sByteLength(values.length));
   for (let i = 0; i < values.length; i++) {
-    const t = Math.max(-1, Math.min(1, Math.round(values[i]! / scale)));
+    const t = Math.max(-1, Math.min(1, Math.round(values[i] / scale)));
     const code = t > 0.5 ? 2 : t < -0.5 ? 0 : 1;
     const b = i >>> 7;
     const j = i & 127;
-    out[32 * b + (j & 31)]! |= code << (6 - 2 * (j >>> 5));
+    out[32 * b + (j & 31)] |= code << (6 - 2 * (j >>> 5));
   }
   new DataView(out.buffer).setFloat32(values.length / 4, scale, true);
   return out;

@@ -34,7 +34,7 @@ export function decodeQ4_0(input: BytesLike, count: number): Float32Array {
     const x = b * 32;
     const d = readF16(bytes, y);
     for (let j = 0; j < 16; j++) {
-      const q = bytes[y + 2 + j]!;
+      const q = bytes[y + 2 + j];
       out[x + j] = ((q & 15) - 8) * d;
       out[x + j + 16] = ((q >>> 4) - 8) * d;
     }

@@ -41,14 +41,14 @@ export function encodeQ8_0(values: Float32Array): Uint8Array {
     const x = b * Q8_0_BLOCK_SIZE;
     const y = b * Q8_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = Math.fround(amax / 127);
     const id = d !== 0 ? Math.fround(1 / d) : 0;
     const dh = f32ToF16Bits(d);
     out[y] = dh & 0xff;
     out[y + 1] = dh >>> 8;
     for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) {
-      const q = roundHalfAwayFromZero(Math.fround(values[x + j]! * id));
+      const q = roundHalfAwayFromZero(Math.fround(values[x + j] * id));
       out[y + 2 + j] = q & 0xff; // two's complement int8
     }
   }
@@ -73,7 +73,7 @@ export function decodeQ8_0(input: BytesLike, count: number): Float32Array {
     const y = b * Q8_0_BLOCK_BYTES;
     const d = readF16(bytes, y);
     for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) {
-      const q = (bytes[y + 2 + j]! << 24) >> 24; // sign-extend int8
+      const q = (bytes[y + 2 + j] << 24) >> 24; // sign-extend int8
       out[b * Q8_0_BLOCK_SIZE + j] = q * d;
     }
   }

@@ -50,7 +50,7 @@ export function packTrits(codes: readonly number[]): number {
  * ```
  */
 export function unpackTrit(byte: number, n: number): number {
-  const q = (byte * POW3[n]!) & 0xff;
+  const q = (byte * POW3[n]) & 0xff;
   return (q * 3) >>> 8;
 }
 
@@ -75,10 +75,10 @@ export function encodeTQ1_0(values: Float32Array): Uint8Array {
     const x = b * TQ1_0_BLOCK_SIZE;
     const y = b * TQ1_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < TQ1_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < TQ1_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = amax;
     const id = d !== 0 ? Math.fround(1 / d) : 0;
-    const code = (i: number): number => roundHalfAwayFromZero(Math.fround(values[x + i]! * id)) + 1;
+    const code = (i: number): number => roundHalfAwayFromZero(Math.fround(values[x + i] * id)) + 1;
     // Elements 0..159: 32 bytes, 5 trits each, stride 32.
     for (let m = 0; m < 32; m++) {
       let v = 0;
@@ -125,11 +125,11 @@ export function decodeTQ1_0(input: BytesLike, count: number): Float32Array {
     const y = b * TQ1_0_BLOCK_BYTES;
     const d = readF16(bytes, y + 52);
     for (let n = 0; n < 5; n++) {
-      for (let m = 0; m < 32; m++) out[x + 32 * n + m] = (unpackTrit(bytes[y + m]!, n) - 1) * d;
-      for (let m = 0; m < 16; m++) out[x + 160 + 16 * n + m] = (unpackTrit(bytes[y + 32 + m]!, n) - 1) * d;
+      for (let m = 0; m < 32; m++) out[x + 32 * n + m] = (unpackTrit(bytes[y + m], n) - 1) * d;
+      for (let m = 0; m < 16; m++) out[x + 160 + 16 * n + m] = (unpackTrit(bytes[y + 32 + m], n) - 1) * d;
     }
     for (let n = 0; n < 4; n++) {
-      for (let j = 0; j < 4; j++) out[x + 240 + 4 * n + j] = (unpackTrit(bytes[y + 48 + j]!, n) - 1) * d;
+      for (let j = 0; j < 4; j++) out[x + 240 + 4 * n + j] = (unpackTrit(bytes[y + 48 + j], n) - 1) * d;
     }
   }
   return out;

@@ -43,14 +43,14 @@ export function encodeTQ2_0(values: Float32Array): Uint8Array {
     const x = b * TQ2_0_BLOCK_SIZE;
     const y = b * TQ2_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < TQ2_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < TQ2_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = amax; // already an f32 value
     const id = d !== 0 ? Math.fround(1 / d) : 0;
     for (let h = 0; h < 2; h++) {
       for (let m = 0; m < 32; m++) {
         let q = 0;
         for (let n = 0; n < 4; n++) {
-          const c = roundHalfAwayFromZero(Math.fround(values[x + 128 * h + 32 * n + m]! * id)) + 1;
+          const c = roundHalfAwayFromZero(Math.fround(values[x + 128 * h + 32 * n + m] * id)) + 1;
           q += (c & 3) << (2 * n);
         }
         out[y + 32 * h + m] = q;
@@ -85,7 +85,7 @@ export function decodeTQ2_0(input: BytesLike, count: number): Float32Array {
     for (let h = 0; h < 2; h++) {
       for (let n = 0; n < 4; n++) {
         for (let m = 0; m < 32; m++) {
-          const c = (bytes[y + 32 * h + m]! >>> (2 * n)) & 3;
+          const c = (bytes[y + 32 * h + m] >>> (2 * n)) & 3;
           out[x + 128 * h + 32 * n + m] = (c - 1) * d;
         }
       }

@@ -74,10 +74,10 @@ export function mutate(seed: Uint8Array, mutations: readonly Mutation[]): Uint8A
     const at = b.length === 0 ? 0 : m.at % b.length;
     switch (m.kind) {
       case "xor":
-        if (b.length > 0) b[at] = b[at]! ^ m.mask;
+        if (b.length > 0) b[at] = b[at] ^ m.mask;
         break;
       case "xorFromEnd": // lands in tensor data: the file must still parse
-        if (b.length >= m.at) b[b.length - m.at] = b[b.length - m.at]! ^ m.mask;
+        if (b.length >= m.at) b[b.length - m.at] = b[b.length - m.at] ^ m.mask;
         break;
       case "u64":
         if (at + 8 <= b.length) new DataView(b.buffer, b.byteOffset).setBigUint64(at, m.value, true);

@@ -46,7 +46,7 @@ function run(
   }
   const Kp = Math.ceil(K / (transposed ? 8 : 4)) * (transposed ? 8 : 4);
   const Np = Math.ceil(N / (transposed ? 4 : 8)) * (transposed ? 4 : 8);
-  const { arena } = kernels as WasmKernels;
+  const { arena } = kernels;
   const pa = arena.alloc(M * Kp * 4);
   const pb = arena.alloc(Kp * Np * 4);
   const pc = arena.alloc(M * Np * 4);
