@@ -214,7 +214,7 @@ export function prepareTensor(t: GgufTensorInput, littleEndian = true): Prepared
     try {
       bytes = FLOAT_CODECS[t.type].encode(t.values);
     } catch (e) {
-      throw new GgufError(`${label}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new GgufError(`${label}: ${e instanceof GgufError ? e.reason : e instanceof Error ? e.message : String(e)}`);
     }
   } else {
     if (!(t.bytes instanceof Uint8Array)) throw new GgufError(`${label}: give either bytes (a Uint8Array) or values (a Float32Array)`);

@@ -2,6 +2,7 @@
 // tensor in blocks of 128, then one f32 scale and 28 padding bytes. Layout: specs/checkpoints.md §3.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkFinite } from "./checks.js";
+import { GgufError } from "../errors.js";
 
 /**
  * Elements per I2_S code block (the x86 `ACT_PARALLEL` / Python-converter layout, the
@@ -28,7 +29,7 @@ export function i2sByteLength(count: number): number {
 
 function checkI2sCount(codec: string, count: number): void {
   if (!Number.isSafeInteger(count) || count < 0 || count % I2_S_BLOCK_SIZE !== 0) {
-    throw new RangeError(`${codec}: ${count} elements is not a non-negative multiple of ${I2_S_BLOCK_SIZE}`);
+    throw new GgufError(`${codec}: ${count} elements is not a non-negative multiple of ${I2_S_BLOCK_SIZE}`);
   }
 }
 
@@ -49,7 +50,7 @@ export function decodeI2_S(input: BytesLike, count: number): Float32Array {
   const bytes = toBytes(input, "decodeI2_S");
   checkI2sCount("decodeI2_S", count);
   if (bytes.length !== i2sByteLength(count)) {
-    throw new RangeError(`decodeI2_S: expected ${i2sByteLength(count)} bytes for ${count} elements (count/4 + 32), got ${bytes.length}`);
+    throw new GgufError(`decodeI2_S: expected ${i2sByteLength(count)} bytes for ${count} elements (count/4 + 32), got ${bytes.length}`);
   }
   const scale = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat32(count / 4, true);
   const out = new Float32Array(count);

@@ -15,7 +15,7 @@ export const Q4_0_BLOCK_BYTES = 18;
 
 /**
  * Decodes `count` Q4_0 values (`count` a multiple of 32): y[j] = ((qs[j] & 15) - 8)·d,
- * y[j + 16] = ((qs[j] >> 4) - 8)·d. Throws a `RangeError` for a bad count or byte length.
+ * y[j + 16] = ((qs[j] >> 4) - 8)·d. Throws a `GgufError` for a bad count or byte length.
  *
  * @example
  * ```ts

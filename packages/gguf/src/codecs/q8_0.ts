@@ -25,7 +25,7 @@ export const Q8_0_BLOCK_BYTES = 34;
 /**
  * Quantizes to Q8_0, per block of 32: d = max|x| / 127 in f32, stored as fp16;
  * q = round-half-away(x * (1/d)) with 1/d from the f32 d (0 when d = 0).
- * Throws a `RangeError` for a length that is not a multiple of 32 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 32 or a non-finite value.
  *
  * @example
  * ```ts

@@ -59,7 +59,7 @@ export function unpackTrit(byte: number, n: number): number {
  * (d = max|x| as fp16; c = round-half-away(x / d) + 1; all-zero block: d = 0, codes 1).
  * Byte qs[m] (m < 32) holds elements m + 32n, byte qs[32 + m] (m < 16) holds
  * 160 + m + 16n (n = 0..4), and qh[j] holds 240 + j + 4n (n = 0..3).
- * Throws a `RangeError` for a length that is not a multiple of 256 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 256 or a non-finite value.
  *
  * @example
  * ```ts

@@ -27,7 +27,7 @@ export const TQ2_0_BLOCK_BYTES = 66;
  * c = round-half-away(x * (1/d)) + 1 with 1/d from the f32 d (0 when d = 0, so an
  * all-zero block gets d = 0 and every code 1). In half h (h = 0, 1), byte qs[32h + m]
  * holds element 128h + 32n + m in bits 2n..2n+1 (n = 0..3, least significant first).
- * Throws a `RangeError` for a length that is not a multiple of 256 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 256 or a non-finite value.
  *
  * @example
  * ```ts
