@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./packages/*/tsconfig.json", "./packages/gguf/tsconfig.test.json", "./tsconfig.tools.json"],
+        project: ["./packages/*/tsconfig.json", "./packages/gguf/tsconfig.test.json", "./packages/safetensors/tsconfig.test.json", "./tsconfig.tools.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -98,6 +98,13 @@ const FIXED_SIZES: Partial<Record<GgufValueType, number>> = {
   u8: 1, i8: 1, bool: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, u64: 8, i64: 8, f64: 8,
 };
 
+/** The byte size of a fixed-size value type; the callers have ruled out strings and arrays. */
+function fixedSize(type: GgufValueType): number {
+  const size = FIXED_SIZES[type];
+  if (size === undefined) throw new GgufError(`GGUF reader: ${type} values have no fixed size`);
+  return size;
+}
+
 /** Fewest bytes a value of each type can take (a string is its u64 length; an array its type and count). */
 function minBytes(type: GgufValueType): number {
   return FIXED_SIZES[type] ?? (type === "string" ? 8 : 12);
@@ -401,7 +408,7 @@ class ValueReader {
         return { type, value: v };
       }
       default: {
-        const size = FIXED_SIZES[type]!;
+        const size = fixedSize(type);
         c.need(size, what);
         const v = readNumber(view, c.pos, type, le);
         c.pos += size;
@@ -475,7 +482,7 @@ class ValueReader {
 
   private numberArray(itemType: Exclude<GgufValueType, "string" | "array" | "bool">, n: number, what: string): GgufArrayValue {
     const c = this.c;
-    const size = FIXED_SIZES[itemType]!;
+    const size = fixedSize(itemType);
     c.need(n * size, what);
     const view = c.data;
     const le = c.littleEndian;
@@ -536,7 +543,7 @@ function readNumber(view: DataView, at: number, type: NumberType, le: boolean): 
 }
 
 function fill<T extends { length: number; [i: number]: number }>(out: T, view: DataView, at: number, type: NumberType, le: boolean): T {
-  const size = FIXED_SIZES[type]!;
+  const size = fixedSize(type);
   for (let i = 0; i < out.length; i++) out[i] = readNumber(view, at + size * i, type, le);
   return out;
 }

@@ -246,7 +246,9 @@ export class ByteLevelBpeTokenizer {
     if (parseSpecial && this.#addedRegex !== undefined) {
       for (const m of text.matchAll(this.#addedRegex)) {
         this.#encodeOrdinary(text.slice(last, m.index), ids);
-        ids.push(this.#addedIds.get(m[0])!);
+        const id = this.#addedIds.get(m[0]);
+        if (id === undefined) throw new HfCheckpointError(`ByteLevelBpe: added token ${JSON.stringify(m[0])} matched but has no id`);
+        ids.push(id);
         last = m.index + m[0].length;
       }
     }
@@ -272,7 +274,8 @@ export class ByteLevelBpeTokenizer {
 
   #bpe(chars: string[]): number[] {
     const whole = chars.join("");
-    if (this.#ignoreMerges && this.#ids.has(whole)) return [this.#ids.get(whole)!];
+    const wholeId = this.#ignoreMerges ? this.#ids.get(whole) : undefined;
+    if (wholeId !== undefined) return [wholeId];
     const parts = chars.slice();
     for (;;) {
       let best = -1;

@@ -223,7 +223,7 @@ function tokenName(v: unknown): string | undefined {
 
 function readTokenizer(files: HfCheckpointFiles, config: HfConfig, layout: HfLayout): HfTokenizer | undefined {
   const tcfg = files.tokenizerConfig === undefined ? {} : parseJson(files.tokenizerConfig, "tokenizer_config.json");
-  if (files.tokenizerModel !== undefined) return spmTokenizer(files, config, tcfg);
+  if (files.tokenizerModel !== undefined) return spmTokenizer(files, files.tokenizerModel, config, tcfg);
   if (files.tokenizerJson !== undefined) {
     const eos = tokenName(tcfg["eos_token"]);
     const bos = tokenName(tcfg["bos_token"]);
@@ -252,8 +252,8 @@ function looksSpecial(t: string): boolean {
  * config's vocab_size; added_tokens.json entries become user-defined, added_tokens_decoder
  * entries control (special) or user-defined, score −1000.
  */
-function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
-  const spm = parseSentencePieceModel(files.tokenizerModel!);
+function spmTokenizer(files: HfCheckpointFiles, tokenizerModel: Uint8Array, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
+  const spm = parseSentencePieceModel(tokenizerModel);
   const V = config.model.vocabSize;
   if (spm.pieces.length > V) throw new HfCheckpointError(`tokenizer.model has ${spm.pieces.length} pieces but config.json vocab_size is ${V}`);
   const tokens = [...spm.pieces];

@@ -133,6 +133,6 @@ export function decodeF16(input: BytesLike, count: number): Float32Array {
   checkByteLength("decodeF16", bytes, checkBlocks("decodeF16", count, 1), 2);
   const table = f16Table();
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = table[bytes[2 * i] | (bytes[2 * i + 1] << 8)]!;
+  for (let i = 0; i < count; i++) out[i] = table[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
   return out;
 }
