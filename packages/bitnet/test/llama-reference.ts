@@ -99,11 +99,13 @@ export class ReferenceInference {
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
     if (mode === "q8_K") {
       for (const [i, l] of weights.layers.entries()) {
-        for (const [n, p] of Object.entries(l)) {
-          if (typeof p === "object" && "codes" in p && p.inFeatures % 256 !== 0) {
+        const parts: [string, unknown][] = Object.entries(l);
+        for (const [n, p] of parts) {
+          if (!isTernaryProjection(p)) continue;
+          if (p.inFeatures % 256 !== 0) {
             throw new BitNetError(`BitNetInference: "q8_K" needs row lengths that are multiples of 256; layer ${i} ${n} has ${p.inFeatures}`);
           }
-          if (typeof p === "object" && "codes" in p && p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
+          if (p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
             throw new BitNetError(`BitNetInference: "q8_K" needs one weight scale per 256-block; layer ${i} ${n} has a scale per ${p.groupColumns} columns`);
           }
         }
@@ -360,4 +362,9 @@ export function referenceWeights(model: BitNetModel): InferenceWeights {
     })),
     int8: { bits: model.quant.activationBits, eps: model.quant.eps, rounding: model.quant.rounding },
   };
+}
+
+/** Whether a layer part is a ternary projection (it has `codes`), not a norm weight. */
+function isTernaryProjection(p: unknown): p is TernaryProjection {
+  return typeof p === "object" && p !== null && "codes" in p;
 }

@@ -103,7 +103,7 @@ function specTQ2_0(x: Float32Array): Uint8Array {
 /** TQ1_0 from the spec's table: which byte and which trit (most significant first) holds element i. */
 function specTQ1_0(x: Float32Array): Uint8Array {
   const { dBits, codes } = referenceCodes(x);
-  const trits: number[][] = Array.from({ length: 52 }, (_, j) => new Array(j < 48 ? 5 : 4).fill(0));
+  const trits: number[][] = Array.from({ length: 52 }, (_, j) => new Array<number>(j < 48 ? 5 : 4).fill(0));
   codes.forEach((c, i) => {
     if (i < 160) trits[i % 32][Math.floor(i / 32)] = c;
     else if (i < 240) trits[32 + ((i - 160) % 16)][Math.floor((i - 160) / 16)] = c;

@@ -34,7 +34,7 @@ export interface SafetensorsIndex {
  * // ["model-00001-of-00001.safetensors"]
  * ```
  */
-export function parseSafetensorsIndex(json: string | unknown): SafetensorsIndex {
+export function parseSafetensorsIndex(json: unknown): SafetensorsIndex {
   let value: unknown = json;
   if (typeof json === "string") {
     try {

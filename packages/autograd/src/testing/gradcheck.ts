@@ -4,7 +4,7 @@
 import { type Tensor, isFloat, tensor } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { noGrad } from "../grad-mode.js";
-import { type Var, param } from "../var.js";
+import { Var, param } from "../var.js";
 
 /** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -84,7 +84,7 @@ function coordsOf(index: number, shape: readonly number[]): number[] {
 }
 
 function asList(out: Var | readonly Var[]): readonly Var[] {
-  return Array.isArray(out) ? out : [out as Var];
+  return out instanceof Var ? [out] : out;
 }
 
 function flatOutputs(outs: readonly Var[]): Float64Array {

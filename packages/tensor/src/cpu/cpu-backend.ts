@@ -175,7 +175,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const batch = numel(as.slice(0, nd - 2));
       const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
       const bl = b.layout;
-      const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      const out = allocTyped(dtype, batch * M * N);
       const transposed = isTransposedContiguous(bl);
       // WebAssembly SIMD: Bᵀ row-major (a linear layer's weight) read in dot form, anything else as row-major B;
       // except a row-major B with at most 4 rows of A, which the JavaScript axpy kernel streams once, where wasm
