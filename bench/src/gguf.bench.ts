@@ -7,7 +7,6 @@ import { Bench } from "tinybench";
 import { arr, dequantize, parseGguf, str, u32, writeGguf, type GgufMetadataInput, type GgufTensorInput } from "@bitnet-quantize/gguf";
 import { decodeTQ2_0, encodeF32, encodeTQ2_0 } from "@bitnet-quantize/gguf/codecs";
 
-const MiB = 1024 * 1024;
 
 /** 24 F32 tensors of 4 MiB and 4 TQ2_0 tensors of 2048 x 2048 (1.1 MB each): ~105 MB. */
 function model(): { metadata: GgufMetadataInput; tensors: GgufTensorInput[]; trits: Float32Array } {

@@ -174,6 +174,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
    * long as the backend (Dawn for Node tears the device down when its GPU
    * object is garbage collected).
    */
+  // eslint-disable-next-line no-unused-private-class-members -- never read: holding the references is its purpose
   readonly #keepAlive: readonly unknown[];
 
   constructor(

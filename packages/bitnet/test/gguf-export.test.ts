@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
-import { GgufError, type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
-import { type BitNetDecoderLayer, BitNetModel, type SpmTokenizer, ternaryProjection, trainTokenizer } from "@bitnet-quantize/bitnet";
+import { GgufError, type GgufValueType, parseGguf, str, writeGguf } from "@bitnet-quantize/gguf";
+import { BitNetModel, type SpmTokenizer, ternaryProjection, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { GgufModelError, encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { exportGguf } from "@bitnet-quantize/bitnet/node";
 import { noGrad } from "@bitnet-quantize/autograd";
@@ -192,7 +192,6 @@ describe("fallbacks, refusals, errors", () => {
   });
   it("import names what is wrong: architecture, a type it cannot decode, a non-ternary weight, extra tensors", () => {
     expect(() => importGguf(writeGguf({ metadata: { "general.architecture": str("llama") } }))).toThrow(/architecture is "llama"/);
-    const good = parseGguf(encodeGguf(small, tok, { type: "F32", ...quiet }));
     const rebuild = (edit: (name: string, values: Float32Array) => Float32Array, extra = false): Uint8Array => {
       const bytes = encodeGguf(small, tok, { type: "F32", ...quiet });
       const f = parseGguf(bytes);

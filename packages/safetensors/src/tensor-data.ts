@@ -2,7 +2,7 @@
 // Views share memory with the file; conversions (F16, BF16, integers) allocate.
 import type { SafetensorsDtype } from "./dtypes.js";
 import { SafetensorsError } from "./errors.js";
-import { bf16BitsToNumber, f16BitsToNumber } from "./half.js";
+import { f16BitsToNumber } from "./half.js";
 import type { SafetensorsFile, SafetensorsTensorInfo } from "./reader.js";
 
 /**

@@ -4,7 +4,7 @@
 import type { Backend, Storage, View } from "./backend.js";
 import { Brand } from "./brand.js";
 import { settleChecks } from "./deferred-checks.js";
-import { type DType, type DTypeMap, type TypedArray, isFloat } from "./dtype.js";
+import { type DType, type DTypeMap, isFloat } from "./dtype.js";
 import { ArgumentError, BackendError, ShapeError, fmtShape } from "./errors.js";
 import { type NestedArray, formatTensor, nest } from "./format.js";
 import {

@@ -1,6 +1,6 @@
 // Reading a Hugging Face BitNet `config.json` into this library's model config, and writing the
 // 1bitLLM-style one back. Which published layout a checkpoint uses is decided by its tensors (load-hf.ts).
-import { resolveModelConfig, type BitNetModelConfig, type HiddenActivation } from "../model/model-config.js";
+import { resolveModelConfig, type BitNetModelConfig } from "../model/model-config.js";
 import { HfCheckpointError } from "./hf-error.js";
 
 /**

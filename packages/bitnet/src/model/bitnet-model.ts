@@ -120,7 +120,7 @@ export class BitNetModel extends Module<Tensor, Var> {
   forward(ids: Tensor): Var {
     const c = this.config;
     if (ids.ndim !== 2) throw new BitNetError(`BitNetModel.forward: ids must be [B, T], got [${ids.shape.join(", ")}]`);
-    const [B, T] = ids.shape as [number, number];
+    const T = ids.shape[1];
     if (T > c.contextLength) throw new BitNetError(`BitNetModel.forward: T = ${T} exceeds contextLength ${c.contextLength}`);
     const { cos, sin } = ropeTensors(this.#rope, T);
     const inputs: AttentionInputs = { cos, sin, mask: causalMask(T) };

@@ -8,7 +8,7 @@
 // Shapes: a [M, K], b [K, N] ("nn") or bt [N, K] ("nt"), c [M, N], all row-major.
 import type { FloatArray, MatmulKernel } from "../cpu/matmul.js";
 import { matmulBlocked } from "../cpu/matmul.js";
-import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { wasmKernels } from "./wasm-kernels.js";
 
 /** Copies rows [rows, cols] of `src` into `dst` at float index `at` with row length `ld`, zeroing the padding and `padRows` more rows. */
 function copyPadded(src: Float32Array, rows: number, cols: number, dst: Float32Array, at: number, ld: number, padRows: number): void {
