@@ -14,6 +14,7 @@ function recordingSource(bytes: Uint8Array): RandomAccessSource & { reads: [numb
   return {
     size: bytes.length,
     reads,
+    // eslint-disable-next-line @typescript-eslint/require-await -- RandomAccessSource.read is async by contract; this in-memory one has nothing to wait for
     read: async (position, length) => {
       reads.push([position, length]);
       return bytes.slice(position, position + length);
@@ -62,6 +63,7 @@ describe("readGgufHeader", () => {
   });
 
   it("reports a source that returns fewer bytes than asked", async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- RandomAccessSource.read is async by contract
     const short: RandomAccessSource = { size: big.length, read: async (p, n) => big.slice(p, p + n - 1) };
     await expect(readGgufHeader(short)).rejects.toThrow("the source returned 1048575 bytes where 1048576 were asked for");
   });

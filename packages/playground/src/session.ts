@@ -247,7 +247,11 @@ export class TrainSession {
         let minus = 0;
         let zero = 0;
         let plus = 0;
-        for (const c of codes) c < 0 ? minus++ : c > 0 ? plus++ : zero++;
+        for (const c of codes) {
+          if (c < 0) minus++;
+          else if (c > 0) plus++;
+          else zero++;
+        }
         const prev = this.#previous.get(name);
         let changed = 0;
         if (prev !== undefined) for (let i = 0; i < codes.length; i++) if (codes[i] !== prev[i]) changed++;
