@@ -1,5 +1,6 @@
 // GGUF export of a BitNetModel and its tokenizer for llama.cpp's `bitnet`
-// architecture (specs/gguf-bitnet.md §4-6). `encodeGguf` builds the bytes in
+// architecture (its metadata keys and tensor names; packages/gguf/test/helpers/bitnet-model.ts
+// builds the same shape of file by hand). `encodeGguf` builds the bytes in
 // memory (browser-safe); `exportGguf` in "../node" also writes them to a file
 // atomically. Not the import.
 //

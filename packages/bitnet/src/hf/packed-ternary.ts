@@ -1,6 +1,6 @@
 // The 4-codes-per-byte U8 packing of Microsoft's bitnet-b1.58-2B-4T safetensors (transformers'
 // pack_weights / unpack_weights): rows packed along the output axis in four stacked quarters.
-// Layout: specs/checkpoints.md §2b. Not TQ2_0, not I2_S (those pack along rows, other bit orders).
+// The layout is written out at unpackHfTernary below. Not TQ2_0, not I2_S (those pack along rows, other bit orders).
 import { HfCheckpointError } from "./hf-error.js";
 
 /**

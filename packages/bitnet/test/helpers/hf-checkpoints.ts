@@ -1,5 +1,5 @@
 // Small Hugging Face BitNet checkpoints built in memory with the exact published tensor names,
-// dtypes, shapes and packing (specs/checkpoints.md §2): 1bitLLM bitnet_b1_58-* and bitnet-b1.58-2B-4T.
+// dtypes, shapes and packing: 1bitLLM bitnet_b1_58-* and bitnet-b1.58-2B-4T.
 import { encodeFloats, parseSafetensors, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
 import type { SpmTokenizer } from "@bitnet-quantize/bitnet";
 import { packHfTernary, writeSentencePieceModel, byteToUnicode, type HfCheckpointFiles } from "@bitnet-quantize/bitnet/hf";

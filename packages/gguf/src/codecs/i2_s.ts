@@ -1,5 +1,5 @@
 // I2_S: bitnet.cpp's ternary type (ggml type 36 in its llama.cpp fork): 2-bit codes for the whole
-// tensor in blocks of 128, then one f32 scale and 28 padding bytes. Layout: specs/checkpoints.md §3.
+// tensor in blocks of 128, then one f32 scale and 28 padding bytes; the bit layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkFinite } from "./checks.js";
 import { GgufError } from "../errors.js";

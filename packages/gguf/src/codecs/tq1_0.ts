@@ -1,5 +1,5 @@
 // TQ1_0: llama.cpp's base-3 ternary blocks: 256 codes in qs[48] and qh[4], then fp16 d (54 bytes).
-// Byte-identical to ggml's quantize_row_tq1_0_ref; layout in specs/gguf-bitnet.md section 3.
+// Byte-identical to ggml's quantize_row_tq1_0_ref; the block layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";

@@ -1,5 +1,5 @@
 // TQ2_0: llama.cpp's 2-bit ternary blocks: 256 codes (c = t + 1) in qs[64], then fp16 d (66 bytes).
-// Byte-identical to ggml's quantize_row_tq2_0_ref; layout in specs/gguf-bitnet.md section 3.
+// Byte-identical to ggml's quantize_row_tq2_0_ref; the block layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";

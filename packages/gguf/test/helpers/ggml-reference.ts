@@ -1,5 +1,5 @@
 // The reference twins of the block decoders: each element computed on its own from the per-element
-// formulas in specs/checkpoints.md §4 (ggml's dequantize_row_* restated), with f32 rounding spelled out.
+// formulas (ggml's dequantize_row_* restated per element), with f32 rounding spelled out.
 const f32 = Math.fround;
 
 function f16(b: Uint8Array, at: number): number {

@@ -27,7 +27,7 @@
 // - More rows per tile did not help: 2 rows 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more
 //   live v128 values than V8 keeps in registers); 8 tokens as 2 rows x 4 tokens 12 ms.
 // - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
-//   not disturbed). shared/specs/wasm-simd.md §6 measured the extend +
+//   not disturbed). An earlier measurement put the extend +
 //   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
