@@ -7,7 +7,6 @@ import { Bench } from "tinybench";
 import { arr, dequantize, parseGguf, str, u32, writeGguf, type GgufMetadataInput, type GgufTensorInput } from "@bitnet-quantize/gguf";
 import { decodeTQ2_0, encodeF32, encodeTQ2_0 } from "@bitnet-quantize/gguf/codecs";
 
-const MiB = 1024 * 1024;
 
 /** 24 F32 tensors of 4 MiB and 4 TQ2_0 tensors of 2048 x 2048 (1.1 MB each): ~105 MB. */
 function model(): { metadata: GgufMetadataInput; tensors: GgufTensorInput[]; trits: Float32Array } {
@@ -40,7 +39,7 @@ export async function run(): Promise<void> {
     })
     .add(`read ${sizeMB.toFixed(0)} MB (parseGguf + dequantize every F32 tensor)`, () => {
       const file = parseGguf(bytes);
-      for (const name of f32Names) sink += dequantize(file, bytes, name)[7]!;
+      for (const name of f32Names) sink += dequantize(file, bytes, name)[7];
     })
     .add("parse header only (32k-token vocab, 28 tensors)", () => {
       sink += parseGguf(bytes).tensors.length;
@@ -50,13 +49,13 @@ export async function run(): Promise<void> {
     })
     .add("dequantize TQ2_0 4 x 4M weights (4 x 1.1 MB)", () => {
       const file = parseGguf(bytes);
-      for (const name of tqNames) sink += dequantize(file, bytes, name)[3]!;
+      for (const name of tqNames) sink += dequantize(file, bytes, name)[3];
     })
     .add("encodeTQ2_0 4M weights", () => {
-      sink += encodeTQ2_0(trits)[0]!;
+      sink += encodeTQ2_0(trits)[0];
     })
     .add("decodeTQ2_0 4M weights", () => {
-      sink += decodeTQ2_0(tq, trits.length)[0]!;
+      sink += decodeTQ2_0(tq, trits.length)[0];
     });
 
   try {

@@ -40,7 +40,7 @@ if (where === "webgpu") {
   backend = await createWebGPUBackend({ gpu: create([]) });
 }
 const ids = tokenizer.encode("Once upon a time there was a little cat. The cat liked to play in the sun with a red ball and a dog");
-const prompt = Array.from({ length: PROMPT }, (_, i) => ids[i % ids.length] as number);
+const prompt = Array.from({ length: PROMPT }, (_, i) => ids[i % ids.length]);
 const result: Record<string, number | string> = { threads, where: where ?? "cpu", fileMiB, loadMs, loadCpuMs, rssBeforeMiB: rssBefore, rssLoadedMiB: rssLoaded };
 // Q8_K activations need synchronous reads: CPU only
 for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : (["int8"] as const)) {
@@ -48,7 +48,7 @@ for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : 
   const cache = inf.newCache();
   const forward = (t: number[]): Promise<Float32Array> | Float32Array => (backend !== undefined ? inf.forwardAsync(t, cache) : inf.forward(t, cache));
   // warm-up: prepares the kernels' lookup tables (not timed, as llama-bench's warm-up run)
-  await forward([prompt[0] as number]);
+  await forward([prompt[0]]);
   cache.clear();
   const tp = performance.now();
   let logits = await forward(prompt);
@@ -57,7 +57,7 @@ for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : 
   const cd = process.cpuUsage();
   for (let i = 0; i < DECODE; i++) {
     let best = 0;
-    for (let v = 1; v < logits.length; v++) if ((logits[v] as number) > (logits[best] as number)) best = v;
+    for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
     logits = await forward([best]);
   }
   const decodeMs = performance.now() - td;

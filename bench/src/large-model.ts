@@ -6,7 +6,7 @@
 // Packed weights are made directly (no float latents). Not the measurement.
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { BitLinear, BitNetModel, trainTokenizer } from "@bitnet-quantize/bitnet";
+import { type BitLinear, BitNetModel, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { exportGguf } from "@bitnet-quantize/bitnet/node";
 import { Generator, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernaryArray, wordsPerRow } from "@bitnet-quantize/tensor/quant";

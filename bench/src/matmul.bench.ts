@@ -7,7 +7,7 @@ function tripleLoop(a: Float32Array, b: Float32Array, c: Float32Array, M: number
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
+      for (let k = 0; k < K; k++) s += a[i * K + k] * b[k * N + j];
       c[i * N + j] = s;
     }
 }

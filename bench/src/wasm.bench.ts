@@ -47,9 +47,9 @@ async function ternaryMatvec(N: number, K: number): Promise<void> {
 
 async function floatMatmul(): Promise<void> {
   const [M, K, N] = [64, 1024, 4096];
-  const a = randn([M, K], { seed: 1 }).dataSync() as Float32Array;
-  const bt = randn([N, K], { seed: 2 }).dataSync() as Float32Array;
-  const b = randn([K, N], { seed: 3 }).dataSync() as Float32Array;
+  const a = randn([M, K], { seed: 1 }).dataSync();
+  const bt = randn([N, K], { seed: 2 }).dataSync();
+  const b = randn([K, N], { seed: 3 }).dataSync();
   const c = new Float32Array(M * N);
   await compare(`float32 matmul kernels [${M},${K}] x [${K},${N}] (operand copies into wasm memory included)`, [
     { name: "JS matmulBlocked (A·Btᵀ)", fn: () => matmulBlocked(a, bt, c, M, N, K) },
@@ -117,7 +117,7 @@ async function trainingStep(): Promise<void> {
   }
 }
 
-async function npmStartThroughput(steps: number): Promise<void> {
+function npmStartThroughput(steps: number): void {
   const results: string[] = [];
   for (const simd of [false, true]) {
     const previous = setBackend(cpuBackend({ simd }));
@@ -139,6 +139,6 @@ export async function run(): Promise<void> {
   for (const [N, K] of [[4096, 4096], [1536, 4096], [4096, 1536], [1536, 1536]] as const) await ternaryMatvec(N, K);
   await floatMatmul();
   await trainingStep();
-  await npmStartThroughput(10);
+  npmStartThroughput(10);
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }

@@ -1,4 +1,4 @@
-// Standalone WebGPU timing for a real GPU, packed by ../shared/tools/gpu-bundle.sh
+// Standalone WebGPU timing for a real GPU, meant to be bundled and run on its own
 // (no vitest, no tsx): 4096^3 float matmul (v1 naive vs v2 tiled) and an
 // 8192x8192 packed-ternary matvec (v1 vs v2, int8 activations). Prints a table
 // and one JSON line. Run here too: `node --conditions=@bitnet-quantize/source --import tsx bench/src/webgpu-gpu.ts --small`.

@@ -33,6 +33,7 @@ function isLiteralText(text: string): boolean {
 
 function evalLiteral(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- evaluating the literal written in an example's comment is the point
     return { ok: true, value: new Function(`"use strict"; return (${text});`)() as unknown };
   } catch {
     return { ok: false };
@@ -50,7 +51,7 @@ function evalLiteral(text: string): { ok: true; value: unknown } | { ok: false }
 export function parseExpected(comment: string): Expected | null {
   const c = comment.trim();
   const thrown = /^throws\s+([A-Z]\w*)(?::\s*(.+))?$/.exec(c);
-  if (thrown !== null) return { kind: "throws", name: thrown[1] as string, message: thrown[2]?.trim() };
+  if (thrown !== null) return { kind: "throws", name: thrown[1], message: thrown[2]?.trim() };
   // The longest prefix that is a literal and is followed by nothing or by a remark.
   for (let end = c.length; end > 0; end--) {
     const rest = c.slice(end);

@@ -29,11 +29,11 @@ export function entrySources(root: string, pkg: string): string[] {
 
 /** The code of an `@example` comment: a fenced block's content, an inline `code` span, or the text itself. */
 export function exampleCode(text: string): string {
-  const fenced = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const fenced = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]);
   if (fenced.length > 0) return fenced.join("\n");
   const t = text.trim();
   const inline = /^`([^`]+)`$/.exec(t);
-  return inline !== null ? (inline[1] as string) : t;
+  return inline !== null ? inline[1] : t;
 }
 
 function nameOf(node: ts.Node): string {

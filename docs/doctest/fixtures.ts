@@ -382,7 +382,7 @@ const bySymbol: Record<string, Table> = {
   // Optimizer state moves between optimizers of the same kind: the example loads it into an AdamW.
   "Optimizer.stateDict": { opt: (get) => new AdamW((get("model") as MLP).parameters(), { lr: 1e-3 }) },
   // A GGUF served over HTTP: fetch answers with the package's `bytes`.
-  BytesLike: { fetch: (get) => async () => new Response(get("bytes") as Uint8Array<ArrayBuffer>) },
+  BytesLike: { fetch: (get) => () => Promise.resolve(new Response(get("bytes") as Uint8Array<ArrayBuffer>)) },
   DECODERS: { bytes: () => new Uint8Array(210) }, // one Q6_K block (256 values)
   HfConfig: { text: () => JSON.stringify({ hidden_size: 256, num_hidden_layers: 1, num_attention_heads: 4, intermediate_size: 512, vocab_size: 300 }) },
   "ByteLevelBpeTokenizer.fromJson": { text: () => llama3TokenizerJson() },

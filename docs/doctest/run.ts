@@ -81,7 +81,7 @@ export function prepare(code: string): Prepared {
       checks++;
       edits.push({ start: st.getStart(sf), end: st.getEnd(), text: `await __check(async () => (${st.expression.getText(sf)}), ${exp}, ${line});` });
     } else if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 && expected.kind === "value") {
-      const d = st.declarationList.declarations[0] as ts.VariableDeclaration;
+      const d = st.declarationList.declarations[0];
       if (ts.isIdentifier(d.name)) {
         checks++;
         edits.push({ start: st.getEnd(), end: st.getEnd(), text: ` await __check(async () => ${d.name.text}, ${exp}, ${line});` });
@@ -101,7 +101,7 @@ class DoctestMismatch extends Error {
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(["default", "arguments", "eval", "await", "yield", "let", "static", "implements", "interface", "package", "private", "protected", "public", "enum"]);
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
+const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { constructor: unknown }).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
 
 /**
  * Runs one example with `scope` (name -> value, the packages' exports) and
@@ -149,6 +149,7 @@ export async function runExample(example: Example, scope: ReadonlyMap<string, un
       }
       throw new DoctestMismatch(`line ${line}: expected it to throw ${expected.name}`);
     }
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- evaluating the value written in an example's comment is the point
     const value = new Function(`"use strict"; return (${expected.text});`)() as unknown;
     const actual = await fn();
     const m = mismatch(actual, value);
@@ -165,7 +166,7 @@ export async function runExample(example: Example, scope: ReadonlyMap<string, un
     const err = e as Error;
     if (err instanceof DoctestMismatch) return { status: "failed", error: err.message };
     const undef = err instanceof ReferenceError ? /^(\S+) is not defined/.exec(err.message) : null;
-    if (undef !== null && !values.has(undef[1] as string)) return { status: "context", reason: `needs ${undef[1]}` };
+    if (undef !== null && !values.has(undef[1])) return { status: "context", reason: `needs ${undef[1]}` };
     if ((err as { code?: string }).code === "ENOENT") return { status: "context", reason: `needs a file: ${err.message}` };
     // A checkpoint folder the example names but the reader has (bitnet/hf/node's readers say which file is missing).
     if (err.name === "HfCheckpointError" && /: no config\.json$/.test(err.message)) return { status: "context", reason: `needs a checkpoint folder: ${err.message}` };

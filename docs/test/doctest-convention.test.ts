@@ -60,7 +60,7 @@ describe("extraction and running", () => {
   const scope = new Map<string, unknown>([["double", (n: number) => 2 * n]]);
   it("passes, fails, and says when an example needs context", async () => {
     expect(await runExample(ex("double(2); // 4"), scope, {})).toEqual({ status: "passed", checks: 1 });
-    expect(await runExample(ex("double(2); // 5"), scope, {})).toMatchObject({ status: "failed", error: expect.stringMatching(/expected 5, got 4/) });
+    expect(await runExample(ex("double(2); // 5"), scope, {})).toMatchObject({ status: "failed", error: expect.stringMatching(/expected 5, got 4/) as unknown });
     expect(await runExample(ex("model.forward(1); // 4"), scope, {})).toEqual({ status: "context", reason: "needs model" });
     expect(await runExample(ex('import { x } from "vitest";\nx; // 1'), scope, {})).toEqual({ status: "context", reason: "imports vitest" });
     expect(await runExample(ex("JSON.parse('{'); // throws SyntaxError"), scope, {})).toEqual({ status: "passed", checks: 1 });

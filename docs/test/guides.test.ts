@@ -21,7 +21,7 @@ if (adapter === null) console.warn("skipping the WebGPU guide snippet: Dawn foun
 const INCLUDE = /\{@includeCode\s+([^}#\s]+)(?:#([\w-]+))?\s*\}/g;
 
 describe("guides", () => {
-  const includes = guideFiles.flatMap((g) => [...readFileSync(join(guides, g), "utf8").matchAll(INCLUDE)].map((m) => ({ guide: g, file: m[1] as string, region: m[2] })));
+  const includes = guideFiles.flatMap((g) => [...readFileSync(join(guides, g), "utf8").matchAll(INCLUDE)].map((m) => ({ guide: g, file: m[1], region: m[2] })));
 
   it("include only snippets (and regions) that exist", () => {
     expect(includes.length).toBeGreaterThan(0);

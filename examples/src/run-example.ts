@@ -19,9 +19,9 @@ if (name === undefined || name === "--help" || name === "-h") {
   process.stderr.write(`npm run example: unknown example ${JSON.stringify(name)}; the examples are ${Object.keys(EXAMPLES).join(", ")}\n`);
   process.exitCode = 2;
 } else {
-  const file = fileURLToPath(new URL(EXAMPLES[name] as string, import.meta.url));
+  const file = fileURLToPath(new URL(EXAMPLES[name], import.meta.url));
   if (!existsSync(file)) throw new Error(`run-example: ${file} is missing`);
   // The example sees itself as the script that was run, with its own options.
-  process.argv = [process.argv[0] as string, file, ...rest];
+  process.argv = [process.argv[0], file, ...rest];
   await import(pathToFileURL(file).href);
 }

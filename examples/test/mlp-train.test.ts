@@ -18,7 +18,7 @@ describe("MLP training on synthetic shapes", () => {
     for (let e = 0; e < 2; e++) losses.push(trainEpoch(model, opt, train, { batchSize: 32, generator: new Generator(e) }));
     const after = evaluate(model, test);
     expect(before.accuracy).toBeLessThan(0.3);
-    expect(losses[1]).toBeLessThan(losses[0] as number);
+    expect(losses[1]).toBeLessThan(losses[0]);
     expect(after.accuracy).toBeGreaterThan(0.6);
     expect(after.loss).toBeLessThan(before.loss);
   });

@@ -48,5 +48,5 @@ for (let step = 0; step < 100; step++) {
   opt.step();
   losses.push(loss.item());
 }
-assert.ok((losses.at(-1) as number) < (losses[0] as number) / 10, `the loss fell from ${losses[0]} to ${losses.at(-1)}`);
+assert.ok((losses.at(-1) as number) < losses[0] / 10, `the loss fell from ${losses[0]} to ${losses.at(-1)}`);
 // #endregion loop

@@ -14,7 +14,7 @@ assert.deepEqual(tw.codes.toArray(), [
   [1, -1, 0, 1],
   [0, 1, -1, -1],
 ]);
-assert.ok(Math.abs((tw.scales.dataSync()[0] as number) - 0.2875) < 1e-6); // mean |W|
+assert.ok(Math.abs(tw.scales.dataSync()[0] - 0.2875) < 1e-6); // mean |W|
 assert.deepEqual(dequantizeTernary(tw).shape, [2, 4]); // s·t, what the forward uses
 
 // Activations: per token, scale = 127 / max|x|, q = round(x · scale).

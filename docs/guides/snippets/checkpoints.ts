@@ -18,7 +18,7 @@ assert.equal(file.tensors.length, parseGguf(bytes).tensors.length);
 const ids = tok.encode("the cat sat");
 const a = model.logits(ids);
 const b = original.logits(ids);
-assert.ok(a.every((v, i) => Math.abs(v - (b[i] as number)) < 1e-4));
+assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-4));
 // #endregion import
 
 // #region convert

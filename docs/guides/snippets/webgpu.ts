@@ -13,7 +13,7 @@ const b = randn([32, 16], { seed: 2 });
 const onGpu = matmul(await a.toAsync(gpu), await b.toAsync(gpu)); // runs on the device
 const result = await onGpu.data(); // reads are asynchronous on WebGPU: await data(), not dataSync()
 const want = matmul(a, b).dataSync();
-assert.ok(result.every((v, i) => Math.abs(v - (want[i] as number)) < 1e-4));
+assert.ok(result.every((v, i) => Math.abs(v - want[i]) < 1e-4));
 // #endregion node
 
 // #region train
@@ -37,12 +37,12 @@ export async function trainOn(backend: Backend): Promise<number[]> {
     const loss = mse(fc2.forward(relu(fc1.forward(new Var(x)))), y);
     loss.backward();
     opt.step();
-    losses.push((await loss.value.data())[0] as number);
+    losses.push((await loss.value.data())[0]);
   }
   return losses;
 }
 const losses = await trainOn(gpu);
-assert.ok((losses.at(-1) as number) < (losses[0] as number));
+assert.ok((losses.at(-1) as number) < losses[0]);
 // #endregion train
 
 // #region browser

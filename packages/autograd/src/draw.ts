@@ -71,8 +71,8 @@ export function drawPermutation(d: Draw, n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = d.integer(0, i);
-    const t = p[i] as number;
-    p[i] = p[j] as number;
+    const t = p[i];
+    p[i] = p[j];
     p[j] = t;
   }
   return p;
@@ -104,7 +104,7 @@ function drawValues(d: Draw, n: number, o: DrawValueOptions): Float64Array {
   const out = new Float64Array(n);
   if (o.distinct === true) {
     const perm = drawPermutation(d, n);
-    for (let i = 0; i < n; i++) out[i] = min + ((perm[i] as number) + d.float(0, 0.5)) * 0.2;
+    for (let i = 0; i < n; i++) out[i] = min + (perm[i] + d.float(0, 0.5)) * 0.2;
     return out;
   }
   for (let i = 0; i < n; i++) {
@@ -142,7 +142,7 @@ export function drawTensor(d: Draw, shape: Shape, opts: DrawValueOptions = {}): 
     const last = shape.length - 1;
     const wide = shape.map((s, i) => (i === last ? s * 2 : s));
     const data = new Float64Array(n * 2).fill(999);
-    for (let i = 0; i < n; i++) data[2 * i] = values[i] as number;
+    for (let i = 0; i < n; i++) data[2 * i] = values[i];
     return tensor(data, wide, "float64").slice(last, 0, undefined, 2);
   }
   return tensor(values, shape, "float64");

@@ -81,7 +81,7 @@ export function backward(root: Var, gradOutput?: Tensor | number, opts: Backward
   const order = topologicalOrder(root);
   const grads = new Map<Var, Tensor>([[root, seed]]);
   for (let i = order.length - 1; i >= 0; i--) {
-    const v = order[i] as Var;
+    const v = order[i];
     const g = grads.get(v);
     if (g === undefined) continue;
     grads.delete(v);

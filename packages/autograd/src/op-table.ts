@@ -83,7 +83,7 @@ function unary(name: string, op: CoveredOp, f: Unary, values: Parameters<typeof 
     name,
     covers: [op],
     ...(note === undefined ? {} : { note }),
-    sample: (d) => ({ inputs: [drawTensor(d, drawShape(d), values)], fn: (x) => f(x as Var) }),
+    sample: (d) => ({ inputs: [drawTensor(d, drawShape(d), values)], fn: (x) => f(x) }),
   };
 }
 
@@ -94,7 +94,7 @@ function binary(name: string, op: CoveredOp, f: (a: Var, b: Var) => Var, va: Par
     ...(note === undefined ? {} : { note }),
     sample: (d) => {
       const [sa, sb] = drawBroadcastPair(d);
-      return { inputs: [drawTensor(d, sa, va), drawTensor(d, sb, vb)], fn: (a, b) => f(a as Var, b as Var) };
+      return { inputs: [drawTensor(d, sa, va), drawTensor(d, sb, vb)], fn: (a, b) => f(a, b) };
     },
   };
 }
@@ -154,7 +154,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => ({
       inputs: [drawTensor(d, drawShape(d), { min: 0.5, max: 2 })],
       fn: (x) => {
-        const v = x as Var;
+        const v = x;
         return [add(v, 1.5), sub(2, v), mul(v, -3), div(1, v), div(v, 4), pow(v, 3), pow(v, 0.5), pow(2, v), maximum(v, 1.05), minimum(0.95, v)];
       },
     }),
@@ -167,7 +167,7 @@ export const OPS: readonly OpTableEntry[] = [
       const full = broadcastShapes(sa, sb, "where");
       const condShape = full.map((s) => (d.integer(0, 2) === 0 ? 1 : s));
       const cond = tensor(Uint8Array.from({ length: numel(condShape) }, () => d.integer(0, 1)), condShape, "uint8");
-      return { inputs: [drawTensor(d, sa), drawTensor(d, sb)], fn: (a, b) => where(cond, a as Var, b as Var) };
+      return { inputs: [drawTensor(d, sa), drawTensor(d, sb)], fn: (a, b) => where(cond, a, b) };
     },
   },
   ...(
@@ -185,7 +185,7 @@ export const OPS: readonly OpTableEntry[] = [
       sample: (d) => {
         const shape = drawShape(d, { minDims: 1 });
         const { axes, keepDims } = axesAndKeep(d, shape.length);
-        return { inputs: [drawTensor(d, shape, { distinct })], fn: (x) => f(x as Var, axes, { keepDims }) };
+        return { inputs: [drawTensor(d, shape, { distinct })], fn: (x) => f(x, axes, { keepDims }) };
       },
     }),
   ),
@@ -198,7 +198,7 @@ export const OPS: readonly OpTableEntry[] = [
       const ax = axes === undefined ? shape.map((_, i) => i) : typeof axes === "number" ? [axes] : axes;
       const count = ax.reduce((n, a) => n * (shape.at(a) as number), 1);
       const correction = count > 1 ? d.integer(0, 1) : 0; // n - correction must stay positive
-      return { inputs: [drawTensor(d, shape)], fn: (x) => variance(x as Var, axes, { keepDims, correction }) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => variance(x, axes, { keepDims, correction }) };
     },
   },
   {
@@ -218,7 +218,7 @@ export const OPS: readonly OpTableEntry[] = [
         const [ba, bb] = drawBroadcastPair(d, { maxDims: 2, maxSize: 2 });
         [sa, sb] = [[...ba, M, K], [...bb, K, N]];
       }
-      return { inputs: [drawTensor(d, sa), drawTensor(d, sb)], fn: (a, b) => matmul(a as Var, b as Var) };
+      return { inputs: [drawTensor(d, sa), drawTensor(d, sb)], fn: (a, b) => matmul(a, b) };
     },
   },
   {
@@ -230,7 +230,7 @@ export const OPS: readonly OpTableEntry[] = [
       const withBias = d.integer(0, 1) === 1;
       const inputs = [drawTensor(d, [...lead, inF]), drawTensor(d, [outF, inF])];
       if (withBias) inputs.push(drawTensor(d, [outF]));
-      return { inputs, fn: (x, w, b) => linear(x as Var, w as Var, b) };
+      return { inputs, fn: (x, w, b) => linear(x, w, b) };
     },
   },
   {
@@ -238,9 +238,9 @@ export const OPS: readonly OpTableEntry[] = [
     covers: [reshapeOp],
     sample: (d) => {
       const shape = drawShape(d);
-      const target = drawPermutation(d, shape.length).map((i) => shape[i] as number);
+      const target = drawPermutation(d, shape.length).map((i) => shape[i]);
       if (target.length > 0 && d.integer(0, 1) === 1) target[d.integer(0, target.length - 1)] = -1;
-      return { inputs: [drawTensor(d, shape)], fn: (x) => reshape(x as Var, target) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => reshape(x, target) };
     },
   },
   {
@@ -250,7 +250,7 @@ export const OPS: readonly OpTableEntry[] = [
       const shape = drawShape(d, { minDims: 1 });
       const start = d.integer(0, shape.length - 1);
       const end = d.integer(start, shape.length - 1);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => flatten(x as Var, start, end) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => flatten(x, start, end) };
     },
   },
   {
@@ -259,7 +259,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d);
       const dims = drawPermutation(d, shape.length);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => permute(x as Var, dims) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => permute(x, dims) };
     },
   },
   {
@@ -268,7 +268,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 2 });
       const [a, b] = [d.integer(0, shape.length - 1), d.integer(-shape.length, -1)];
-      return { inputs: [drawTensor(d, shape)], fn: (x) => transpose(x as Var, a, b) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => transpose(x, a, b) };
     },
   },
   {
@@ -277,7 +277,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const target = drawShape(d, { minDims: 1 });
       const shape = target.map((s) => (d.integer(0, 1) === 1 ? 1 : s)).slice(d.integer(0, target.length));
-      return { inputs: [drawTensor(d, shape)], fn: (x) => expand(x as Var, target) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => expand(x, target) };
     },
   },
   {
@@ -286,10 +286,10 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1, maxSize: 4 });
       const axis = d.integer(0, shape.length - 1);
-      const size = shape[axis] as number;
+      const size = shape[axis];
       const start = d.integer(0, size - 1);
       const length = d.integer(0, size - start);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => narrow(x as Var, axis, start, length) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => narrow(x, axis, start, length) };
     },
   },
   {
@@ -298,9 +298,9 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1, maxSize: 5 });
       const axis = d.integer(0, shape.length - 1);
-      const size = shape[axis] as number;
+      const size = shape[axis];
       const [start, end, step] = [d.integer(-size, size), d.integer(-size, size + 1), d.integer(1, 3)];
-      return { inputs: [drawTensor(d, shape)], fn: (x) => slice(x as Var, axis, start, end, step) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => slice(x, axis, start, end, step) };
     },
   },
   {
@@ -309,7 +309,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minSize: 1, maxSize: 2 });
       const axis = shape.length > 0 && d.integer(0, 1) === 1 ? d.integer(0, shape.length - 1) : undefined;
-      return { inputs: [drawTensor(d, shape)], fn: (x) => squeeze(x as Var, axis) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => squeeze(x, axis) };
     },
   },
   {
@@ -318,7 +318,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d);
       const axis = d.integer(-shape.length - 1, shape.length);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => unsqueeze(x as Var, axis) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => unsqueeze(x, axis) };
     },
   },
   {
@@ -349,9 +349,9 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1, maxSize: 5 });
       const axis = d.integer(0, shape.length - 1);
-      const size = d.integer(1, shape[axis] as number);
+      const size = d.integer(1, shape[axis]);
       const chunks = d.integer(1, 3);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => [...split(x as Var, size, axis), ...chunk(x as Var, chunks, axis)] };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => [...split(x, size, axis), ...chunk(x, chunks, axis)] };
     },
   },
   {
@@ -361,8 +361,8 @@ export const OPS: readonly OpTableEntry[] = [
       const shape = drawShape(d, { minDims: 1 });
       const axis = d.integer(0, shape.length - 1);
       const indexShape = shape.map((s, i) => (i === axis ? d.integer(1, 4) : d.integer(1, s)));
-      const index = indexTensor(d, indexShape, shape[axis] as number);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => gather(x as Var, axis, index) };
+      const index = indexTensor(d, indexShape, shape[axis]);
+      return { inputs: [drawTensor(d, shape)], fn: (x) => gather(x, axis, index) };
     },
   },
   {
@@ -372,8 +372,8 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1 });
       const axis = d.integer(0, shape.length - 1);
-      const index = indexTensor(d, [d.integer(1, 4)], shape[axis] as number);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => indexSelect(x as Var, axis, index) };
+      const index = indexTensor(d, [d.integer(1, 4)], shape[axis]);
+      return { inputs: [drawTensor(d, shape)], fn: (x) => indexSelect(x, axis, index) };
     },
   },
   {
@@ -382,7 +382,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1 });
       const axis = d.integer(-shape.length, shape.length - 1);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => softmax(x as Var, axis) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => softmax(x, axis) };
     },
   },
   {
@@ -391,7 +391,7 @@ export const OPS: readonly OpTableEntry[] = [
     sample: (d) => {
       const shape = drawShape(d, { minDims: 1 });
       const axis = d.integer(-shape.length, shape.length - 1);
-      return { inputs: [drawTensor(d, shape)], fn: (x) => logSoftmax(x as Var, axis) };
+      return { inputs: [drawTensor(d, shape)], fn: (x) => logSoftmax(x, axis) };
     },
   },
 ];

@@ -21,8 +21,8 @@ export function sumToShape(grad: Tensor, shape: Shape): Tensor {
   const axes: number[] = [];
   for (let i = 0; i < lead; i++) axes.push(i);
   for (let i = 0; i < shape.length; i++) {
-    const want = shape[i] as number;
-    const have = grad.shape[lead + i] as number;
+    const want = shape[i];
+    const have = grad.shape[lead + i];
     if (want === have) continue;
     if (want !== 1) throw new AutogradError(`sumToShape: gradient ${fmtShape(grad.shape)} is not a broadcast of ${fmtShape(shape)}`);
     axes.push(lead + i);

@@ -26,8 +26,8 @@ describe("Linear", () => {
     const expected: number[] = [];
     for (let r = 0; r < 8; r++) {
       for (let o = 0; o < 3; o++) {
-        let acc = b[o] as number;
-        for (let i = 0; i < 5; i++) acc += (xs[r * 5 + i] as number) * (w[o * 5 + i] as number);
+        let acc = b[o];
+        for (let i = 0; i < 5; i++) acc += xs[r * 5 + i] * w[o * 5 + i];
         expected.push(acc);
       }
     }
@@ -50,7 +50,7 @@ describe("Linear", () => {
 
   it("passes gradcheck in float64", () => {
     const fc = new Linear(3, 2, { seed: 3, dtype: "float64" });
-    expect(gradcheck((x, w, b) => { fc.weight = w as Var; fc.bias = b as Var; return fc.forward(x as Var); },
+    expect(gradcheck((x, w, b) => { fc.weight = w; fc.bias = b; return fc.forward(x); },
       [randn([2, 3], { seed: 4, dtype: "float64" }), fc.weight.value, (fc.bias as Var).value]).ok).toBe(true);
   });
 });
@@ -77,10 +77,10 @@ describe("normalisation", () => {
     const rows = x.toArray() as number[][];
     const expected = rows.flatMap((r) => {
       const rms = Math.sqrt(r.reduce((s, v) => s + v * v, 0) / 4 + 1e-6);
-      return r.map((v, i) => (v / rms) * ([1, 2, 0.5, -1][i] as number));
+      return r.map((v, i) => (v / rms) * ([1, 2, 0.5, -1][i]));
     });
     close(norm.forward(new Var(x)).value, expected, 1e-12);
-    expect(gradcheck((v, w) => { norm.weight = w as Var; return norm.forward(v as Var); }, [x, tensor([1, 2, 0.5, -1], undefined, "float64")]).ok).toBe(true);
+    expect(gradcheck((v, w) => { norm.weight = w; return norm.forward(v); }, [x, tensor([1, 2, 0.5, -1], undefined, "float64")]).ok).toBe(true);
   });
 
   it("RMSNorm's default eps is the dtype's epsilon, as PyTorch", () => {
@@ -96,10 +96,10 @@ describe("normalisation", () => {
     const expected = rows.flatMap((r) => {
       const mu = r.reduce((s, v) => s + v, 0) / 4;
       const v2 = r.reduce((s, v) => s + (v - mu) ** 2, 0) / 4;
-      return r.map((v, i) => ((v - mu) / Math.sqrt(v2 + 1e-5)) * ([1, 2, 0.5, -1][i] as number) + ([0, 1, 0, -2][i] as number));
+      return r.map((v, i) => ((v - mu) / Math.sqrt(v2 + 1e-5)) * ([1, 2, 0.5, -1][i]) + ([0, 1, 0, -2][i]));
     });
     close(norm.forward(new Var(x)).value, expected, 1e-12);
-    const report = gradcheck((v, w, b) => { norm.weight = w as Var; norm.bias = b as Var; return norm.forward(v as Var); },
+    const report = gradcheck((v, w, b) => { norm.weight = w; norm.bias = b; return norm.forward(v); },
       [x, tensor([1, 2, 0.5, -1], undefined, "float64"), tensor([0, 1, 0, -2], undefined, "float64")]);
     expect(report.ok).toBe(true);
     expect(() => norm.forward(new Var(zeros([2, 3], "float64")))).toThrow(/does not end with the normalized shape \[4\]/);
@@ -135,16 +135,16 @@ describe("activations", () => {
 
   it("GELU exact and tanh-approximate match PyTorch's values", () => {
     const x = new Var(tensor([-2, -0.5, 0, 1, 3], undefined, "float64"));
-    close(gelu(x).value, [-0.04550026389635842, -0.15426876902949486, 0, 0.8413447460685429, 2.995950094005841], 1e-6);
+    close(gelu(x).value, [-0.04550026389635842, -0.15426876902949485, 0, 0.8413447460685429, 2.995950094005841], 1e-6);
     close(new GELU("tanh").forward(x).value, [-0.04540230591222, -0.15428599017, 0, 0.8411919906082768, 2.9963625833], 1e-6);
   });
 
   it("GELU, SiLU and ReLU² pass gradcheck", () => {
     const x = tensor([-2, -0.5, 0.3, 1, 3], undefined, "float64");
-    expect(gradcheck((v) => gelu(v as Var), [x]).ok).toBe(true);
-    expect(gradcheck((v) => gelu(v as Var, "tanh"), [x]).ok).toBe(true);
-    expect(gradcheck((v) => silu(v as Var), [x]).ok).toBe(true);
-    expect(gradcheck((v) => relu2(v as Var), [x]).ok).toBe(true);
+    expect(gradcheck((v) => gelu(v), [x]).ok).toBe(true);
+    expect(gradcheck((v) => gelu(v, "tanh"), [x]).ok).toBe(true);
+    expect(gradcheck((v) => silu(v), [x]).ok).toBe(true);
+    expect(gradcheck((v) => relu2(v), [x]).ok).toBe(true);
     expect(relu2(new Var(tensor([-1, 3]))).toArray()).toEqual([0, 9]);
   });
 });
@@ -156,18 +156,18 @@ describe("losses", () => {
     logits.map((row, i) => {
       const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
       const logp = row.map((v) => v - lse);
-      const t = [2, 0][i] as number;
-      return -(1 - eps) * (logp[t] as number) - (eps / 3) * logp.reduce((s, v) => s + v, 0);
+      const t = [2, 0][i];
+      return -(1 - eps) * logp[t] - (eps / 3) * logp.reduce((s, v) => s + v, 0);
     });
 
   it("crossEntropy matches a hand computation, with and without label smoothing", () => {
     const l = tensor(logits, undefined, "float64");
     const plain = byHand(0);
-    close(crossEntropy(new Var(l), targets).item(), (plain[0]! + plain[1]!) / 2, 1e-12);
+    close(crossEntropy(new Var(l), targets).item(), (plain[0] + plain[1]) / 2, 1e-12);
     const smooth = byHand(0.1);
     close(crossEntropy(new Var(l), targets, { labelSmoothing: 0.1, reduction: "none" }).value, smooth, 1e-12);
-    close(crossEntropy(new Var(l), targets, { labelSmoothing: 0.1, reduction: "sum" }).item(), smooth[0]! + smooth[1]!, 1e-12);
-    expect(gradcheck((v) => crossEntropy(v as Var, targets, { labelSmoothing: 0.2 }), [l]).ok).toBe(true);
+    close(crossEntropy(new Var(l), targets, { labelSmoothing: 0.1, reduction: "sum" }).item(), smooth[0] + smooth[1], 1e-12);
+    expect(gradcheck((v) => crossEntropy(v, targets, { labelSmoothing: 0.2 }), [l]).ok).toBe(true);
   });
 
   it("crossEntropy is stable for large logits and takes 1-D logits", () => {

@@ -218,14 +218,14 @@ describe("optimizer hyperparameters and memory", () => {
       const saved = opt.stateDict();
       const savedTensors = saved.params.flatMap((s) => Object.values(s?.tensors ?? {}));
       const other = make(f64(P0));
-      other.params[0]!.grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
+      other.params[0].grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
       other.step(); // its own state, then replaced by the load
       const replaced = other.stateDict().params.flatMap((s) => Object.values(s?.tensors ?? {}));
       other.loadStateDict(saved);
       expect(replaced.every((t) => t.isDisposed)).toBe(true);
       // loading the same state again keeps it; stepping past it leaves the loaded tensors alone
       other.loadStateDict(saved);
-      other.params[0]!.grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
+      other.params[0].grad = tensor(new Float64Array(P0.length).fill(1), [P0.length], "float64");
       other.step();
       other.step();
       expect(savedTensors.every((t) => !t.isDisposed)).toBe(true);

@@ -5,6 +5,7 @@ import type { BufferPool } from "./buffer-pool.js";
 import { BufferUsage } from "./gpu-constants.js";
 import type { PipelineCache } from "./pipeline-cache.js";
 import type { Program } from "./program.js";
+import { BackendError } from "@bitnet-quantize/tensor";
 
 /** Bytes of the metadata buffer of one batch. */
 const META_BYTES = 64 * 1024;
@@ -100,11 +101,11 @@ export class CommandBatch {
   /** Appends one dispatch of `program` over `buffers` (in binding order) with its metadata. */
   run(program: Program, buffers: readonly GPUBuffer[], meta: Uint32Array): void {
     if (buffers.length !== program.bindings.length) {
-      throw new RangeError(`webgpu: program ${program.key} binds ${program.bindings.length} buffers, got ${buffers.length}`);
+      throw new BackendError(`webgpu: program ${program.key} binds ${program.bindings.length} buffers, got ${buffers.length}`);
     }
     const words = Math.max(1, meta.length);
     const padded = Math.ceil(words / this.#alignWords) * this.#alignWords;
-    if (words * 4 > META_WINDOW_BYTES) throw new RangeError(`webgpu: metadata of ${program.key} is ${words} words, more than ${META_WINDOW_BYTES / 4}`);
+    if (words * 4 > META_WINDOW_BYTES) throw new BackendError(`webgpu: metadata of ${program.key} is ${words} words, more than ${META_WINDOW_BYTES / 4}`);
     const windowWords = META_WINDOW_BYTES / 4;
     if (this.#encoder !== null && (this.#metaWords + Math.max(padded, windowWords) > this.#metaHost.length || (this.#count >= this.maxDispatches && this.holdOpen === 0))) {
       this.flush();
@@ -172,7 +173,7 @@ export class CommandBatch {
    */
   reuse(pool: BufferPool, size: number): GPUBuffer | null {
     for (let i = this.#deferred.length - 1; i >= 0; i--) {
-      const d = this.#deferred[i] as { pool: BufferPool; buffer: GPUBuffer };
+      const d = this.#deferred[i];
       if (d.pool === pool && d.buffer.size === size) {
         this.#deferred.splice(i, 1);
         return d.buffer;

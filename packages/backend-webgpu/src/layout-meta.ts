@@ -29,23 +29,23 @@ export function coalesce(shape: readonly number[], strides: readonly (readonly n
   const outShape: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
   for (let d = 0; d < shape.length; d++) {
-    const size = shape[d] as number;
+    const size = shape[d];
     if (size === 1) continue;
     const last = outShape.length - 1;
     const mergeable =
       last >= 0 &&
       strides.every((s, k) => {
-        const prev = outStrides[k] as number[];
-        return (prev[last] as number) === (s[d] as number) * size;
+        const prev = outStrides[k];
+        return prev[last] === s[d] * size;
       });
     if (mergeable) {
-      outShape[last] = (outShape[last] as number) * size;
+      outShape[last] = outShape[last] * size;
       strides.forEach((s, k) => {
-        (outStrides[k] as number[])[last] = s[d] as number;
+        outStrides[k][last] = s[d];
       });
     } else {
       outShape.push(size);
-      strides.forEach((s, k) => (outStrides[k] as number[]).push(s[d] as number));
+      strides.forEach((s, k) => outStrides[k].push(s[d]));
     }
   }
   return { shape: outShape, strides: outStrides };

@@ -174,6 +174,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
    * long as the backend (Dawn for Node tears the device down when its GPU
    * object is garbage collected).
    */
+  // eslint-disable-next-line no-unused-private-class-members -- never read: holding the references is its purpose
   readonly #keepAlive: readonly unknown[];
 
   constructor(
@@ -398,8 +399,8 @@ class WebGPUBackendImpl implements WebGPUBackend {
       throw new DTypeError(`webgpu matmul: needs float32 operands, got ${as.dtype} and ${bs.dtype}`);
     }
     const nd = a.layout.shape.length;
-    const m = a.layout.shape[nd - 2] as number;
-    const n = b.layout.shape[nd - 1] as number;
+    const m = a.layout.shape[nd - 2];
+    const n = b.layout.shape[nd - 1];
     const batch = numelOf(a.layout.shape.slice(0, nd - 2));
     const out = this.#newStorage("float32", batch * m * n);
     if (out.length === 0) return out;
@@ -442,7 +443,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
     });
     const { shape, copies } = concatPrograms(dtype, inputs.map((v) => v.layout), axis, this.info.limits);
     const out = this.#newStorage(dtype, numelOf(shape));
-    for (const c of copies) this.#run("concat", c, [(storages[c.input] as WebGPUStorage).buffer, out.buffer]);
+    for (const c of copies) this.#run("concat", c, [storages[c.input].buffer, out.buffer]);
     return out;
   }
 
@@ -507,7 +508,7 @@ class WebGPUBackendImpl implements WebGPUBackend {
       if (got !== want) throw new DTypeError(`webgpu ${op}: ${name} must be ${want}, got ${got}`);
     }
     const [m, kx] = x.layout.shape as [number, number];
-    const n = w.layout.shape[0] as number;
+    const n = w.layout.shape[0];
     const wpr = Math.ceil(k / 16);
     const G = Math.ceil(k / groupSize);
     if (x.layout.shape.length !== 2 || kx !== k) throw new ShapeError(`webgpu ${op}: x must be [M, ${k}], got [${x.layout.shape.join(",")}]`);

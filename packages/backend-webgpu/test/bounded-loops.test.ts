@@ -25,11 +25,11 @@ describe("bounded shader loops", () => {
         const passes = reducePasses(op, "float32", layout([1_500_000]), [0], limits);
         expect(passes.length).toBe(2);
         const chunk = reduceChunk(limits);
-        expect(chunk / passes[0]!.program.workgroupSize[0]).toBeLessThanOrEqual(SPLIT_LOOP_ITERATIONS);
-        expect(passes[0]!.final).toBe(false);
-        expect(passes[0]!.outputs).toBe(Math.ceil(1_500_000 / chunk));
-        expect(passes[1]!.final).toBe(true);
-        expect(passes[1]!.readsIndex).toBe(op === "argmax");
+        expect(chunk / passes[0].program.workgroupSize[0]).toBeLessThanOrEqual(SPLIT_LOOP_ITERATIONS);
+        expect(passes[0].final).toBe(false);
+        expect(passes[0].outputs).toBe(Math.ceil(1_500_000 / chunk));
+        expect(passes[1].final).toBe(true);
+        expect(passes[1].readsIndex).toBe(op === "argmax");
       }
     });
   }

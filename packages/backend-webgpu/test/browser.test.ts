@@ -73,7 +73,7 @@ describe.skipIf(!hasChromium)("browser check: headless Chromium, navigator.gpu",
       console.log(`browser check on ${r.adapter} (${r.featureLevel}): ${JSON.stringify(r.errors)}`);
       for (const [name, err] of Object.entries(r.errors)) expect(err, name).toBeLessThan(1e-4);
       expect(r.lossesGpu.length).toBe(3);
-      expect(r.lossesGpu[2]).toBeLessThan(r.lossesGpu[0] as number);
+      expect(r.lossesGpu[2]).toBeLessThan(r.lossesGpu[0]);
     } finally {
       await context.close();
     }

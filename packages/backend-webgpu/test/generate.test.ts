@@ -11,6 +11,7 @@ if (acquired.backend === null) console.warn(`skipping WebGPU generate tests: ${a
 
 /** Counts the ternaryMatmul calls of backend `b` (wrapping its method until `restore`). */
 function countTernary(b: Backend): { calls: () => number; restore: () => void } {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as is, and called below with .call(b, …)
   const orig = b.ternaryMatmul;
   if (orig === undefined) throw new Error(`${b.name} has no ternaryMatmul`);
   let n = 0;

@@ -18,9 +18,9 @@ async function maxRelErr(a: Tensor, b: Tensor): Promise<number> {
   const y = await b.data();
   expect(x.length).toBe(y.length);
   let scale = 0;
-  for (let i = 0; i < y.length; i++) scale = Math.max(scale, Math.abs(y[i] as number));
+  for (let i = 0; i < y.length; i++) scale = Math.max(scale, Math.abs(y[i]));
   let err = 0;
-  for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs((x[i] as number) - (y[i] as number)));
+  for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(x[i] - y[i]));
   return err / Math.max(scale, 1e-30);
 }
 

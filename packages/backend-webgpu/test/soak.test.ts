@@ -42,7 +42,7 @@ describe.skipIf(acquired.backend === null)(`memory over a long run on WebGPU (${
       });
       // the loss is read every step, as a training loop does (reading syncs
       // with the GPU, so recorded work cannot pile up)
-      const v = (await loss.data())[0] as number;
+      const v = (await loss.data())[0];
       if (s === 0) first = v;
       last = v;
       loss.dispose();

@@ -34,7 +34,7 @@ async function lossCurve(backend: Backend, steps: number): Promise<number[]> {
     const loss = mse(fc2.forward(relu(fc1.forward(new Var(x)))), y);
     loss.backward();
     opt.step();
-    losses.push(((await loss.value.data()) as Float32Array)[0] as number);
+    losses.push(((await loss.value.data()) as Float32Array)[0]);
   }
   for (const p of params) expect(p.value.backend).toBe(backend);
   return losses;
@@ -47,8 +47,8 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
   it("an MLP trained with SGD has the CPU's loss curve", async () => {
     const cpu = await lossCurve(cpuBackend(), 8);
     const web = await lossCurve(gpu, 8);
-    expect(cpu[7]).toBeLessThan(cpu[0] as number);
-    for (let i = 0; i < cpu.length; i++) expect(Math.abs((web[i] as number) - (cpu[i] as number))).toBeLessThan(1e-4 * Math.abs(cpu[i] as number) + 1e-6);
+    expect(cpu[7]).toBeLessThan(cpu[0]);
+    for (let i = 0; i < cpu.length; i++) expect(Math.abs(web[i] - cpu[i])).toBeLessThan(1e-4 * Math.abs(cpu[i]) + 1e-6);
   });
 
   it("BitLinear quantization-aware training (ternary and int8 STE) runs on WebGPU with the CPU's loss curve", async () => {
@@ -64,16 +64,16 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
         const loss = mse(layer.forward(new Var(x)), y);
         loss.backward();
         opt.step();
-        losses.push(((await loss.value.data()) as Float32Array)[0] as number);
+        losses.push(((await loss.value.data()) as Float32Array)[0]);
       }
       expect(layer.weight.value.backend).toBe(backend);
       return losses;
     };
     const cpu = await curve(cpuBackend());
     const web = await curve(gpu);
-    expect(cpu[5]).toBeLessThan(cpu[0] as number);
+    expect(cpu[5]).toBeLessThan(cpu[0]);
     // fake-quantized values can flip at rounding ties between f32 (GPU) and f64 (CPU) arithmetic: compare loosely
-    for (let i = 0; i < cpu.length; i++) expect(Math.abs((web[i] as number) - (cpu[i] as number))).toBeLessThan(1e-3 * Math.abs(cpu[i] as number) + 1e-5);
+    for (let i = 0; i < cpu.length; i++) expect(Math.abs(web[i] - cpu[i])).toBeLessThan(1e-3 * Math.abs(cpu[i]) + 1e-5);
   });
 
   it("a frozen BitLinear's packed weights and int8 activations run through the GPU ternary kernel and match the CPU forward", async () => {
@@ -83,7 +83,7 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     const want = await layer.forward(new Var(x)).value.data();
     // the frozen weights, moved to the GPU
     const q = layer.quantizedWeight();
-    const G = q.scales.shape[1] as number;
+    const G = q.scales.shape[1];
     const packed = packTernary(q.codes);
     const words = await on(packed.words, gpu);
     const wScale = await on(q.scales.expand([24, G]).cast("float32").contiguous(), gpu);
@@ -93,12 +93,12 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     const y = ternaryMatmul(a.codes, { words, shape: packed.shape }, a.scales.reshape([3]), wScale, q.groupColumns);
     expect(y.backend).toBe(gpu);
     const got = await (layer.bias === null ? y : y.add(await on(layer.bias.value, gpu))).data();
-    for (let i = 0; i < want.length; i++) expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThan(1e-5 * (1 + Math.abs(want[i] as number)));
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * (1 + Math.abs(want[i])));
     // and through BitLinear itself: input on the GPU moves the packed weights there once
     const viaLayer = layer.forward(new Var(await on(x, gpu))).value;
     expect(viaLayer.backend).toBe(gpu);
     const layerGot = await viaLayer.data();
-    for (let i = 0; i < want.length; i++) expect(Math.abs((layerGot[i] as number) - (want[i] as number))).toBeLessThan(1e-5 * (1 + Math.abs(want[i] as number)));
+    for (let i = 0; i < want.length; i++) expect(Math.abs(layerGot[i] - want[i])).toBeLessThan(1e-5 * (1 + Math.abs(want[i])));
   });
 
   it("packTernary and BitLinear.freeze() work on weights that live on the GPU", async () => {
@@ -119,7 +119,7 @@ describe.skipIf(acquired.backend === null)(`training on WebGPU (${acquired.backe
     const y = onGpu.forward(new Var(await on(x, gpu))).value;
     expect(y.backend).toBe(gpu);
     const got = await y.data();
-    for (let i = 0; i < want.length; i++) expect(Math.abs((got[i] as number) - (want[i] as number))).toBeLessThan(1e-4 * (1 + Math.abs(want[i] as number)));
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-4 * (1 + Math.abs(want[i])));
   });
 
   it("argmax over logits computed on the GPU matches the CPU", async () => {

@@ -356,7 +356,7 @@ export class BitLinear extends Module {
       return this; // loaded packed: already frozen on its only weights
     }
     const q = this.quantizedWeight();
-    const G = q.scales.shape[1] as number;
+    const G = q.scales.shape[1];
     const wScale = q.scales.expand([this.outFeatures, G]).cast("float32").contiguous();
     const bias = this.bias === null ? null : this.bias.value;
     this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias, blockScale: null });
@@ -393,7 +393,7 @@ export class BitLinear extends Module {
     const f = this.#frozen;
     if (f !== null) {
       if (f.quantized === null) {
-        const G = f.wScale.shape[1] as number;
+        const G = f.wScale.shape[1];
         f.quantized = { codes: keep(unpackTernary(f.packed)), scales: f.wScale, groupColumns: f.groupColumns, groupSize: G === 1 ? "row" : f.groupColumns };
       }
       return f.quantized;

@@ -75,7 +75,7 @@ export function absMaxInt8(x: Tensor, opts: Int8Options = {}): Int8Activations {
 
   const data = x.dataSync();
   checkFinite(op, name, data);
-  const cols = x.shape[x.ndim - 1] as number;
+  const cols = x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : numel(x.shape) / cols;
   const rnd = roundingFunction(rounding);
   const codes = new Int8Array(data.length);
@@ -83,14 +83,14 @@ export function absMaxInt8(x: Tensor, opts: Int8Options = {}): Int8Activations {
   const scales = new Float64Array(Math.max(scaleCount, perToken ? 0 : 1));
   const quantize = (start: number, end: number, scale: number): void => {
     for (let i = start; i < end; i++) {
-      const q = rnd((data[i] as number) * scale);
+      const q = rnd(data[i] * scale);
       codes[i] = q > qp ? qp : q < -qp - 1 ? -qp - 1 : q;
     }
   };
   const absMax = (start: number, end: number): number => {
     let m = 0;
     for (let i = start; i < end; i++) {
-      const a = Math.abs(data[i] as number);
+      const a = Math.abs(data[i]);
       if (a > m) m = a;
     }
     return m;

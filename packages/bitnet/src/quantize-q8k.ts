@@ -51,7 +51,7 @@ export function q8KActivations(x: Tensor): Q8KActivations {
   const op = "q8KActivations";
   checkFloat(op, "activations", x);
   if (x.ndim === 0) throw new QuantizationError(`${op}: activations must have at least one dimension`);
-  const K = x.shape[x.ndim - 1] as number;
+  const K = x.shape[x.ndim - 1];
   if (K % Q8_K_BLOCK !== 0) throw new QuantizationError(`${op}: the last dimension (${K}) must be a multiple of ${Q8_K_BLOCK}`);
   if (x.backend.readSync === undefined) {
     throw new QuantizationError(`${op}: needs a backend with synchronous reads (got ${x.backend.name}); use "int8" or "float" activations there`);
@@ -68,7 +68,7 @@ export function q8KActivations(x: Tensor): Q8KActivations {
       let amax = 0;
       let max = 0;
       for (let i = start; i < start + Q8_K_BLOCK; i++) {
-        const v = data[i] as number;
+        const v = data[i];
         const a = Math.abs(v);
         if (a > amax) {
           amax = a;
@@ -82,7 +82,7 @@ export function q8KActivations(x: Tensor): Q8KActivations {
       const iscale = f32(-127 / max);
       for (let i = start; i < start + Q8_K_BLOCK; i++) {
         // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
-        const y = f32(iscale * (data[i] as number));
+        const y = f32(iscale * data[i]);
         const q = y + ROUND - ROUND;
         codes[i] = q > 127 ? 127 : q;
       }

@@ -54,7 +54,7 @@ export interface TernaryWeights {
 /** Rows, columns, columns per group and groups per row for a weight shape and group size. */
 export function groupLayout(shape: readonly number[], groupSize: GroupSize, op: string): { rows: number; cols: number; groupColumns: number; groups: number } {
   if (shape.length === 0) throw new QuantizationError(`${op}: weight must have at least one dimension`);
-  const cols = shape[shape.length - 1] as number;
+  const cols = shape[shape.length - 1];
   const rows = cols === 0 ? 0 : numel(shape) / cols;
   if (groupSize === "tensor" || groupSize === "row") return { rows, cols, groupColumns: Math.max(cols, 1), groups: 1 };
   if (!Number.isInteger(groupSize) || groupSize <= 0) {
@@ -99,14 +99,14 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
 
   const quantizeRange = (start: number, end: number, scale: number): void => {
     for (let i = start; i < end; i++) {
-      const t = rnd((data[i] as number) / scale);
+      const t = rnd(data[i] / scale);
       codes[i] = t > 1 ? 1 : t < -1 ? -1 : t;
     }
   };
 
   if (groupSize === "tensor") {
     let s = 0;
-    for (let i = 0; i < data.length; i++) s += Math.abs(data[i] as number);
+    for (let i = 0; i < data.length; i++) s += Math.abs(data[i]);
     const scale = Math.max(data.length > 0 ? s / data.length : 0, eps);
     scales[0] = scale;
     quantizeRange(0, data.length, scale);
@@ -116,7 +116,7 @@ export function absMeanTernary(w: Tensor, opts: TernaryOptions = {}): TernaryWei
         const start = r * cols + g * groupColumns;
         const end = r * cols + Math.min(cols, (g + 1) * groupColumns);
         let s = 0;
-        for (let i = start; i < end; i++) s += Math.abs(data[i] as number);
+        for (let i = start; i < end; i++) s += Math.abs(data[i]);
         const scale = Math.max(end > start ? s / (end - start) : 0, eps);
         scales[r * groups + g] = scale;
         quantizeRange(start, end, scale);
@@ -178,7 +178,7 @@ export function expandScales(q: TernaryWeights): Tensor {
   const shape = q.codes.shape;
   const { rows, cols, groupColumns, groups } = groupLayout(shape, q.groupSize, "dequantizeTernary");
   // tensor ops only, so this works on every backend
-  const scaleRows = q.scales.shape[0] as number;
+  const scaleRows = q.scales.shape[0];
   const perRow = q.scales.unsqueeze(2).expand([scaleRows, groups, groupColumns]).reshape([scaleRows, groups * groupColumns]).narrow(1, 0, cols);
   return perRow.expand([rows, cols]).reshape(shape);
 }

@@ -17,7 +17,7 @@ import { type Tensor, add, div, mul, sqrt, sum } from "@bitnet-quantize/tensor";
  * ```
  */
 export function rmsNormTensor(x: Tensor, eps: number, weight?: Tensor): Tensor {
-  const C = x.shape[x.ndim - 1] as number;
+  const C = x.shape[x.ndim - 1];
   const squares = mul(x, x);
   // float64 where the backend has it (the CPU): the mean is (float)(Σ/C) exactly as ggml's
   const wide = x.backend.readSync !== undefined && x.dtype === "float32";

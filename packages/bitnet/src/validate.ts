@@ -12,7 +12,7 @@ export function checkFloat(op: string, name: string, x: Tensor): void {
 /** Throws naming the first NaN or ±Infinity in row-major order. */
 export function checkFinite(op: string, name: string, data: ArrayLike<number>): void {
   for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
+    const v = data[i];
     if (!Number.isFinite(v)) throw new QuantizationError(`${op}: ${name} has ${v} at index ${i}`);
   }
 }

@@ -17,8 +17,8 @@ function referenceForward(x: Float64Array | Float32Array, wq: ArrayLike<number>,
   const y = new Float64Array(M * N);
   for (let m = 0; m < M; m++)
     for (let n = 0; n < N; n++) {
-      let s = b === null ? 0 : (b[n] as number);
-      for (let k = 0; k < K; k++) s += (x[m * K + k] as number) * (wq[n * K + k] as number);
+      let s = b === null ? 0 : b[n];
+      for (let k = 0; k < K; k++) s += x[m * K + k] * wq[n * K + k];
       y[m * N + n] = s;
     }
   return y;
@@ -57,8 +57,8 @@ describe("BitLinear", () => {
         for (let m = 0; m < c.batch; m++)
           for (let n = 0; n < c.outF; n++)
             for (let k = 0; k < c.inF; k++) {
-              dW[n * c.inF + k] = (dW[n * c.inF + k] as number) + (g[m * c.outF + n] as number) * (xq[m * c.inF + k] as number);
-              dx[m * c.inF + k] = (dx[m * c.inF + k] as number) + (g[m * c.outF + n] as number) * (wq[n * c.inF + k] as number);
+              dW[n * c.inF + k] = dW[n * c.inF + k] + g[m * c.outF + n] * xq[m * c.inF + k];
+              dx[m * c.inF + k] = dx[m * c.inF + k] + g[m * c.outF + n] * wq[n * c.inF + k];
             }
         expect(findMismatch(layer.weight.grad ?? tensor([]), dW, { rtol: 1e-4, atol: 1e-5 })).toBeUndefined();
         expect(findMismatch(x.grad ?? tensor([]), dx, { rtol: 1e-4, atol: 1e-5 })).toBeUndefined();

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { gguf } from "@huggingface/gguf";
-import { GgufError, type GgufValue, type GgufValueType, parseGguf, str, u32, writeGguf } from "@bitnet-quantize/gguf";
-import { BitNetDecoderLayer, BitNetModel, type SpmTokenizer, ternaryProjection, trainTokenizer } from "@bitnet-quantize/bitnet";
+import { GgufError, type GgufValueType, parseGguf, str, writeGguf } from "@bitnet-quantize/gguf";
+import { BitNetModel, type SpmTokenizer, ternaryProjection, trainTokenizer } from "@bitnet-quantize/bitnet";
 import { GgufModelError, encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { exportGguf } from "@bitnet-quantize/bitnet/node";
 import { noGrad } from "@bitnet-quantize/autograd";
@@ -35,7 +35,7 @@ const quiet = { warn: (): void => {} };
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
   let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
   return d;
 }
 
@@ -61,8 +61,8 @@ describe("export then import", () => {
     const warnings: string[] = [];
     const tq = importGguf(encodeGguf(model, tok, { type: "TQ2_0", scale: "fold", warn: (m) => warnings.push(m) }));
     expect(warnings.some((w) => w.includes("fp16"))).toBe(true);
-    const a = ternaryProjection((model.layers[0] as BitNetDecoderLayer).self_attn.q_proj);
-    const b = ternaryProjection((tq.model.layers[0] as BitNetDecoderLayer).self_attn.q_proj);
+    const a = ternaryProjection(model.layers[0].self_attn.q_proj);
+    const b = ternaryProjection(tq.model.layers[0].self_attn.q_proj);
     expect(Array.from(b.codes)).toEqual(Array.from(a.codes));
     expect(Math.abs((b.scales[0] ?? 0) / (a.scales[0] ?? 1) - 1)).toBeLessThan(4.9e-4);
     const la = model.logits(ids, "float");
@@ -192,7 +192,6 @@ describe("fallbacks, refusals, errors", () => {
   });
   it("import names what is wrong: architecture, a type it cannot decode, a non-ternary weight, extra tensors", () => {
     expect(() => importGguf(writeGguf({ metadata: { "general.architecture": str("llama") } }))).toThrow(/architecture is "llama"/);
-    const good = parseGguf(encodeGguf(small, tok, { type: "F32", ...quiet }));
     const rebuild = (edit: (name: string, values: Float32Array) => Float32Array, extra = false): Uint8Array => {
       const bytes = encodeGguf(small, tok, { type: "F32", ...quiet });
       const f = parseGguf(bytes);

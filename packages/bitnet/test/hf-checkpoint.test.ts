@@ -12,11 +12,11 @@ import { type BitNetModel, type TernaryProjection, trainTokenizer, SpmTokenizer,
 
 /** Codes and scales of every projection of layer `l` (the engine's weights are frozen BitLinears). */
 function projectionsOf(model: BitNetModel, l: number): Record<"q" | "k" | "v" | "o" | "gate" | "up" | "down", TernaryProjection> {
-  const w = model.inferenceWeights().layers[l]!;
+  const w = model.inferenceWeights().layers[l];
   return { q: ternaryProjection(w.q), k: ternaryProjection(w.k), v: ternaryProjection(w.v), o: ternaryProjection(w.o), gate: ternaryProjection(w.gate), up: ternaryProjection(w.up), down: ternaryProjection(w.down) };
 }
 import { encodeGguf, importGguf } from "@bitnet-quantize/bitnet/gguf";
-import { ByteLevelBpeTokenizer, HfCheckpointError, convertHfToGguf, exportHfCheckpoint, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
+import { type ByteLevelBpeTokenizer, HfCheckpointError, convertHfToGguf, exportHfCheckpoint, loadHfCheckpoint } from "@bitnet-quantize/bitnet/hf";
 import { loadHfDirectory, readHfDirectory, runConvertCommand, saveHfDirectory } from "@bitnet-quantize/bitnet/hf/node";
 import { bitnet2b4tCheckpoint, oneBitLlmCheckpoint, tinyLlama3TokenizerJson } from "./helpers/hf-checkpoints.js";
 
@@ -35,10 +35,10 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
   it("loads: layout, config, latent weights exactly the F16 values, the SPM vocabulary", () => {
     expect(loaded.layout).toBe("1bitllm");
     expect(loaded.model.config).toMatchObject({ vocabSize: V, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 256, hiddenActivation: "silu", contextLength: 64 });
-    const q = loaded.model.layers[1]!.getSubmodule("self_attn.k_proj") as unknown as { weight: { value: { dataSync(): ArrayLike<number> } } };
-    const f16 = parseSafetensors(writeSafetensors({ tensors: new Map([["w", tensors.get("model.layers.1.self_attn.k_proj.weight")!]]) }));
+    const q = loaded.model.layers[1].getSubmodule("self_attn.k_proj") as unknown as { weight: { value: { dataSync(): ArrayLike<number> } } };
+    const f16 = parseSafetensors(writeSafetensors({ tensors: new Map([["w", at(tensors, "model.layers.1.self_attn.k_proj.weight")]]) }));
     expect(Array.from(q.weight.value.dataSync())).toEqual(Array.from(loadFloat(f16, "w")));
-    expect(loaded.model.layers[0]!.getParameter("self_attn.attn_sub_norm.weight").shape).toEqual([256]);
+    expect(loaded.model.layers[0].getParameter("self_attn.attn_sub_norm.weight").shape).toEqual([256]);
     expect(loaded.tokenizer).toBeInstanceOf(SpmTokenizer);
     expect((loaded.tokenizer as SpmTokenizer).encode("the cat sat")).toEqual(tok.encode("the cat sat"));
   });
@@ -63,7 +63,7 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
       const b = projectionsOf(back.model, l);
       for (const key of ["q", "k", "v", "o", "gate", "up", "down"] as const) {
         expect(Array.from(b[key].codes)).toEqual(Array.from(a[key].codes));
-        expect(b[key].scales[0]).toBe(f16BitsToNumber(numberToF16Bits(a[key].scales[0]!)));
+        expect(b[key].scales[0]).toBe(f16BitsToNumber(numberToF16Bits(a[key].scales[0])));
       }
     }
   });
@@ -89,13 +89,14 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
     mkdirSync(sharded);
     parts.forEach((part, k) => {
       const shard = shardFileName(k + 1, 2);
-      const sub = new Map<string, SafetensorsTensorInput>(part.map((n) => [n, tensors.get(n)!]));
+      const sub = new Map<string, SafetensorsTensorInput>(part.map((n) => [n, at(tensors, n)]));
       writeFileSync(join(sharded, shard), writeSafetensors({ tensors: sub, metadata: { format: "pt" } }));
       for (const n of part) map.set(n, shard);
     });
     writeFileSync(join(sharded, "model.safetensors.index.json"), formatSafetensorsIndex(map, 0));
     writeFileSync(join(sharded, "config.json"), files.config as string);
-    writeFileSync(join(sharded, "tokenizer.model"), files.tokenizerModel!);
+    if (files.tokenizerModel === undefined) throw new Error("the fixture has a tokenizer.model");
+    writeFileSync(join(sharded, "tokenizer.model"), files.tokenizerModel);
     const fromShards = await loadHfDirectory(sharded);
     expect((await readHfDirectory(sharded)).weights.length).toBe(2);
     expect(Array.from(fromShards.model.logits(ids))).toEqual(Array.from(loaded.model.logits(ids)));
@@ -141,7 +142,7 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
     };
     expect(() => edit((m) => m.delete("model.layers.1.mlp.ffn_layernorm.weight"))).toThrow(/model\.layers\.1\.mlp\.ffn_layernorm\.weight is missing/);
     expect(() => edit((m) => m.set("model.norm.weight", { dtype: "F16", shape: [128], data: new Uint8Array(256) }))).toThrow(/has shape \[128\], expected \[256\]/);
-    const emb = tensors.get("model.embed_tokens.weight")!;
+    const emb = at(tensors, "model.embed_tokens.weight");
     expect(() => edit((m) => m.set("lm_head.weight", { ...emb, data: new Uint8Array(emb.data.byteLength) }))).toThrow(/lm_head\.weight differs/);
     expect(edit((m) => m.set("lm_head.weight", emb)).layout).toBe("1bitllm");
     expect(edit((m) => m.set("model.layers.0.self_attn.rotary_emb.inv_freq", { dtype: "F32", shape: [32], data: new Float32Array(32) })).layout).toBe("1bitllm");
@@ -152,7 +153,7 @@ describe("1bitLLM layout (bitnet_b1_58-*: BitnetForCausalLM, float16 latent weig
 });
 
 function loadFloat(file: ReturnType<typeof parseSafetensors>, name: string): Float32Array {
-  const info = file.tensorsByName.get(name)!;
+  const info = at(file.tensorsByName, name);
   const bits = new Uint16Array(file.bytes.slice(info.byteOffset, info.byteOffset + info.byteLength).buffer);
   return Float32Array.from(bits, (h) => {
     const e = (h >> 10) & 31, m = h & 1023, s = h & 0x8000 ? -1 : 1;
@@ -175,11 +176,11 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
     const names = { q: "self_attn.q_proj", k: "self_attn.k_proj", v: "self_attn.v_proj", o: "self_attn.o_proj", gate: "mlp.gate_proj", up: "mlp.up_proj", down: "mlp.down_proj" } as const;
     for (const [key, path] of Object.entries(names)) {
       const p = w[key as keyof typeof names];
-      expect(Array.from(p.codes)).toEqual(Array.from(codes.get(`model.layers.0.${path}.weight`)!));
-      expect(p.scales[0]).toBe(Math.fround(1 / weightScales.get(`model.layers.0.${path}.weight`)!));
+      expect(Array.from(p.codes)).toEqual(Array.from(at(codes, `model.layers.0.${path}.weight`)));
+      expect(p.scales[0]).toBe(Math.fround(1 / at(weightScales, `model.layers.0.${path}.weight`)));
     }
-    const st = files.weights[0]!;
-    expect(Array.from(loaded.model.layers[0]!.getParameter("mlp.ffn_sub_norm.weight").value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.layers.0.mlp.ffn_sub_norm.weight")));
+    const st = files.weights[0];
+    expect(Array.from(loaded.model.layers[0].getParameter("mlp.ffn_sub_norm.weight").value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.layers.0.mlp.ffn_sub_norm.weight")));
     expect(Array.from(loaded.model.embed_tokens.weight.value.dataSync())).toEqual(Array.from(tensorToFloat32(st, "model.embed_tokens.weight")));
     const ids = (loaded.tokenizer as ByteLevelBpeTokenizer).encode("hello the world");
     const logits = loaded.model.logits(ids);
@@ -190,11 +191,11 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
   it('linear_class "autobitlinear" multiplies by weight_scale instead', () => {
     const auto = bitnet2b4tCheckpoint(d2, 5, "autobitlinear");
     const m = loadHfCheckpoint(auto.files);
-    expect(projectionsOf(m.model, 0).q.scales[0]).toBe(Math.fround(auto.weightScales.get("model.layers.0.self_attn.q_proj.weight")!));
+    expect(projectionsOf(m.model, 0).q.scales[0]).toBe(Math.fround(at(auto.weightScales, "model.layers.0.self_attn.q_proj.weight")));
   });
 
   it("the -bf16 master-weight variant (dense BF16 projections, same names) loads as latent weights", () => {
-    const st = files.weights[0]!;
+    const st = files.weights[0];
     const m = new Map<string, SafetensorsTensorInput>();
     for (const t of st.tensors) {
       if (t.name.endsWith("_scale")) continue;
@@ -204,14 +205,14 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
         continue;
       }
       const [rows, inp] = t.shape as [number, number];
-      const ws = weightScales.get(t.name)!;
-      const w = Float32Array.from(codes.get(t.name)!, (c) => c / ws);
+      const ws = at(weightScales, t.name);
+      const w = Float32Array.from(at(codes, t.name), (c) => c / ws);
       m.set(t.name, { dtype: "BF16", shape: [rows * 4, inp], data: encodeFloats(w, "BF16") });
     }
     const dense = loadHfCheckpoint({ ...files, weights: [parseSafetensors(writeSafetensors({ tensors: m }))] });
     expect(dense.layout).toBe("bitnet-2b4t");
     const a = projectionsOf(dense.model, 0);
-    expect(Array.from(a.up.codes)).toEqual(Array.from(codes.get("model.layers.0.mlp.up_proj.weight")!));
+    expect(Array.from(a.up.codes)).toEqual(Array.from(at(codes, "model.layers.0.mlp.up_proj.weight")));
   });
 
   it("its GGUF export is refused with a message naming relu2 and llama.cpp's SiLU graph", () => {
@@ -241,9 +242,9 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
 
   it("rejects a packed weight of the wrong shape and a code of 3", () => {
     const bad = bitnet2b4tCheckpoint({ ...d2 }, 6);
-    const st = bad.files.weights[0]!;
+    const st = bad.files.weights[0];
     const m = new Map<string, SafetensorsTensorInput>(st.tensors.map((t) => [t.name, { dtype: t.dtype, shape: t.shape, data: st.bytes.slice(t.byteOffset, t.byteOffset + t.byteLength) }]));
-    const k = m.get("model.layers.0.self_attn.k_proj.weight")!;
+    const k = at(m, "model.layers.0.self_attn.k_proj.weight");
     const three = new Uint8Array(k.data as Uint8Array);
     three[5] = 0xff;
     m.set("model.layers.0.self_attn.k_proj.weight", { ...k, data: three });
@@ -252,3 +253,10 @@ describe("bitnet-b1.58-2B-4T layout (BitNetForCausalLM: U8 packed + weight_scale
     expect(() => loadHfCheckpoint({ ...bad.files, weights: [parseSafetensors(writeSafetensors({ tensors: m }))] })).toThrow(/U8 \[16, 256\]/);
   });
 });
+
+/** `m.get(k)`, failing the test when the key is missing. */
+function at<K, V>(m: ReadonlyMap<K, V>, k: K): V {
+  const v = m.get(k);
+  if (v === undefined) throw new Error(`missing ${String(k)}`);
+  return v;
+}

@@ -41,7 +41,7 @@ describe("packedProjection", () => {
     for (let m = 0; m < 2; m++)
       for (let n = 0; n < N; n++) {
         let s = 0;
-        for (let k = 0; k < K; k++) s += (v[n * K + k] as number) * 1.5 * (xd[m * K + k] as number);
+        for (let k = 0; k < K; k++) s += v[n * K + k] * 1.5 * xd[m * K + k];
         expect(y[m * N + n]).toBeCloseTo(s, 3);
       }
   });
@@ -59,9 +59,9 @@ describe("packedProjection", () => {
     const xd = x.dataSync();
     for (let n = 0; n < N; n++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += (v[n * K + k] as number) * (xd[k] as number);
+      for (let k = 0; k < K; k++) s += v[n * K + k] * xd[k];
       expect(y[n]).toBeCloseTo(s, 3);
-      expect(Math.abs((yq[n] as number) - s)).toBeLessThan(0.05 * Math.max(1, Math.abs(s)));
+      expect(Math.abs(yq[n] - s)).toBeLessThan(0.05 * Math.max(1, Math.abs(s)));
     }
   });
 

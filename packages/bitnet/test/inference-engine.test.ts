@@ -22,8 +22,8 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; ra
   let diff = 0;
   let range = 0;
   for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    range = Math.max(range, Math.abs(b[i] as number));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    range = Math.max(range, Math.abs(b[i]));
   }
   return { diff, range };
 }
@@ -84,6 +84,7 @@ describe("BitNetInference against the plain reference forward", () => {
 
 /** Counts the ternaryMatmul calls of backend `b` (wrapping its method until `restore`). */
 function countTernary(b: Backend): { calls: () => number; reset: () => void; restore: () => void } {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as is, and called below with .call(b, …)
   const orig = b.ternaryMatmul;
   if (orig === undefined) throw new Error(`${b.name} has no ternaryMatmul`);
   let n = 0;
@@ -148,7 +149,7 @@ describe("BitLinear.project and packed layers", () => {
     for (let m = 0; m < 3; m++)
       for (let n = 0; n < 8; n++) {
         let s = 0;
-        for (let k = 0; k < 32; k++) s += (cd[n * 32 + k] as number) * (xd[m * 32 + k] as number);
+        for (let k = 0; k < 32; k++) s += cd[n * 32 + k] * xd[m * 32 + k];
         expect(y[m * 8 + n]).toBeCloseTo(0.25 * s, 5);
       }
     expect(() => packed.project(x, "q8_K")).toThrow(/multiples of 256/);
@@ -167,11 +168,11 @@ describe("Q8_K activations", () => {
         const scales = q.scales.dataSync();
         for (let b = 0; b < 2; b++) {
           let max = 0;
-          for (let i = b * 256; i < (b + 1) * 256; i++) if (Math.abs(x[i] as number) > Math.abs(max)) max = x[i] as number;
+          for (let i = b * 256; i < (b + 1) * 256; i++) if (Math.abs(x[i]) > Math.abs(max)) max = x[i];
           if (max === 0) continue;
           const iscale = Math.fround(-127 / max);
           expect(scales[b]).toBe(iscale);
-          for (let i = b * 256; i < (b + 1) * 256; i++) expect(codes[i]).toBe(Math.min(127, roundHalfEven(Math.fround(iscale * (x[i] as number)))) + 0);
+          for (let i = b * 256; i < (b + 1) * 256; i++) expect(codes[i]).toBe(Math.min(127, roundHalfEven(Math.fround(iscale * x[i]))) + 0);
         }
       }),
       { seed: 10, numRuns: 50 },

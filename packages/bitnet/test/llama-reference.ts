@@ -99,11 +99,13 @@ export class ReferenceInference {
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
     if (mode === "q8_K") {
       for (const [i, l] of weights.layers.entries()) {
-        for (const [n, p] of Object.entries(l)) {
-          if (typeof p === "object" && "codes" in p && p.inFeatures % 256 !== 0) {
+        const parts: [string, unknown][] = Object.entries(l);
+        for (const [n, p] of parts) {
+          if (!isTernaryProjection(p)) continue;
+          if (p.inFeatures % 256 !== 0) {
             throw new BitNetError(`BitNetInference: "q8_K" needs row lengths that are multiples of 256; layer ${i} ${n} has ${p.inFeatures}`);
           }
-          if (typeof p === "object" && "codes" in p && p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
+          if (p.groupColumns % 256 !== 0 && p.groupColumns < p.inFeatures) {
             throw new BitNetError(`BitNetInference: "q8_K" needs one weight scale per 256-block; layer ${i} ${n} has a scale per ${p.groupColumns} columns`);
           }
         }
@@ -136,7 +138,7 @@ export class ReferenceInference {
     if (cache.length + N > cache.capacity) throw new BitNetError(`BitNetInference.forward: ${cache.length} cached + ${N} new positions exceed the context length ${cache.capacity}`);
     const x = new Float32Array(N * C);
     for (let n = 0; n < N; n++) {
-      const id = ids[n] as number;
+      const id = ids[n];
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new BitNetError(`BitNetInference.forward: token id ${id} at ${n} is outside the vocabulary (0..${V - 1})`);
       x.set(this.weights.embedding.subarray(id * C, (id + 1) * C), n * C);
     }
@@ -145,13 +147,13 @@ export class ReferenceInference {
     cache.advance(N);
     const rows = all ? N : 1;
     const h = rmsNorm(x.subarray((N - rows) * C), rows, C, this.weights.outputNorm, c.normEps);
-    if (this.lmHeadInput === "f16") for (let i = 0; i < h.length; i++) h[i] = roundToFloat16(h[i] as number);
+    if (this.lmHeadInput === "f16") for (let i = 0; i < h.length; i++) h[i] = roundToFloat16(h[i]);
     const logits = new Float32Array(rows * V);
     const E = this.weights.embedding;
     for (let r = 0; r < rows; r++) {
       for (let v = 0; v < V; v++) {
         let s = 0;
-        for (let i = 0; i < C; i++) s += (h[r * C + i] as number) * (E[v * C + i] as number);
+        for (let i = 0; i < C; i++) s += h[r * C + i] * E[v * C + i];
         logits[r * V + v] = s;
       }
     }
@@ -160,7 +162,7 @@ export class ReferenceInference {
 
   #layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): void {
     const c = this.weights.config;
-    const w = this.weights.layers[l] as LayerWeights;
+    const w = this.weights.layers[l];
     const C = c.dim;
     const H = c.heads;
     const K = c.kvHeads;
@@ -171,8 +173,8 @@ export class ReferenceInference {
     const q = this.#project(a, N, w.q);
     const k = this.#project(a, N, w.k);
     const v = this.#project(a, N, w.v);
-    const kc = cache.keys[l] as Float32Array;
-    const vc = cache.values[l] as Float32Array;
+    const kc = cache.keys[l];
+    const vc = cache.values[l];
     for (let n = 0; n < N; n++) {
       const pos = start + n;
       for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
@@ -180,7 +182,7 @@ export class ReferenceInference {
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
     const h16 = this.kvCache === "f16";
-    if (h16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i] as number);
+    if (h16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
     const scale = f32(1 / Math.sqrt(D));
     const att = new Float32Array(N * C);
     const p = new Float64Array(start + N);
@@ -193,38 +195,38 @@ export class ReferenceInference {
         for (let t = 0; t < T; t++) {
           let s = 0;
           const ko = t * KD + kh * D;
-          for (let d = 0; d < D; d++) s += (q[qo + d] as number) * (kc[ko + d] as number);
+          for (let d = 0; d < D; d++) s += q[qo + d] * kc[ko + d];
           const sc = f32(f32(s) * scale);
           p[t] = sc;
           if (sc > m) m = sc;
         }
         let sum = 0;
         for (let t = 0; t < T; t++) {
-          const e = f32(Math.exp(f32((p[t] as number) - m)));
+          const e = f32(Math.exp(f32(p[t] - m)));
           p[t] = e;
           sum += e;
         }
         const inv = f32(1 / sum);
         for (let d = 0; d < D; d++) {
           let s = 0;
-          for (let t = 0; t < T; t++) s += (h16 ? roundToFloat16(f32((p[t] as number) * inv)) : f32((p[t] as number) * inv)) * (vc[t * KD + kh * D + d] as number);
+          for (let t = 0; t < T; t++) s += (h16 ? roundToFloat16(f32(p[t] * inv)) : f32(p[t] * inv)) * vc[t * KD + kh * D + d];
           att[qo + d] = s;
         }
       }
     }
     const o = this.#project(rmsNorm(att, N, C, w.attnSubNorm, c.normEps), N, w.o);
-    for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (o[i] as number);
+    for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     const f = rmsNorm(x, N, C, w.ffnNorm, c.normEps);
     const g = this.#project(f, N, w.gate);
     const u = this.#project(f, N, w.up);
     const F = c.ffnDim;
     for (let i = 0; i < N * F; i++) {
-      const gi = g[i] as number;
+      const gi = g[i];
       const act = c.hiddenActivation === "silu" ? f32(gi / f32(1 + f32(Math.exp(-gi)))) : gi > 0 ? f32(gi * gi) : 0;
-      g[i] = act * (u[i] as number);
+      g[i] = act * u[i];
     }
     const dn = this.#project(rmsNorm(g, N, F, w.ffnSubNorm, c.normEps), N, w.down);
-    for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (dn[i] as number);
+    for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
   }
 
   /** x `[N, in]` to `[N, out]` with the mode's activation treatment. */
@@ -243,10 +245,10 @@ export class ReferenceInference {
             let s = 0;
             const end = Math.min(I, (g + 1) * gc);
             for (let i = g * gc; i < end; i++) {
-              const t = codes[o * I + i] as number;
-              if (t !== 0) s += t > 0 ? (x[n * I + i] as number) : -(x[n * I + i] as number);
+              const t = codes[o * I + i];
+              if (t !== 0) s += t > 0 ? x[n * I + i] : -x[n * I + i];
             }
-            acc += s * (p.scales[o * G + g] as number);
+            acc += s * p.scales[o * G + g];
           }
           y[n * O + o] = acc;
         }
@@ -260,10 +262,10 @@ export class ReferenceInference {
       const rnd = rounding === "half-even" ? roundHalfEven : roundHalfAway;
       for (let n = 0; n < N; n++) {
         let amax = 0;
-        for (let i = 0; i < I; i++) amax = Math.max(amax, Math.abs(x[n * I + i] as number));
+        for (let i = 0; i < I; i++) amax = Math.max(amax, Math.abs(x[n * I + i]));
         const sx = qp / Math.max(amax, eps);
         for (let i = 0; i < I; i++) {
-          const r = rnd((x[n * I + i] as number) * sx);
+          const r = rnd(x[n * I + i] * sx);
           q[i] = r > qp ? qp : r < -qp - 1 ? -qp - 1 : r;
         }
         const sx32 = f32(sx);
@@ -272,8 +274,8 @@ export class ReferenceInference {
           for (let g = 0; g < G; g++) {
             let s = 0;
             const end = Math.min(I, (g + 1) * gc);
-            for (let i = g * gc; i < end; i++) s += (codes[o * I + i] as number) * (q[i] as number);
-            acc += (p.scales[o * G + g] as number) * s;
+            for (let i = g * gc; i < end; i++) s += codes[o * I + i] * q[i];
+            acc += p.scales[o * G + g] * s;
           }
           y[n * O + o] = acc / sx32;
         }
@@ -288,7 +290,7 @@ export class ReferenceInference {
         let amax = 0;
         let max = 0;
         for (let i = b * 256; i < (b + 1) * 256; i++) {
-          const v = x[n * I + i] as number;
+          const v = x[n * I + i];
           if (Math.abs(v) > amax) {
             amax = Math.abs(v);
             max = v;
@@ -300,15 +302,15 @@ export class ReferenceInference {
           continue;
         }
         const iscale = f32(-127 / max);
-        for (let i = b * 256; i < (b + 1) * 256; i++) q[i] = Math.min(127, roundHalfEven(f32(iscale * (x[n * I + i] as number))));
+        for (let i = b * 256; i < (b + 1) * 256; i++) q[i] = Math.min(127, roundHalfEven(f32(iscale * x[n * I + i])));
         d[b] = f32(1 / iscale);
       }
       for (let o = 0; o < O; o++) {
         let acc = 0;
         for (let b = 0; b < B; b++) {
           let s = 0;
-          for (let i = b * 256; i < (b + 1) * 256; i++) s += (codes[o * I + i] as number) * (q[i] as number);
-          acc += f32(s * (d[b] as number)) * (p.scales[o * G + Math.floor((b * 256) / gc)] as number);
+          for (let i = b * 256; i < (b + 1) * 256; i++) s += codes[o * I + i] * q[i];
+          acc += f32(s * d[b]) * (p.scales[o * G + Math.floor((b * 256) / gc)]);
         }
         y[n * O + o] = acc;
       }
@@ -330,10 +332,10 @@ export function rmsNorm(x: Float32Array, N: number, C: number, w: Float32Array, 
   const out = new Float32Array(N * C);
   for (let n = 0; n < N; n++) {
     let sum = 0;
-    for (let i = 0; i < C; i++) sum += f32((x[n * C + i] as number) * (x[n * C + i] as number));
+    for (let i = 0; i < C; i++) sum += f32(x[n * C + i] * x[n * C + i]);
     const mean = f32(sum / C);
     const scale = f32(1 / f32(Math.sqrt(f32(mean + f32(eps)))));
-    for (let i = 0; i < C; i++) out[n * C + i] = f32((x[n * C + i] as number) * scale) * (w[i] as number);
+    for (let i = 0; i < C; i++) out[n * C + i] = f32(x[n * C + i] * scale) * w[i];
   }
   return out;
 }
@@ -360,4 +362,9 @@ export function referenceWeights(model: BitNetModel): InferenceWeights {
     })),
     int8: { bits: model.quant.activationBits, eps: model.quant.eps, rounding: model.quant.rounding },
   };
+}
+
+/** Whether a layer part is a ternary projection (it has `codes`), not a norm weight. */
+function isTernaryProjection(p: unknown): p is TernaryProjection {
+  return typeof p === "object" && p !== null && "codes" in p;
 }

@@ -25,7 +25,7 @@ function ternary(w: Float32Array, rows: number, cols: number): Mat {
   s = Math.max(s / w.length, 1e-5);
   s = Math.fround(s); // the scale is stored in the weight's dtype
   const out = new Float64Array(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = Math.max(-1, Math.min(1, rne((w[i] as number) / s))) * s;
+  for (let i = 0; i < w.length; i++) out[i] = Math.max(-1, Math.min(1, rne(w[i] / s))) * s;
   return { rows, cols, w: out };
 }
 
@@ -42,7 +42,7 @@ function project(x: Float64Array[], m: Mat, quant: boolean): Float64Array[] {
     const y = new Float64Array(m.rows);
     for (let o = 0; o < m.rows; o++) {
       let s = 0;
-      for (let i = 0; i < m.cols; i++) s += (m.w[o * m.cols + i] as number) * (xin[i] as number);
+      for (let i = 0; i < m.cols; i++) s += m.w[o * m.cols + i] * xin[i];
       y[o] = s;
     }
     return y;
@@ -54,7 +54,7 @@ function rms(x: Float64Array[], w: Float32Array, eps: number): Float64Array[] {
     let ss = 0;
     for (const v of row) ss += v * v;
     const r = 1 / Math.sqrt(ss / row.length + eps);
-    return row.map((v, i) => v * r * (w[i] as number));
+    return row.map((v, i) => v * r * w[i]);
   });
 }
 
@@ -74,8 +74,8 @@ function reference(model: BitNetModel, ids: number[], quant: boolean): Float64Ar
       for (let h = 0; h < nHeads; h++) {
         for (let i = 0; i < D / 2; i++) {
           const ang = pos * Math.pow(c.ropeTheta, (-2 * i) / D);
-          const a = row[h * D + i] as number;
-          const b = row[h * D + i + D / 2] as number;
+          const a = row[h * D + i];
+          const b = row[h * D + i + D / 2];
           out[h * D + i] = a * Math.cos(ang) - b * Math.sin(ang);
           out[h * D + i + D / 2] = b * Math.cos(ang) + a * Math.sin(ang);
         }
@@ -97,24 +97,24 @@ function reference(model: BitNetModel, ids: number[], quant: boolean): Float64Ar
         const sc: number[] = [];
         for (let s = 0; s <= t; s++) {
           let d = 0;
-          for (let i = 0; i < D; i++) d += (qr[h * D + i] as number) * ((k[s] as Float64Array)[kh * D + i] as number);
+          for (let i = 0; i < D; i++) d += qr[h * D + i] * (k[s][kh * D + i]);
           sc.push(d / Math.sqrt(D));
         }
         const mx = Math.max(...sc);
         const e = sc.map((z) => Math.exp(z - mx));
         const sum = e.reduce((u, w) => u + w, 0);
-        for (let s = 0; s <= t; s++) for (let i = 0; i < D; i++) out[h * D + i] = (out[h * D + i] as number) + ((e[s] as number) / sum) * ((v[s] as Float64Array)[kh * D + i] as number);
+        for (let s = 0; s <= t; s++) for (let i = 0; i < D; i++) out[h * D + i] = out[h * D + i] + (e[s] / sum) * (v[s][kh * D + i]);
       }
       return out;
     });
     const o = project(rms(att, get(`${p}self_attn.attn_sub_norm.weight`), c.normEps), W("self_attn.o_proj.weight", c.dim, c.dim), quant);
-    x = x.map((row, t) => row.map((z, i) => z + ((o[t] as Float64Array)[i] as number)));
+    x = x.map((row, t) => row.map((z, i) => z + (o[t][i])));
     const f = rms(x, get(`${p}post_attention_layernorm.weight`), c.normEps);
     const g = project(f, W("mlp.gate_proj.weight", c.ffnDim, c.dim), quant);
     const u = project(f, W("mlp.up_proj.weight", c.ffnDim, c.dim), quant);
-    const hsw = g.map((gr, t) => gr.map((z, i) => (c.hiddenActivation === "silu" ? z / (1 + Math.exp(-z)) : Math.max(z, 0) ** 2) * ((u[t] as Float64Array)[i] as number)));
+    const hsw = g.map((gr, t) => gr.map((z, i) => (c.hiddenActivation === "silu" ? z / (1 + Math.exp(-z)) : Math.max(z, 0) ** 2) * (u[t][i])));
     const dn = project(rms(hsw, get(`${p}mlp.ffn_sub_norm.weight`), c.normEps), W("mlp.down_proj.weight", c.dim, c.ffnDim), quant);
-    x = x.map((row, t) => row.map((z, i) => z + ((dn[t] as Float64Array)[i] as number)));
+    x = x.map((row, t) => row.map((z, i) => z + (dn[t][i])));
   }
   const h = rms(x, get("norm.weight"), c.normEps);
   expect(T).toBe(h.length);
@@ -122,7 +122,7 @@ function reference(model: BitNetModel, ids: number[], quant: boolean): Float64Ar
     const out = new Float64Array(c.vocabSize);
     for (let vv = 0; vv < c.vocabSize; vv++) {
       let s = 0;
-      for (let i = 0; i < c.dim; i++) s += (row[i] as number) * (E[vv * c.dim + i] as number);
+      for (let i = 0; i < c.dim; i++) s += row[i] * E[vv * c.dim + i];
       out[vv] = s;
     }
     return out;
@@ -145,9 +145,9 @@ function maxDiff(a: ArrayLike<number>, ref: Float64Array[]): { diff: number; ran
   let diff = 0;
   let lo = Infinity;
   let hi = -Infinity;
-  const V = (ref[0] as Float64Array).length;
+  const V = ref[0].length;
   ref.forEach((row, t) => row.forEach((r, v) => {
-    diff = Math.max(diff, Math.abs((a[t * V + v] as number) - r));
+    diff = Math.max(diff, Math.abs(a[t * V + v] - r));
     lo = Math.min(lo, r);
     hi = Math.max(hi, r);
   }));
@@ -182,7 +182,7 @@ describe("BitNetModel matches a float64 reference of the bitnet graph", () => {
     const a = model.forward(tensor([ids], [1, ids.length], "int32")).value.dataSync();
     const b = model.logits(ids, "int8");
     let d = 0;
-    for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
+    for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
     expect(d).toBeLessThan(1e-4);
   });
   it("batches rows independently", () => {
@@ -191,7 +191,7 @@ describe("BitNetModel matches a float64 reference of the bitnet graph", () => {
     const both = model.forward(tensor([ids, other], [2, ids.length], "int32")).value.dataSync();
     const one = model.forward(tensor([other], [1, other.length], "int32")).value.dataSync();
     const n = one.length;
-    for (let i = 0; i < n; i++) expect(both[n + i]).toBeCloseTo(one[i] as number, 5);
+    for (let i = 0; i < n; i++) expect(both[n + i]).toBeCloseTo(one[i], 5);
   });
 });
 
@@ -208,7 +208,7 @@ describe("generate", () => {
         const V = model.config.vocabSize;
         const last = all.subarray((seq.length - 1) * V);
         let best = 0;
-        for (let v = 1; v < V; v++) if ((last[v] as number) > (last[best] as number)) best = v;
+        for (let v = 1; v < V; v++) if (last[v] > last[best]) best = v;
         expect(tok).toBe(best);
         seq.push(tok);
       }
@@ -221,7 +221,7 @@ describe("generate", () => {
     expect(model.generate([1, 2], { maxTokens: 5, temperature: 0.7, topK: 1 })).toEqual(model.generate([1, 2], { maxTokens: 5 }));
     // 6 positions left after the prompt, plus the token predicted from the full context.
     expect(model.generate([1, 2], { maxTokens: 50 }).length).toBe(7);
-    const first = model.generate([1, 2], { maxTokens: 1 })[0] as number;
+    const first = model.generate([1, 2], { maxTokens: 1 })[0];
     expect(model.generate([1, 2], { maxTokens: 5, eosId: first })).toEqual([first]);
   });
 });

@@ -60,15 +60,15 @@ describe("absMeanTernary", () => {
             const lo = groupSize === "tensor" ? 0 : r * cols + g * gc;
             const hi = groupSize === "tensor" ? rows * cols : r * cols + Math.min(cols, (g + 1) * gc);
             let sum = 0;
-            for (let i = lo; i < hi; i++) sum += Math.abs(data[i] as number);
+            for (let i = lo; i < hi; i++) sum += Math.abs(data[i]);
             const expected = Math.max(sum / (hi - lo), 1e-5);
-            const got = s[groupSize === "tensor" ? 0 : r * G + g] as number;
+            const got = s[groupSize === "tensor" ? 0 : r * G + g];
             expect(got).toBeGreaterThan(0);
             expect(got).toBeCloseTo(expected, 12);
             for (let i = r * cols + g * gc; i < r * cols + Math.min(cols, (g + 1) * gc); i++) {
-              const t = Math.max(-1, Math.min(1, Math.round((data[i] as number) / got)));
+              const t = Math.max(-1, Math.min(1, Math.round(data[i] / got)));
               // away from ties, the code is the clamped nearest integer
-              if (Math.abs(Math.abs((data[i] as number) / got) % 1 - 0.5) > 1e-9) expect(codes[i]).toBe(t === 0 ? 0 : t);
+              if (Math.abs(Math.abs(data[i] / got) % 1 - 0.5) > 1e-9) expect(codes[i]).toBe(t === 0 ? 0 : t);
             }
           }
       }),

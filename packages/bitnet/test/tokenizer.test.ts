@@ -81,7 +81,7 @@ describe("trainTokenizer", () => {
     expect(trained.tokens[259]).toBe("▁");
     expect(trained.tokenToId("▁the")).toBeDefined();
     const mergeScores = [...trained.scores.slice(259)].filter((s) => s < 0);
-    for (let i = 1; i < mergeScores.length; i++) expect(mergeScores[i]).toBeLessThan(mergeScores[i - 1] as number);
+    for (let i = 1; i < mergeScores.length; i++) expect(mergeScores[i]).toBeLessThan(mergeScores[i - 1]);
   });
   it("compresses the corpus and is deterministic", () => {
     const ids = trained.encode(corpus, { addSpecial: false });

@@ -25,7 +25,7 @@ fc.assert(
   fc.property(
     fc.record({ seed: fc.integer({ min: 0, max: seeds.length - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }), strict: fc.boolean() }),
     ({ seed: s, mutations, strict }) => {
-      outcomes[checkCase(mutate(seeds[s]!, mutations), strict)]++;
+      outcomes[checkCase(mutate(seeds[s], mutations), strict)]++;
     },
   ),
   { seed, numRuns: cases },
@@ -37,7 +37,7 @@ await fc.assert(
     fc.record({ seed: fc.integer({ min: 0, max: seeds.length - 1 }), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }), strict: fc.boolean() }),
     fc.integer({ min: 1, max: 4096 }),
     async ({ seed: s, mutations, strict }, initialBytes) => {
-      await checkStreamingCase(mutate(seeds[s]!, mutations), strict, initialBytes);
+      await checkStreamingCase(mutate(seeds[s], mutations), strict, initialBytes);
       streamed++;
     },
   ),
@@ -54,7 +54,7 @@ const stOutcomes = { parsed: 0, rejected: 0 };
 const stStart = performance.now();
 fc.assert(
   fc.property(fc.integer({ min: 0, max: stSeeds.length - 1 }), fc.array(st.mutation, { minLength: 1, maxLength: 6 }), (s, mutations) => {
-    stOutcomes[st.checkCase(st.mutate(stSeeds[s]!, mutations))]++;
+    stOutcomes[st.checkCase(st.mutate(stSeeds[s], mutations))]++;
   }),
   { seed: seed + 2, numRuns: cases },
 );
@@ -75,7 +75,7 @@ const peakBefore = process.resourceUsage().maxRSS * 1024;
 const importStart = performance.now();
 fc.assert(
   fc.property(fc.integer({ min: 0, max: models.length - 1 }), fc.array(structuredMutation, { minLength: 1, maxLength: 3 }), (s, mutations: StructuredMutation[]) => {
-    const bytes = mutateStructured(models[s]!, layouts[s]!, mutations);
+    const bytes = mutateStructured(models[s], layouts[s], mutations);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     try {

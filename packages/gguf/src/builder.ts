@@ -67,7 +67,7 @@ export class GgufBuilder {
   set(key: string, value: GgufValue): this {
     this.checkOpen(`set(${JSON.stringify(key)})`);
     if (this.tensors.length > 0) {
-      throw new GgufError(`GgufBuilder: metadata ${JSON.stringify(key)} comes after tensor ${JSON.stringify(this.tensors[0]!.name)}; all metadata must come first`);
+      throw new GgufError(`GgufBuilder: metadata ${JSON.stringify(key)} comes after tensor ${JSON.stringify(this.tensors[0].name)}; all metadata must come first`);
     }
     if (this.keys.has(key)) {
       const why = key === "general.alignment" ? " (set the alignment through the constructor)" : "";
@@ -76,7 +76,7 @@ export class GgufBuilder {
     checkMetadataEntry(key, value);
     if (this.entries.length + 2 > DEFAULT_CAPS.maxKvCount) throw new GgufError(`GgufBuilder: more than the readers' cap maxKvCount = ${DEFAULT_CAPS.maxKvCount} metadata entries`);
     if (key === "general.alignment" && value.value !== this.alignment) {
-      throw new GgufError(`GgufBuilder: general.alignment ${String(value.value)} differs from the builder's alignment ${this.alignment}; set it through the constructor`);
+      throw new GgufError(`GgufBuilder: general.alignment ${value.type === "array" ? `(an array of ${value.itemType})` : String(value.value)} differs from the builder's alignment ${this.alignment}; set it through the constructor`);
     }
     this.keys.add(key);
     this.entries.push([key, value]);

@@ -52,7 +52,7 @@ export function swapTensorBytes(type: GgmlTypeName, input: BytesLike): Uint8Arra
   const out = new Uint8Array(bytes); // a copy even for a Node Buffer, whose slice() is a view
   for (let b = 0; b < out.length; b += layout.blockBytes) {
     for (const [offset, width] of layout.fields) {
-      for (let k = 0; k < width; k++) out[b + offset + k] = bytes[b + offset + width - 1 - k]!;
+      for (let k = 0; k < width; k++) out[b + offset + k] = bytes[b + offset + width - 1 - k];
     }
   }
   return out;

@@ -1,6 +1,8 @@
 // Safety caps: upper bounds on every count and length a GGUF file can claim.
 // They are checked (with the bytes that actually remain) before anything is allocated.
 
+import { GgufError } from "./errors.js";
+
 /**
  * Upper bounds applied while reading a header. Every size field of a GGUF file is
  * attacker-controlled, so besides checking each one against the bytes that remain,
@@ -70,7 +72,7 @@ export function resolveCaps(overrides: Partial<GgufCaps> | undefined): GgufCaps 
   const caps: GgufCaps = { ...DEFAULT_CAPS, ...overrides };
   for (const [name, value] of Object.entries(caps)) {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`GGUF caps: ${name} must be a positive safe integer, got ${String(value)}`);
+      throw new GgufError(`GGUF caps: ${name} must be a positive safe integer, got ${String(value)}`);
     }
   }
   return caps;

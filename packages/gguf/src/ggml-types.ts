@@ -1,6 +1,8 @@
 // The ggml tensor type table: id, name, elements per block and bytes per block.
 // It does not decode anything; codecs live in ./codecs.
 
+import { GgufError } from "./errors.js";
+
 /**
  * One ggml tensor type: `blockSize` elements are stored in `typeSize` bytes.
  *
@@ -121,7 +123,7 @@ export function ggmlTypeById(id: number): GgmlTypeInfo | undefined {
 }
 
 /**
- * Looks a type up by name; throws a `RangeError` for a name that is not a ggml type.
+ * Looks a type up by name; throws a `GgufError` for a name that is not a ggml type.
  *
  * @example
  * ```ts
@@ -130,7 +132,7 @@ export function ggmlTypeById(id: number): GgmlTypeInfo | undefined {
  */
 export function ggmlType(name: GgmlTypeName): GgmlTypeInfo {
   for (const t of GGML_TYPES) if (t.name === name) return t;
-  throw new RangeError(`unknown ggml type name ${JSON.stringify(name)}`);
+  throw new GgufError(`unknown ggml type name ${JSON.stringify(name)}`);
 }
 
 /**

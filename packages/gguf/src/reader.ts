@@ -98,6 +98,13 @@ const FIXED_SIZES: Partial<Record<GgufValueType, number>> = {
   u8: 1, i8: 1, bool: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4, u64: 8, i64: 8, f64: 8,
 };
 
+/** The byte size of a fixed-size value type; the callers have ruled out strings and arrays. */
+function fixedSize(type: GgufValueType): number {
+  const size = FIXED_SIZES[type];
+  if (size === undefined) throw new GgufError(`GGUF reader: ${type} values have no fixed size`);
+  return size;
+}
+
 /** Fewest bytes a value of each type can take (a string is its u64 length; an array its type and count). */
 function minBytes(type: GgufValueType): number {
   return FIXED_SIZES[type] ?? (type === "string" ? 8 : 12);
@@ -251,7 +258,7 @@ export function parseGgufPrefix(view: DataView, fileSize: number, options: GgufR
       const why = RETIRED_GGML_TYPE_IDS.includes(typeId) ? "a retired ggml type" : "an unknown ggml type";
       throw new GgufError(`${label} has type ${typeId}, ${why} (known ids: 0-3, 6-30, 34-36, 39)`, typePos);
     }
-    if (ne[0]! % type.blockSize !== 0) {
+    if (ne[0] % type.blockSize !== 0) {
       throw new GgufError(`${label} has ne[0] = ${ne[0]}, not a multiple of ${type.name}'s block size ${type.blockSize}`, dimsPos + 4);
     }
     // I2_S (bitnet.cpp): codes for the whole tensor, then a 32-byte scale tail.
@@ -326,7 +333,7 @@ function checkTensorRanges(
 ): void {
   let expected = 0;
   tensors.forEach((t, i) => {
-    const at = offsetFieldPos[i]!;
+    const at = offsetFieldPos[i];
     const label = `tensor ${JSON.stringify(t.name)}`;
     if (strict && t.offset !== expected) {
       throw new GgufError(`${label} has offset ${t.offset}, expected ${expected} (llama.cpp requires each tensor right after the previous one, aligned to ${alignment})`, at);
@@ -339,12 +346,12 @@ function checkTensorRanges(
     expected = t.offset + alignUp(t.byteLength, alignment);
   });
   if (!strict) {
-    const order = tensors.map((t, i) => i).sort((a, b) => tensors[a]!.offset - tensors[b]!.offset);
+    const order = tensors.map((t, i) => i).sort((a, b) => tensors[a].offset - tensors[b].offset);
     for (let k = 1; k < order.length; k++) {
-      const prev = tensors[order[k - 1]!]!;
-      const cur = tensors[order[k]!]!;
+      const prev = tensors[order[k - 1]];
+      const cur = tensors[order[k]];
       if (cur.offset < prev.offset + prev.byteLength) {
-        throw new GgufError(`tensor ${JSON.stringify(cur.name)} at data offset ${cur.offset} overlaps tensor ${JSON.stringify(prev.name)} (ends at ${prev.offset + prev.byteLength})`, offsetFieldPos[order[k]!]);
+        throw new GgufError(`tensor ${JSON.stringify(cur.name)} at data offset ${cur.offset} overlaps tensor ${JSON.stringify(prev.name)} (ends at ${prev.offset + prev.byteLength})`, offsetFieldPos[order[k]]);
       }
     }
   }
@@ -401,7 +408,7 @@ class ValueReader {
         return { type, value: v };
       }
       default: {
-        const size = FIXED_SIZES[type]!;
+        const size = fixedSize(type);
         c.need(size, what);
         const v = readNumber(view, c.pos, type, le);
         c.pos += size;
@@ -462,7 +469,7 @@ class ValueReader {
         const bytes = c.bytesView(n, what);
         const out: boolean[] = [];
         for (let i = 0; i < n; i++) {
-          const b = bytes[i]!;
+          const b = bytes[i];
           if (b > 1) throw new GgufError(`${el(i)} is a bool with byte value ${b}; only 0 and 1 are valid`, c.pos - n + i);
           out.push(b === 1);
         }
@@ -475,7 +482,7 @@ class ValueReader {
 
   private numberArray(itemType: Exclude<GgufValueType, "string" | "array" | "bool">, n: number, what: string): GgufArrayValue {
     const c = this.c;
-    const size = FIXED_SIZES[itemType]!;
+    const size = fixedSize(itemType);
     c.need(n * size, what);
     const view = c.data;
     const le = c.littleEndian;
@@ -536,7 +543,7 @@ function readNumber(view: DataView, at: number, type: NumberType, le: boolean): 
 }
 
 function fill<T extends { length: number; [i: number]: number }>(out: T, view: DataView, at: number, type: NumberType, le: boolean): T {
-  const size = FIXED_SIZES[type]!;
+  const size = fixedSize(type);
   for (let i = 0; i < out.length; i++) out[i] = readNumber(view, at + size * i, type, le);
   return out;
 }

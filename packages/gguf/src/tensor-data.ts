@@ -67,6 +67,6 @@ export function dequantize(file: GgufFile, input: BytesLike, name: string): Floa
     return decodeType(t.type, data, t.elementCount);
   } catch (e) {
     // Only I2_S can get here (a count not a multiple of 128); block types are checked by the reader.
-    throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new GgufError(`cannot dequantize tensor ${JSON.stringify(name)}: ${e instanceof GgufError ? e.reason : e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -187,11 +187,13 @@ export function prepareTensor(t: GgufTensorInput, littleEndian = true): Prepared
   if (nameProblem !== undefined) throw new GgufError(`${label}: name ${nameProblem}`);
   const nameBytes = encodeUtf8(t.name);
   if (nameBytes.length >= 64) throw new GgufError(`${label}: name is ${nameBytes.length} bytes; llama.cpp needs fewer than 64`);
-  if (!Array.isArray(t.shape) || t.shape.length < 1 || t.shape.length > 4) {
+  // a separate binding: Array.isArray narrows t.shape to any[]
+  const shape: readonly number[] = t.shape;
+  if (!Array.isArray(t.shape) || shape.length < 1 || shape.length > 4) {
     throw new GgufError(`${label}: shape must have 1 to 4 dimensions, got ${JSON.stringify(t.shape)}`);
   }
   let elements = 1;
-  for (const n of t.shape) {
+  for (const n of shape) {
     if (!Number.isSafeInteger(n) || n < 1) throw new GgufError(`${label}: shape ${JSON.stringify(t.shape)} has ${n}; dimensions must be positive integers`);
     elements *= n;
     if (!Number.isSafeInteger(elements)) throw new GgufError(`${label}: shape ${JSON.stringify(t.shape)} has more than 2^53 - 1 elements`);
@@ -201,20 +203,20 @@ export function prepareTensor(t: GgufTensorInput, littleEndian = true): Prepared
   if (!littleEndian && !canSwapTensorBytes(t.type)) {
     throw new GgufError(`${label}: cannot write ${t.type} data to a big-endian file (its block layout is not known here)`);
   }
-  const ne = [...t.shape].reverse();
-  if (ne[0]! % type.blockSize !== 0) {
+  const ne = [...shape].reverse();
+  if (ne[0] % type.blockSize !== 0) {
     throw new GgufError(`${label}: the row length (last dimension of shape, ne[0]) ${ne[0]} is not a multiple of ${type.name}'s block size ${type.blockSize}`);
   }
   const expectedBytes = ggmlByteLength(type.name, elements);
   let bytes: Uint8Array;
   if ("values" in t) {
     if (!(t.values instanceof Float32Array)) throw new GgufError(`${label}: values must be a Float32Array`);
-    if (!hasCodec(t.type)) throw new GgufError(`${label}: cannot encode values to ${t.type}; give encoded bytes, or one of ${Object.keys(FLOAT_CODECS).join(", ")}`);
+    if (!hasCodec(t.type)) throw new GgufError(`${label}: cannot encode values to ${String(t.type)}; give encoded bytes, or one of ${Object.keys(FLOAT_CODECS).join(", ")}`);
     if (t.values.length !== elements) throw new GgufError(`${label}: ${t.values.length} values for shape ${JSON.stringify(t.shape)} (${elements} elements)`);
     try {
       bytes = FLOAT_CODECS[t.type].encode(t.values);
     } catch (e) {
-      throw new GgufError(`${label}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new GgufError(`${label}: ${e instanceof GgufError ? e.reason : e instanceof Error ? e.message : String(e)}`);
     }
   } else {
     if (!(t.bytes instanceof Uint8Array)) throw new GgufError(`${label}: give either bytes (a Uint8Array) or values (a Float32Array)`);
@@ -324,7 +326,7 @@ export function assemble(
   const out = new Uint8Array(dataOffset + offset); // zero-filled, so all padding is zeros
   out.set(header, 0);
   tensors.forEach((t, i) => {
-    out.set(littleEndian ? t.bytes : swapTensorBytes(t.type.name, t.bytes), dataOffset + offsets[i]!);
+    out.set(littleEndian ? t.bytes : swapTensorBytes(t.type.name, t.bytes), dataOffset + offsets[i]);
   });
   return out;
 }

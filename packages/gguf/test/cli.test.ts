@@ -49,7 +49,7 @@ describe("bitnet-gguf inspect", () => {
   it("prints JSON with --json", async () => {
     const { code, out } = await run("inspect", path, "--json", "--max-items", "2");
     expect(code).toBe(0);
-    const json = JSON.parse(out);
+    const json = JSON.parse(out) as { version: number; metadata: Record<string, unknown>; tensors: unknown[] };
     expect(json.version).toBe(3);
     expect(json.metadata["tokenizer.ggml.tokens"]).toEqual({ type: "array", itemType: "string", length: 20, values: ["t0", "t1"], truncated: true });
     expect(json.tensors[1]).toEqual({ name: "blk.0.attn_q.weight", shape: [256, 256], ne: [256, 256], type: "TQ2_0", offset: 10240, byteLength: 16896 });

@@ -31,7 +31,7 @@ const f16Ties = fc.tuple(fc.integer({ min: 0, max: 0x7bfe }), fc.boolean()).map(
 /** Values exactly halfway between two adjacent finite bfloat16 values. */
 const bf16Ties = fc.integer({ min: 0, max: 0x7f7e }).map((h) => {
   const u = new Uint32Array([((h << 16) | 0x8000) >>> 0]);
-  return new Float32Array(u.buffer)[0]!;
+  return new Float32Array(u.buffer)[0];
 });
 
 /** lroundf written independently of the package: ties away from zero (exact for |v| < 2^29). */
@@ -67,8 +67,8 @@ describe("F16 and BF16 rounding", () => {
     fc.assert(
       fc.property(fc.oneof(f32(-3e38, 3e38), bf16Ties), (x) => {
         const b = encodeBF16(new Float32Array([x]));
-        const h = b[0]! | (b[1]! << 8);
-        const y = decodeBF16(b, 1)[0]!;
+        const h = b[0] | (b[1] << 8);
+        const y = decodeBF16(b, 1)[0];
         const [lo, hi] = Math.abs(x) >= Math.abs(y) ? [Math.abs(y), Math.abs(bf16BitsToF32(h + 1))] : [Math.abs(bf16BitsToF32(h - 1)), Math.abs(y)];
         return x === y || isNearestEven(Math.abs(x), Math.abs(y), lo, hi, (h & 1) === 0);
       }),
@@ -93,7 +93,7 @@ function specTQ2_0(x: Float32Array): Uint8Array {
     const h = Math.floor(i / 128);
     const n = Math.floor((i % 128) / 32);
     const m = i % 32;
-    out[32 * h + m]! |= c << (2 * n);
+    out[32 * h + m] |= c << (2 * n);
   });
   out[64] = dBits & 0xff;
   out[65] = dBits >> 8;
@@ -103,11 +103,11 @@ function specTQ2_0(x: Float32Array): Uint8Array {
 /** TQ1_0 from the spec's table: which byte and which trit (most significant first) holds element i. */
 function specTQ1_0(x: Float32Array): Uint8Array {
   const { dBits, codes } = referenceCodes(x);
-  const trits: number[][] = Array.from({ length: 52 }, (_, j) => new Array(j < 48 ? 5 : 4).fill(0));
+  const trits: number[][] = Array.from({ length: 52 }, (_, j) => new Array<number>(j < 48 ? 5 : 4).fill(0));
   codes.forEach((c, i) => {
-    if (i < 160) trits[i % 32]![Math.floor(i / 32)] = c;
-    else if (i < 240) trits[32 + ((i - 160) % 16)]![Math.floor((i - 160) / 16)] = c;
-    else trits[48 + ((i - 240) % 4)]![Math.floor((i - 240) / 4)] = c;
+    if (i < 160) trits[i % 32][Math.floor(i / 32)] = c;
+    else if (i < 240) trits[32 + ((i - 160) % 16)][Math.floor((i - 160) / 16)] = c;
+    else trits[48 + ((i - 240) % 4)][Math.floor((i - 240) / 4)] = c;
   });
   const out = new Uint8Array(54);
   trits.forEach((t, j) => {
@@ -161,7 +161,7 @@ describe("TQ1_0 and TQ2_0", () => {
     fc.assert(
       fc.property(canonical, ([dBits, codes]) => {
         const tq2 = new Uint8Array(66);
-        codes.forEach((c, i) => (tq2[32 * Math.floor(i / 128) + (i % 32)]! |= c << (2 * Math.floor((i % 128) / 32))));
+        codes.forEach((c, i) => (tq2[32 * Math.floor(i / 128) + (i % 32)] |= c << (2 * Math.floor((i % 128) / 32))));
         tq2[64] = dBits & 0xff;
         tq2[65] = dBits >> 8;
         expect(encodeTQ2_0(decodeTQ2_0(tq2, 256))).toEqual(tq2);
@@ -184,14 +184,14 @@ describe("Q8_0", () => {
         const problems: string[] = [];
         for (let b = 0; b < x.length / 32; b++) {
           let amax = 0;
-          for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[32 * b + j]!));
+          for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[32 * b + j]));
           const d = Math.fround(amax / 127);
-          const d16 = f16BitsToF32(bytes[34 * b]! | (bytes[34 * b + 1]! << 8));
+          const d16 = f16BitsToF32(bytes[34 * b] | (bytes[34 * b + 1] << 8));
           const bound = 0.5 * d + 127 * Math.abs(d16 - d) + 1e-6 * amax;
           for (let j = 0; j < 32; j++) {
             const i = 32 * b + j;
-            const q = (bytes[34 * b + 2 + j]! << 24) >> 24;
-            if (Math.abs(q) > 127 || Math.abs(y[i]! - x[i]!) > bound) problems.push(`element ${i}: x ${x[i]}, q ${q}, y ${y[i]}, bound ${bound}`);
+            const q = (bytes[34 * b + 2 + j] << 24) >> 24;
+            if (Math.abs(q) > 127 || Math.abs(y[i] - x[i]) > bound) problems.push(`element ${i}: x ${x[i]}, q ${q}, y ${y[i]}, bound ${bound}`);
           }
         }
         expect(problems).toEqual([]);

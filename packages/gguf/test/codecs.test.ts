@@ -21,7 +21,7 @@ import {
   unpackTrit,
 } from "@bitnet-quantize/gguf/codecs";
 
-const u16le = (b: Uint8Array, at: number): number => b[at]! | (b[at + 1]! << 8);
+const u16le = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
 
 describe("roundHalfAwayFromZero", () => {
   it("rounds ties away from zero, unlike Math.round", () => {
@@ -131,7 +131,7 @@ describe("Q8_0", () => {
     expect(f16BitsToF32(u16le(b, 0))).toBe(0.78759765625);
     expect(b[2]).toBe(127);
     expect(b[3]).toBe(3);
-    expect(roundHalfAwayFromZero(Math.fround(x[1]! / 0.78759765625))).toBe(2);
+    expect(roundHalfAwayFromZero(Math.fround(x[1] / 0.78759765625))).toBe(2);
   });
 
   it("gives d = 0 and zero codes for an all-zero block", () => {

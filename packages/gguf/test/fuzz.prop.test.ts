@@ -20,7 +20,7 @@ describe("fuzzing parseGguf", () => {
     const outcomes = { parsed: 0, rejected: 0 };
     fc.assert(
       fc.property(fuzzInput, ({ seed, mutations, strict }) => {
-        outcomes[checkCase(mutate(seeds[seed]!, mutations), strict)]++;
+        outcomes[checkCase(mutate(seeds[seed], mutations), strict)]++;
       }),
       { seed: 0xf022, numRuns: 3000 },
     );
@@ -36,7 +36,7 @@ describe("fuzzing parseGguf", () => {
     await fc.assert(
       fc.asyncProperty(fuzzInput, fc.integer({ min: 1, max: 4096 }), async ({ seed, mutations, strict }, initialBytes) => {
         runs++;
-        await checkStreamingCase(mutate(seeds[seed]!, mutations), strict, initialBytes);
+        await checkStreamingCase(mutate(seeds[seed], mutations), strict, initialBytes);
       }),
       { seed: 0xf023, numRuns: 300 },
     );

@@ -26,7 +26,7 @@ import { REFERENCE_TYPES, referenceDequantize, referenceI2S } from "./helpers/gg
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i], y = b[i];
     if (!(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)))) return false;
   }
   return true;
@@ -113,7 +113,7 @@ describe("hand-made vectors", () => {
         const x = Float32Array.from(t, (v) => v * s);
         const y = decodeI2_S(encodeI2_S(x), 256);
         const first = t.find((v) => v !== 0);
-        const scale = first === undefined ? 1 : Math.fround(Math.abs(x[t.indexOf(first)]!));
+        const scale = first === undefined ? 1 : Math.fround(Math.abs(x[t.indexOf(first)]));
         expect([...y]).toEqual(t.map((v) => Math.fround(v * scale) + 0));
       }),
     );

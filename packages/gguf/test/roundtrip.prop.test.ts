@@ -45,7 +45,7 @@ describe("write then read", () => {
         expect([...file.metadata]).toStrictEqual(expectedMetadata(metadata, align));
         let offset = 0;
         file.tensors.forEach((info, i) => {
-          const t = tensors[i]!;
+          const t = tensors[i];
           const data = encoded(t);
           expect([info.name, info.shape, info.type, info.offset, info.byteLength]).toEqual([t.name, t.shape, t.type, offset, data.length]);
           offset += Math.ceil(data.length / align) * align;

@@ -14,6 +14,7 @@ function recordingSource(bytes: Uint8Array): RandomAccessSource & { reads: [numb
   return {
     size: bytes.length,
     reads,
+    // eslint-disable-next-line @typescript-eslint/require-await -- RandomAccessSource.read is async by contract; this in-memory one has nothing to wait for
     read: async (position, length) => {
       reads.push([position, length]);
       return bytes.slice(position, position + length);
@@ -38,7 +39,7 @@ describe("readGgufHeader", () => {
     expect(loaded).toBeLessThan(2 * expected.headerByteLength + 1024);
     expect(loaded).toBeLessThan(expected.dataOffset + 4 * 1024 * 1024); // the 4 MiB tensor is never read
     // Each read continues where the previous one stopped: no byte is loaded twice.
-    source.reads.forEach(([p], i) => expect(p).toBe(i === 0 ? 0 : source.reads[i - 1]![0] + source.reads[i - 1]![1]));
+    source.reads.forEach(([p], i) => expect(p).toBe(i === 0 ? 0 : source.reads[i - 1][0] + source.reads[i - 1][1]));
   });
 
   it("checks tensor ranges against the true file size", async () => {
@@ -62,6 +63,7 @@ describe("readGgufHeader", () => {
   });
 
   it("reports a source that returns fewer bytes than asked", async () => {
+    // eslint-disable-next-line @typescript-eslint/require-await -- RandomAccessSource.read is async by contract
     const short: RandomAccessSource = { size: big.length, read: async (p, n) => big.slice(p, p + n - 1) };
     await expect(readGgufHeader(short)).rejects.toThrow("the source returned 1048575 bytes where 1048576 were asked for");
   });

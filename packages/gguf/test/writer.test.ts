@@ -95,7 +95,7 @@ describe("writeGguf layout", () => {
       (i) => arr("u16", [i, i + 1, i + 2]),
     ];
     for (const le of [true, false]) {
-      const entries: [string, GgufValue][] = Array.from({ length: 3000 }, (_, i) => [`k${"x".repeat(i % 5)}${i}`, makers[i % makers.length]!(i)]);
+      const entries: [string, GgufValue][] = Array.from({ length: 3000 }, (_, i) => [`k${"x".repeat(i % 5)}${i}`, makers[i % makers.length](i)]);
       const bytes = writeGguf({ metadata: entries, littleEndian: le });
       expect(bytes.length).toBeGreaterThan(64 * 1024);
       expect([...parseGguf(bytes).metadata]).toStrictEqual(entries);

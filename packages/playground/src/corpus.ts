@@ -30,7 +30,7 @@ function rng(seed: number): () => number {
  */
 export function defaultCorpus(chars = 20_000, seed = 1): string {
   const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const out: string[] = [];
   let n = 0;
   while (n < chars) {

@@ -168,7 +168,7 @@ export class TrainSession {
     const m = this.model;
     let h = m.embed_tokens.forward(x);
     for (const layer of m.layers) h = layer.forward([h, inputs]);
-    const B = x.shape[0] as number;
+    const B = x.shape[0];
     return m.norm.forward(h).matmul(m.embed_tokens.weight.transpose()).reshape([B * T, m.config.vocabSize]);
   }
 
@@ -198,7 +198,7 @@ export class TrainSession {
     await clipGradients(this.model, 1.0);
     this.#opt.step();
     this.steps++;
-    return (await loss.value.data())[0] as number;
+    return (await loss.value.data())[0];
   }
 
   /**
@@ -212,7 +212,7 @@ export class TrainSession {
   async validationLoss(): Promise<number> {
     const v = this.#valBatch;
     const loss = noGrad(() => crossEntropy(this.#logits(v.x, v.T), v.y));
-    return (await loss.value.data())[0] as number;
+    return (await loss.value.data())[0];
   }
 
   /**
@@ -228,7 +228,7 @@ export class TrainSession {
     const src = this.model.parameters();
     const dst = this.mirror.parameters();
     const cpu = defaultCpuBackend();
-    for (let i = 0; i < src.length; i++) (dst[i] as (typeof dst)[number]).value = await (src[i] as (typeof src)[number]).value.toAsync(cpu);
+    for (let i = 0; i < src.length; i++) dst[i].value = await src[i].value.toAsync(cpu);
   }
 
   /**
@@ -247,7 +247,11 @@ export class TrainSession {
         let minus = 0;
         let zero = 0;
         let plus = 0;
-        for (const c of codes) c < 0 ? minus++ : c > 0 ? plus++ : zero++;
+        for (const c of codes) {
+          if (c < 0) minus++;
+          else if (c > 0) plus++;
+          else zero++;
+        }
         const prev = this.#previous.get(name);
         let changed = 0;
         if (prev !== undefined) for (let i = 0; i < codes.length; i++) if (codes[i] !== prev[i]) changed++;
@@ -304,7 +308,7 @@ export async function clipGradients(model: BitNetModel, maxNorm: number): Promis
     sq = sq === undefined ? s : sq.add(s);
   }
   if (sq === undefined) return 0;
-  const norm = Math.sqrt((await sq.data())[0] as number);
+  const norm = Math.sqrt((await sq.data())[0]);
   if (norm > maxNorm) for (const p of params) p.grad = (p.grad as Tensor).mul(maxNorm / (norm + 1e-6));
   return norm;
 }
@@ -329,7 +333,7 @@ export function generateText(model: BitNetModel, tokenizer: SpmTokenizer, prompt
   const limit = Math.max(2, model.config.contextLength - 8);
   const all = tokenizer.encode(prompt);
   // Keep the first id (BOS) and the end of a prompt longer than the context allows.
-  const ids = all.length <= limit ? all : [all[0] as number, ...all.slice(-(limit - 1))];
+  const ids = all.length <= limit ? all : [all[0], ...all.slice(-(limit - 1))];
   const room = Math.max(0, Math.min(o.maxTokens, model.config.contextLength - ids.length));
   const out = model.generate(ids, { maxTokens: room, temperature: o.temperature, topK: 20, seed: o.seed, eosId: tokenizer.eosId });
   // Without BOS the detokenizer drops the prefix space, so the text starts with the prompt itself.

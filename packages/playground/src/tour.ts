@@ -68,11 +68,11 @@ export function tourData(
 ): TourData {
   const xt = tensor(x);
   const wt = tensor(w);
-  const K = (w[0] as number[]).length;
+  const K = w[0].length;
   const qw = absMeanTernary(wt);
   const qx = absMaxInt8(xt);
   const acc = matmul(qx.codes.cast("float32"), qw.codes.cast("float32").transpose());
-  const wScale = qw.scales.dataSync()[0] as number;
+  const wScale = qw.scales.dataSync()[0];
   const xScales = Array.from(qx.scales.dataSync());
   const y = acc.mul(wScale).div(qx.scales);
   const yPacked = ternaryMatmul(qx.codes, packTernary(qw.codes), qx.scales.reshape([x.length]), tensor([[wScale], [wScale], [wScale]].slice(0, w.length)), K);
@@ -113,6 +113,6 @@ export function tourData(
  */
 export function maxDiff(a: Matrix, b: Matrix): number {
   let m = 0;
-  a.forEach((r, i) => r.forEach((v, j) => (m = Math.max(m, Math.abs(v - ((b[i] as number[])[j] as number))))));
+  a.forEach((r, i) => r.forEach((v, j) => (m = Math.max(m, Math.abs(v - (b[i][j]))))));
   return m;
 }

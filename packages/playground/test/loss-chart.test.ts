@@ -11,7 +11,7 @@ describe("loss chart", () => {
         const s = smooth(ls.map((loss, step) => ({ step, loss })), keep).map((p) => p.loss);
         const lo = Math.min(...ls);
         const hi = Math.max(...ls);
-        return s.every((v) => v >= lo - 1e-9 && v <= hi + 1e-9) && Math.abs((s[0] as number) - (ls[0] as number)) < 1e-9;
+        return s.every((v) => v >= lo - 1e-9 && v <= hi + 1e-9) && Math.abs(s[0] - ls[0]) < 1e-9;
       }),
     );
     for (const v of smooth([3, 3, 3].map((loss, step) => ({ step, loss })))) expect(v.loss).toBeCloseTo(3, 12);

@@ -1,5 +1,7 @@
 // Safety caps for the safetensors reader: bounds on what a header may claim, checked before allocating.
 
+import { SafetensorsError } from "./errors.js";
+
 /**
  * Upper bounds applied while reading a header. Every field of a safetensors header is
  * attacker-controlled; besides checking each against the file's real size, the reader
@@ -48,7 +50,7 @@ export function resolveSafetensorsCaps(overrides: Partial<SafetensorsCaps> | und
   const caps: SafetensorsCaps = { ...DEFAULT_SAFETENSORS_CAPS, ...overrides };
   for (const [name, value] of Object.entries(caps)) {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-      throw new RangeError(`safetensors caps: ${name} must be a positive safe integer, got ${String(value)}`);
+      throw new SafetensorsError("InvalidInput", `safetensors caps: ${name} must be a positive safe integer, got ${String(value)}`);
     }
   }
   return caps;

@@ -1,6 +1,8 @@
 // The safetensors dtypes: names, bit widths, and the enum order the reference writer sorts by.
 // No conversions here (those are ./values.ts).
 
+import { SafetensorsError } from "./errors.js";
+
 /**
  * A safetensors dtype name, exactly as it appears in a header.
  *
@@ -111,6 +113,6 @@ export function isSafetensorsDtype(name: string): name is SafetensorsDtype {
  */
 export function safetensorsDtype(name: SafetensorsDtype): SafetensorsDtypeInfo {
   const info = BY_NAME.get(name);
-  if (info === undefined) throw new RangeError(`safetensors: unknown dtype ${JSON.stringify(name)}`);
+  if (info === undefined) throw new SafetensorsError("UnsupportedDtype", `unknown dtype ${JSON.stringify(name)}`);
   return info;
 }

@@ -34,7 +34,7 @@ export function f16BitsToNumber(h: number): number {
  */
 export function numberToF16Bits(value: number): number {
   f32[0] = value;
-  const bits = u32[0]!;
+  const bits = u32[0];
   const sign = (bits >>> 16) & 0x8000;
   const exp = (bits >>> 23) & 0xff;
   const mant = bits & 0x7fffff;
@@ -68,7 +68,7 @@ export function numberToF16Bits(value: number): number {
  */
 export function bf16BitsToNumber(h: number): number {
   u32[0] = (h & 0xffff) << 16;
-  return f32[0]!;
+  return f32[0];
 }
 
 /**
@@ -82,7 +82,7 @@ export function bf16BitsToNumber(h: number): number {
  */
 export function numberToBf16Bits(value: number): number {
   f32[0] = value;
-  const bits = u32[0]!;
+  const bits = u32[0];
   if ((bits & 0x7fffffff) > 0x7f800000) return ((bits >>> 16) | 0x40) & 0xffff;
   return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
 }

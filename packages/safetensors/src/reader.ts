@@ -151,7 +151,7 @@ export function parseSafetensorsHeader(input: BytesLike, fileSize: number, optio
   const caps = resolveSafetensorsCaps(options.caps);
   const headerEnd = safetensorsHeaderLength(prefix, fileSize, options);
   const n = headerEnd - 8;
-  if (prefix.length < headerEnd) throw new RangeError(`parseSafetensorsHeader: the prefix has ${prefix.length} bytes; the header needs ${headerEnd}`);
+  if (prefix.length < headerEnd) throw new SafetensorsError("InvalidInput", `parseSafetensorsHeader: the prefix has ${prefix.length} bytes; the header needs ${headerEnd}`);
   const bytes = prefix;
   let text: string;
   try {

@@ -34,7 +34,7 @@ export interface SafetensorsIndex {
  * // ["model-00001-of-00001.safetensors"]
  * ```
  */
-export function parseSafetensorsIndex(json: string | unknown): SafetensorsIndex {
+export function parseSafetensorsIndex(json: unknown): SafetensorsIndex {
   let value: unknown = json;
   if (typeof json === "string") {
     try {
@@ -63,7 +63,7 @@ export function parseSafetensorsIndex(json: string | unknown): SafetensorsIndex 
     map.set(name, file);
     if (!shards.includes(file)) shards.push(file);
   }
-  return Object.freeze({ totalSize: totalSize as number | undefined, metadata: Object.freeze({ ...(meta as Record<string, unknown>) }), weightMap: map, shards: Object.freeze(shards) });
+  return Object.freeze({ totalSize: totalSize, metadata: Object.freeze({ ...(meta as Record<string, unknown>) }), weightMap: map, shards: Object.freeze(shards) });
 }
 
 /**

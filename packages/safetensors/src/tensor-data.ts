@@ -2,7 +2,7 @@
 // Views share memory with the file; conversions (F16, BF16, integers) allocate.
 import type { SafetensorsDtype } from "./dtypes.js";
 import { SafetensorsError } from "./errors.js";
-import { bf16BitsToNumber, f16BitsToNumber } from "./half.js";
+import { f16BitsToNumber } from "./half.js";
 import type { SafetensorsFile, SafetensorsTensorInfo } from "./reader.js";
 
 /**
@@ -138,7 +138,7 @@ export function tensorToFloat32(file: SafetensorsFile, tensor: string | Safetens
     case "BF16": {
       const bits = values as Uint16Array;
       const out = new Uint32Array(bits.length);
-      for (let i = 0; i < bits.length; i++) out[i] = bits[i]! << 16;
+      for (let i = 0; i < bits.length; i++) out[i] = bits[i] << 16;
       return new Float32Array(out.buffer);
     }
     case "I64":

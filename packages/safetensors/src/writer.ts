@@ -87,7 +87,7 @@ export function planSafetensors(
     | ReadonlyMap<string, { readonly dtype: SafetensorsDtype; readonly shape: readonly number[] }>,
   metadata?: Readonly<Record<string, string>>,
 ): SafetensorsPlan {
-  const list = [...(tensors instanceof Map ? tensors.entries() : Object.entries(tensors))].map(([name, t]) => {
+  const list = [...(isMap(tensors) ? tensors.entries() : Object.entries(tensors))].map(([name, t]) => {
     if (name === "__metadata__") throw new SafetensorsError("InvalidInput", "a tensor cannot be named __metadata__");
     if (!isSafetensorsDtype(t.dtype)) throw new SafetensorsError("InvalidInput", `tensor ${JSON.stringify(name)}: unknown dtype ${JSON.stringify(t.dtype)}`);
     let count = 1;
@@ -142,12 +142,14 @@ export function planSafetensors(
  * ```
  */
 export function writeSafetensors(input: SafetensorsWriteInput): Uint8Array {
-  const tensors = input.tensors instanceof Map ? input.tensors : new Map(Object.entries(input.tensors));
+  const tensors: ReadonlyMap<string, SafetensorsTensorInput> = isMap(input.tensors) ? input.tensors : new Map(Object.entries(input.tensors));
   const plan = planSafetensors(tensors, input.metadata);
   const out = new Uint8Array(plan.totalBytes);
   out.set(plan.header, 0);
   for (const t of plan.tensors) {
-    const data = (tensors as ReadonlyMap<string, SafetensorsTensorInput>).get(t.name)!.data;
+    const tensor = tensors.get(t.name);
+    if (tensor === undefined) throw new SafetensorsError("InvalidInput", `tensor ${JSON.stringify(t.name)} is in the plan but not in the input`);
+    const data = tensor.data;
     if (data.byteLength !== t.end - t.begin) {
       throw new SafetensorsError(
         "InvalidInput",
@@ -179,4 +181,9 @@ export function encodeFloats(values: ArrayLike<number>, dtype: "F32" | "F16" | "
     case "BF16":
       return new Uint8Array(Uint16Array.from(values, numberToBf16Bits).buffer);
   }
+}
+
+/** Narrows a map-or-record input (`instanceof Map` alone narrows to `Map<any, any>`). */
+function isMap<V>(x: ReadonlyMap<string, V> | Readonly<Record<string, V>>): x is ReadonlyMap<string, V> {
+  return x instanceof Map;
 }

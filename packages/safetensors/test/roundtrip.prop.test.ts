@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   SAFETENSORS_DTYPES,
+  safetensorsDtype,
   bf16BitsToNumber,
   f16BitsToNumber,
   numberToBf16Bits,
@@ -31,10 +32,11 @@ describe("safetensors round trip", () => {
         expect(file.metadata).toEqual(metadata);
         expect(file.tensors.length).toBe(Object.keys(tensors).length);
         for (const [name, t] of Object.entries(tensors)) {
-          const info = file.tensorsByName.get(name)!;
+          const info = file.tensorsByName.get(name);
+          if (info === undefined) throw new Error(`${name} is missing`);
           expect([info.dtype, info.shape]).toEqual([t.dtype, t.shape]);
           expect(tensorBytes(file, name)).toEqual(t.data);
-          const size = SAFETENSORS_DTYPES.find((d) => d.name === t.dtype)!.bits / 8;
+          const size = safetensorsDtype(t.dtype).bits / 8;
           expect(info.byteOffset % size).toBe(0);
         }
       }),

@@ -6,7 +6,7 @@ import { ALL_DTYPES, DTYPE_INFO, type DType, type DTypeMap, allocTyped, dtypeOfA
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "./errors.js";
 import type { NestedArray } from "./format.js";
 import { type Shape, checkShape, numel } from "./shape.js";
-import { Tensor, fromStorage } from "./tensor.js";
+import { type Tensor, fromStorage } from "./tensor.js";
 
 /** Nested arrays of numbers or booleans, as `tensor()` accepts. */
 export type TensorData = number | boolean | NestedArray | readonly (boolean | number)[] | readonly TensorDataNested[];
@@ -26,7 +26,7 @@ function fill(dtype: DType, values: ArrayLike<number>, op: string): DTypeMap[DTy
   }
   const { min, max } = DTYPE_INFO[dtype];
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i];
     if (!Number.isFinite(v)) throw new ArgumentError(`${op}: value ${v} at index ${i} cannot be stored as ${dtype}`);
     const t = Math.trunc(v);
     if (t < min || t > max) throw new DTypeError(`${op}: value ${v} at index ${i} is outside ${dtype}'s range ${min}..${max}`);
@@ -92,7 +92,7 @@ export function tensor<D extends DType = "float32">(data: TensorData | DTypeMap[
     inferredShape = [];
     inferred = typeof data === "boolean" ? "uint8" : "float32";
   } else {
-    const flat = flattenNested(data as TensorDataNested, "tensor");
+    const flat = flattenNested(data, "tensor");
     values = flat.values;
     inferredShape = flat.shape;
     inferred = flat.bool ? "uint8" : "float32";
@@ -120,7 +120,7 @@ export function full<D extends DType = "float32">(shape: Shape, value: number, d
   const s = checkShape(shape, "full");
   const dt = checkDType(dtype ?? "float32", "full");
   const data = allocTyped(dt, numel(s));
-  if (value !== 0) data.fill(fill(dt, [value], "full")[0] as number);
+  if (value !== 0) data.fill(fill(dt, [value], "full")[0]);
   return fromStorage(backend.upload(data, dt), s, dt) as Tensor<D>;
 }
 

@@ -13,14 +13,14 @@ export type NestedArray = number | NestedArray[];
  * ```
  */
 export function nest(data: ArrayLike<number>, shape: readonly number[]): NestedArray {
-  if (shape.length === 0) return data[0] as number;
+  if (shape.length === 0) return data[0];
   const build = (dim: number, start: number): NestedArray[] => {
-    const size = shape[dim] as number;
+    const size = shape[dim];
     let step = 1;
-    for (let d = dim + 1; d < shape.length; d++) step *= shape[d] as number;
+    for (let d = dim + 1; d < shape.length; d++) step *= shape[d];
     const out: NestedArray[] = [];
     for (let i = 0; i < size; i++) {
-      out.push(dim === shape.length - 1 ? (data[start + i] as number) : build(dim + 1, start + i * step));
+      out.push(dim === shape.length - 1 ? data[start + i] : build(dim + 1, start + i * step));
     }
     return out;
   };
@@ -48,18 +48,18 @@ export function formatTensor(data: ArrayLike<number>, shape: readonly number[], 
   let s = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = s;
-    s *= shape[d] as number;
+    s *= shape[d];
   }
   const rec = (dim: number, start: number, indent: string): string => {
-    if (dim === shape.length) return fmtNumber(data[start] as number, isFloat);
-    const size = shape[dim] as number;
+    if (dim === shape.length) return fmtNumber(data[start], isFloat);
+    const size = shape[dim];
     const idx: (number | null)[] = [];
     if (size > 2 * edge + 1) {
       for (let i = 0; i < edge; i++) idx.push(i);
       idx.push(null);
       for (let i = size - edge; i < size; i++) idx.push(i);
     } else for (let i = 0; i < size; i++) idx.push(i);
-    const parts = idx.map((i) => (i === null ? "..." : rec(dim + 1, start + i * (strides[dim] as number), `${indent} `)));
+    const parts = idx.map((i) => (i === null ? "..." : rec(dim + 1, start + i * strides[dim], `${indent} `)));
     const sep = dim === shape.length - 1 ? ", " : `,\n${"\n".repeat(Math.max(0, shape.length - dim - 2))}${indent} `;
     return `[${parts.join(sep)}]`;
   };

@@ -44,7 +44,7 @@ export function contiguousLayout(shape: Shape): Layout {
 export function isContiguous(layout: Layout): boolean {
   let expected = 1;
   for (let i = layout.shape.length - 1; i >= 0; i--) {
-    const d = layout.shape[i] as number;
+    const d = layout.shape[i];
     if (d === 1) continue;
     if (layout.strides[i] !== expected) return false;
     expected *= d;
@@ -104,21 +104,21 @@ export function viewStrides(layout: Layout, shape: Shape): number[] | undefined 
   if (numel(oldShape) === 0 || oldShape.length === 0) return contiguousStrides(shape);
   const out = new Array<number>(shape.length).fill(1);
   let viewD = shape.length - 1;
-  let chunkBase = oldStrides[oldStrides.length - 1] as number;
+  let chunkBase = oldStrides[oldStrides.length - 1];
   let tensorNumel = 1;
   let viewNumel = 1;
   for (let d = oldShape.length - 1; d >= 0; d--) {
-    tensorNumel *= oldShape[d] as number;
-    const chunkEnds = d === 0 || ((oldShape[d - 1] as number) !== 1 && (oldStrides[d - 1] as number) !== tensorNumel * chunkBase);
+    tensorNumel *= oldShape[d];
+    const chunkEnds = d === 0 || (oldShape[d - 1] !== 1 && oldStrides[d - 1] !== tensorNumel * chunkBase);
     if (!chunkEnds) continue;
     while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
       out[viewD] = viewNumel * chunkBase;
-      viewNumel *= shape[viewD] as number;
+      viewNumel *= shape[viewD];
       viewD--;
     }
     if (viewNumel !== tensorNumel) return undefined;
     if (d > 0) {
-      chunkBase = oldStrides[d - 1] as number;
+      chunkBase = oldStrides[d - 1];
       tensorNumel = 1;
       viewNumel = 1;
     }
@@ -141,8 +141,8 @@ export function permuteLayout(layout: Layout, dims: readonly number[]): Layout {
   const norm = dims.map((d) => normalizeAxis(d, n, "permute"));
   if (new Set(norm).size !== n) throw new ArgumentError(`permute: dims [${dims.join(",")}] are not a permutation`);
   return {
-    shape: norm.map((d) => layout.shape[d] as number),
-    strides: norm.map((d) => layout.strides[d] as number),
+    shape: norm.map((d) => layout.shape[d]),
+    strides: norm.map((d) => layout.strides[d]),
     offset: layout.offset,
   };
 }
@@ -174,10 +174,10 @@ export function expandLayout(layout: Layout, shape: Shape): Layout {
       strides[i] = 0;
       continue;
     }
-    const d = layout.shape[j] as number;
+    const d = layout.shape[j];
     if (target === -1 || target === d) {
       out[i] = d;
-      strides[i] = layout.strides[j] as number;
+      strides[i] = layout.strides[j];
     } else if (d === 1) {
       out[i] = target;
       strides[i] = 0;
@@ -199,13 +199,13 @@ export function expandLayout(layout: Layout, shape: Shape): Layout {
  */
 export function narrowLayout(layout: Layout, axis: number, start: number, length: number): Layout {
   const a = normalizeAxis(axis, layout.shape.length, "narrow");
-  const d = layout.shape[a] as number;
+  const d = layout.shape[a];
   if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > d) {
     throw new ArgumentError(`narrow: start ${start} and length ${length} do not fit dimension ${a} of size ${d}`);
   }
   const shape = [...layout.shape];
   shape[a] = length;
-  return { shape, strides: [...layout.strides], offset: layout.offset + start * (layout.strides[a] as number) };
+  return { shape, strides: [...layout.strides], offset: layout.offset + start * layout.strides[a] };
 }
 
 /**
@@ -223,7 +223,7 @@ export function stepLayout(layout: Layout, axis: number, start: number, end: num
   const shape = [...layout.shape];
   const strides = [...layout.strides];
   shape[a] = length;
-  const stride = layout.strides[a] as number;
+  const stride = layout.strides[a];
   strides[a] = stride * step;
   return { shape, strides, offset: layout.offset + (length > 0 ? start * stride : 0) };
 }

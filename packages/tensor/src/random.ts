@@ -61,15 +61,15 @@ export class Generator {
    */
   nextUint32(): number {
     const s = this.#s;
-    const s1 = s[1] as number;
+    const s1 = s[1];
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = (s1 << 9) >>> 0;
-    s[2] = (s[2] as number) ^ (s[0] as number);
-    s[3] = (s[3] as number) ^ s1;
-    s[1] = s1 ^ (s[2] as number);
-    s[0] = (s[0] as number) ^ (s[3] as number);
-    s[2] = (s[2] as number) ^ t;
-    s[3] = rotl(s[3] as number, 11);
+    s[2] = s[2] ^ s[0];
+    s[3] = s[3] ^ s1;
+    s[1] = s1 ^ s[2];
+    s[0] = s[0] ^ s[3];
+    s[2] = s[2] ^ t;
+    s[3] = rotl(s[3], 11);
     return r;
   }
 

@@ -40,7 +40,7 @@ export function contiguousStrides(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i] as number;
+    s *= shape[i];
   }
   return strides;
 }
@@ -68,8 +68,10 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
  * checkShape([2, -1], "zeros"); // throws ShapeError
  * ```
  */
-export function checkShape(shape: Shape, op: string): number[] {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+export function checkShape(input: Shape, op: string): number[] {
+  // a separate binding: Array.isArray narrows a readonly array to any[]
+  const shape: readonly number[] = input;
+  if (!Array.isArray(input)) throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} has an entry that is not a non-negative integer`);

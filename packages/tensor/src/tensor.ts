@@ -4,7 +4,7 @@
 import type { Backend, Storage, View } from "./backend.js";
 import { Brand } from "./brand.js";
 import { settleChecks } from "./deferred-checks.js";
-import { type DType, type DTypeMap, type TypedArray, isFloat } from "./dtype.js";
+import { type DType, type DTypeMap, isFloat } from "./dtype.js";
 import { ArgumentError, BackendError, ShapeError, fmtShape } from "./errors.js";
 import { type NestedArray, formatTensor, nest } from "./format.js";
 import {
@@ -199,7 +199,7 @@ export class Tensor<D extends DType = DType> {
    */
   item(): number {
     if (this.size !== 1) throw new ShapeError(`item: needs exactly one element, shape is ${fmtShape(this.shape)}`);
-    return this.dataSync()[0] as number;
+    return this.dataSync()[0];
   }
 
   /**
@@ -392,7 +392,7 @@ export class Tensor<D extends DType = DType> {
    */
   narrow(axis: number, start: number, length: number): Tensor<D> {
     const a = normalizeAxis(axis, this.ndim, "narrow");
-    const s = start < 0 ? start + (this.shape[a] as number) : start;
+    const s = start < 0 ? start + this.shape[a] : start;
     return this.#withLayout(narrowLayout(this.layout, a, s, length));
   }
 
@@ -410,7 +410,7 @@ export class Tensor<D extends DType = DType> {
     for (const [name, v] of [["start", start], ["end", end ?? 0], ["step", step]] as const) {
       if (!Number.isSafeInteger(v)) throw new ArgumentError(`slice: ${name} must be an integer, got ${v}`);
     }
-    const size = this.shape[a] as number;
+    const size = this.shape[a];
     const clampIdx = (i: number): number => Math.min(size, Math.max(0, i < 0 ? i + size : i));
     const s = clampIdx(start);
     const e = Math.max(s, clampIdx(end ?? size));
@@ -429,8 +429,8 @@ export class Tensor<D extends DType = DType> {
     if (axis === undefined) {
       const keep = this.shape.map((d, i) => (d === 1 ? -1 : i)).filter((i) => i >= 0);
       return this.#withLayout({
-        shape: keep.map((i) => this.shape[i] as number),
-        strides: keep.map((i) => this.strides[i] as number),
+        shape: keep.map((i) => this.shape[i]),
+        strides: keep.map((i) => this.strides[i]),
         offset: this.layout.offset,
       });
     }
@@ -455,7 +455,7 @@ export class Tensor<D extends DType = DType> {
     const a = normalizeAxis(axis, this.ndim + 1, "unsqueeze");
     const shape = [...this.shape];
     const strides = [...this.strides];
-    const stride = a < this.ndim ? (this.strides[a] as number) * (this.shape[a] as number) : 1;
+    const stride = a < this.ndim ? this.strides[a] * this.shape[a] : 1;
     shape.splice(a, 0, 1);
     strides.splice(a, 0, stride);
     return this.#withLayout({ shape, strides, offset: this.layout.offset });
@@ -662,7 +662,7 @@ export function fromStorage<D extends DType>(storage: Storage, shape: Shape, dty
  * ```
  */
 export function sameBackend(op: string, ...ts: readonly Tensor[]): Backend {
-  const b = (ts[0] as Tensor).backend;
+  const b = ts[0].backend;
   for (const t of ts) {
     if (t.backend !== b) throw new BackendError(`${op}: tensors are on different backends ("${b.name}" and "${t.backend.name}"); move one with .to()`);
   }

@@ -21,13 +21,13 @@ describe("gather and scatterAdd", () => {
         ([shape, axis, n, seed]) => {
           const x = randn(shape, { seed });
           const idxShape = shape.map((d, i) => (i === axis ? n : d));
-          const index = randint(0, shape[axis] as number, idxShape, { seed: seed + 1 });
+          const index = randint(0, shape[axis], idxShape, { seed: seed + 1 });
           const got = gather(x, axis, index).dataSync();
           const xd = x.dataSync();
           const id = index.dataSync();
           for (let p = 0; p < size(idxShape); p++) {
             const c = unravel(p, idxShape);
-            c[axis] = id[p] as number;
+            c[axis] = id[p];
             expect(got[p]).toBe(xd[ravel(c, shape)]);
           }
           // <gather(x), g> == <x, scatterAdd(g)>
@@ -70,9 +70,9 @@ describe("index and join ops on strided views", () => {
         const bc = b.contiguous();
         same(concat([a, b], 1), concat([ac, bc], 1));
         same(stack([a, b], 0), stack([ac, bc], 0));
-        const idx = randint(0, a.shape[0] as number, a.shape, { seed });
+        const idx = randint(0, a.shape[0], a.shape, { seed });
         same(gather(a, 0, idx), gather(ac, 0, idx));
-        const rows = randint(0, a.shape[1] as number, [5], { seed: seed + 1 });
+        const rows = randint(0, a.shape[1], [5], { seed: seed + 1 });
         same(indexSelect(a, 1, rows), indexSelect(ac, 1, rows));
         same(scatterAdd([...a.shape], 0, idx, b), scatterAdd([...a.shape], 0, idx, bc));
         const strided = randint(0, 3, [4, 6], { seed: seed + 2 }).slice(1, 0, undefined, 2);
@@ -87,18 +87,18 @@ describe("softmax", () => {
   it("matches a float64 reference and is stable for large inputs", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }).chain((s) => tensorOfShapeArb(s, { range: 50 })), (t) => {
-        const last = t.shape[t.ndim - 1] as number;
+        const last = t.shape[t.ndim - 1];
         const x = t.dataSync();
         const ref = new Float64Array(x.length);
         const lref = new Float64Array(x.length);
         for (let r = 0; r < x.length / last; r++) {
           let m = -Infinity;
-          for (let j = 0; j < last; j++) m = Math.max(m, x[r * last + j] as number);
+          for (let j = 0; j < last; j++) m = Math.max(m, x[r * last + j]);
           let s = 0;
-          for (let j = 0; j < last; j++) s += Math.exp((x[r * last + j] as number) - m);
+          for (let j = 0; j < last; j++) s += Math.exp(x[r * last + j] - m);
           for (let j = 0; j < last; j++) {
-            ref[r * last + j] = Math.exp((x[r * last + j] as number) - m) / s;
-            lref[r * last + j] = (x[r * last + j] as number) - m - Math.log(s);
+            ref[r * last + j] = Math.exp(x[r * last + j] - m) / s;
+            lref[r * last + j] = x[r * last + j] - m - Math.log(s);
           }
         }
         expect(findMismatch(softmax(t).dataSync(), ref, { rtol: 1e-5, atol: 1e-6 })).toBeUndefined();

@@ -53,7 +53,7 @@ describe("matmul op", () => {
         ),
         ([a, b]) => {
           const [M, K] = a.shape as [number, number];
-          const N = b.shape[1] as number;
+          const N = b.shape[1];
           const ref = naiveMatmul(a.dataSync(), b.dataSync(), M, K, N);
           expect(findMismatch(matmul(a, b).dataSync(), ref, { rtol: 1e-5, atol: 1e-4 })).toBeUndefined();
         },

@@ -5,7 +5,7 @@
 export function unravel(p: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
-    const s = shape[d] as number;
+    const s = shape[d];
     idx[d] = p % s;
     p = Math.floor(p / s);
   }
@@ -15,7 +15,7 @@ export function unravel(p: number, shape: readonly number[]): number[] {
 /** Flat position of a multi-index in shape. */
 export function ravel(idx: readonly number[], shape: readonly number[]): number {
   let p = 0;
-  for (let d = 0; d < shape.length; d++) p = p * (shape[d] as number) + (idx[d] as number);
+  for (let d = 0; d < shape.length; d++) p = p * shape[d] + idx[d];
   return p;
 }
 
@@ -28,8 +28,8 @@ export function naiveBroadcastShape(a: readonly number[], b: readonly number[]):
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = i - (n - a.length) >= 0 ? (a[i - (n - a.length)] as number) : 1;
-    const y = i - (n - b.length) >= 0 ? (b[i - (n - b.length)] as number) : 1;
+    const x = i - (n - a.length) >= 0 ? (a[i - (n - a.length)]) : 1;
+    const y = i - (n - b.length) >= 0 ? (b[i - (n - b.length)]) : 1;
     if (x !== y && x !== 1 && y !== 1) return null;
     out.push(Math.max(x, y) === 1 ? 1 : x === 1 ? y : x);
   }
@@ -39,8 +39,8 @@ export function naiveBroadcastShape(a: readonly number[], b: readonly number[]):
 /** Element of `data` (shape `shape`) that broadcasts to output index `outIdx`. */
 export function broadcastRead(data: ArrayLike<number>, shape: readonly number[], outIdx: readonly number[]): number {
   const off = outIdx.length - shape.length;
-  const idx = shape.map((s, d) => (s === 1 ? 0 : (outIdx[d + off] as number)));
-  return data[ravel(idx, shape)] as number;
+  const idx = shape.map((s, d) => (s === 1 ? 0 : outIdx[d + off]));
+  return data[ravel(idx, shape)];
 }
 
 /** out[i] = f(a[i'], b[i'']) with broadcasting. */
@@ -68,7 +68,7 @@ export function naiveReduce(
   for (let p = 0; p < n; p++) {
     const idx = unravel(p, shape);
     const o = ravel(idx.filter((_, d) => !axes.includes(d)), outShape);
-    out[o] = f(out[o] as number, data[p] as number);
+    out[o] = f(out[o], data[p]);
   }
   return { data: out, shape: outShape };
 }
@@ -79,7 +79,7 @@ export function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: numbe
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += (a[i * K + k] as number) * (b[k * N + j] as number);
+      for (let k = 0; k < K; k++) s += a[i * K + k] * b[k * N + j];
       c[i * N + j] = s;
     }
   return c;
@@ -87,14 +87,14 @@ export function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, M: numbe
 
 /** Permute row-major data: output dim i is input dim perm[i]. */
 export function naivePermute(data: ArrayLike<number>, shape: readonly number[], perm: readonly number[]): Float64Array {
-  const outShape = perm.map((p) => shape[p] as number);
+  const outShape = perm.map((p) => shape[p]);
   const n = size(shape);
   const out = new Float64Array(n);
   for (let q = 0; q < n; q++) {
     const oi = unravel(q, outShape);
     const ii = new Array<number>(shape.length);
-    perm.forEach((p, i) => (ii[p] = oi[i] as number));
-    out[q] = data[ravel(ii, shape)] as number;
+    perm.forEach((p, i) => (ii[p] = oi[i]));
+    out[q] = data[ravel(ii, shape)];
   }
   return out;
 }

@@ -27,7 +27,7 @@ describe("packed ternary format", () => {
         ([shape, values]) => {
           const t = tensor(Int8Array.from(values), shape, "int8");
           const p = packTernary(t);
-          const cols = shape[shape.length - 1] as number;
+          const cols = shape[shape.length - 1];
           expect(p.words.shape).toEqual([values.length / cols, wordsPerRow(cols)]);
           expect(Array.from(unpackTernary(p).dataSync())).toEqual(values);
           expect(unpackTernary(p).shape).toEqual(shape);
@@ -146,7 +146,7 @@ describe("ternary kernels", () => {
             let y = 0;
             for (let k = 0; k < K; k++) {
               const g = Math.floor(k / groupSize);
-              y += ((wScale[n * G + g] as number) * (ts[n * K + k] as number) * (xs[m * K + k] as number)) / (xScale[m * G + g] as number);
+              y += (wScale[n * G + g] * (ts[n * K + k] as number) * xs[m * K + k]) / xScale[m * G + g];
             }
             expected[m * N + n] = y;
           }
@@ -172,8 +172,8 @@ describe("ternary kernels", () => {
         for (let m = 0; m < M; m++)
           for (let n = 0; n < N; n++) {
             let y = 0;
-            for (let k = 0; k < K; k++) y += (wScale[n * G + Math.floor(k / groupSize)] as number) * (ts[n * K + k] as number) * (xs[m * K + k] as number);
-            expected[m * N + n] = y / (xScale[m] as number);
+            for (let k = 0; k < K; k++) y += (wScale[n * G + Math.floor(k / groupSize)]) * (ts[n * K + k] as number) * xs[m * K + k];
+            expected[m * N + n] = y / xScale[m];
           }
         expect(findMismatch(ref, expected, { rtol: 1e-5, atol: 1e-4 })).toBeUndefined();
       }),
@@ -195,7 +195,7 @@ describe("ternary kernels", () => {
         for (let m = 0; m < M; m++)
           for (let n = 0; n < N; n++) {
             let s = 0;
-            for (let k = 0; k < K; k++) s += (wScale[n * G + Math.floor(k / groupSize)] as number) * (ts[n * K + k] as number) * (xd[m * K + k] as number);
+            for (let k = 0; k < K; k++) s += (wScale[n * G + Math.floor(k / groupSize)]) * (ts[n * K + k] as number) * xd[m * K + k];
             expected[m * N + n] = s;
           }
         expect(findMismatch(y.dataSync(), expected, { rtol: 1e-5, atol: 1e-3 })).toBeUndefined();

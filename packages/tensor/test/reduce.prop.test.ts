@@ -36,7 +36,7 @@ describe("reductions", () => {
   it("mean and var match formulas", () => {
     fc.assert(
       fc.property(withAxes, ([t, axes]) => {
-        const n = axes.reduce((p, a) => p * (t.shape[a] as number), 1);
+        const n = axes.reduce((p, a) => p * t.shape[a], 1);
         const s = naiveReduce(t.dataSync(), t.shape, axes, 0, (a, v) => a + v);
         const m = s.data.map((v) => v / n);
         expect(findMismatch(mean(t, axes).dataSync(), m, { rtol: 1e-5, atol: 1e-5 })).toBeUndefined();
@@ -44,7 +44,7 @@ describe("reductions", () => {
         // sum of squared deviations, by a second pass with the loop reference
         const dev = new Float64Array(x.length);
         const meanFull = mean(t, axes, { keepDims: true }).expand(t.shape).dataSync();
-        for (let i = 0; i < x.length; i++) dev[i] = ((x[i] as number) - (meanFull[i] as number)) ** 2;
+        for (let i = 0; i < x.length; i++) dev[i] = (x[i] - meanFull[i]) ** 2;
         const ss = naiveReduce(dev, t.shape, axes, 0, (a, v) => a + v).data;
         expect(findMismatch(variance(t, axes, { correction: 0 }).dataSync(), ss.map((v) => v / n), { rtol: 1e-4, atol: 1e-4 })).toBeUndefined();
       }),

@@ -68,8 +68,8 @@ describe("createMatmulPool", () => {
 
   it("survives thousands of back-to-back hand-offs (no lost wake-up)", () => {
     const M = 8, N = 8, K = 8;
-    const a = randn([M, K], { seed: 1 }).dataSync() as Float32Array;
-    const bt = randn([N, K], { seed: 2 }).dataSync() as Float32Array;
+    const a = randn([M, K], { seed: 1 }).dataSync();
+    const bt = randn([N, K], { seed: 2 }).dataSync();
     const want = new Float32Array(M * N);
     matmulBlocked(a, bt, want, M, N, K);
     const got = new Float32Array(M * N);

@@ -30,7 +30,7 @@ function decodeSigned(bytes: readonly number[]): number {
     v |= BigInt(b & 0x7f) << shift;
     shift += 7n;
   }
-  const last = bytes[bytes.length - 1] as number;
+  const last = bytes[bytes.length - 1];
   if ((last & 0x40) !== 0) v -= 1n << shift;
   return Number(v);
 }

@@ -146,8 +146,8 @@ function expectWithinRounding(got: Float32Array, a: Float32Array, bt: Float32Arr
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let mag = 0;
-      for (let k = 0; k < K; k++) mag += Math.abs((a[m * K + k] as number) * (bt[n * K + k] as number));
-      const err = Math.abs((got[m * N + n] as number) - (want[m * N + n] as number));
+      for (let k = 0; k < K; k++) mag += Math.abs(a[m * K + k] * bt[n * K + k]);
+      const err = Math.abs(got[m * N + n] - want[m * N + n]);
       expect(err).toBeLessThanOrEqual(mag * K * 2 ** -22 + 1e-30);
     }
   }
@@ -157,10 +157,10 @@ describe("wasm float32 matmul", () => {
   it("A·B (row-major B) and A·Btᵀ match the reference within float32 rounding, tails in M, N and K", () => {
     fc.assert(
       fc.property(floatCase, ({ M, N, K, seed }) => {
-        const a = randn([M, K], { seed }).dataSync() as Float32Array;
-        const bt = randn([N, K], { seed: seed + 1 }).dataSync() as Float32Array;
+        const a = randn([M, K], { seed }).dataSync();
+        const bt = randn([N, K], { seed: seed + 1 }).dataSync();
         const b = new Float32Array(K * N);
-        for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) b[k * N + n] = bt[n * K + k] as number;
+        for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) b[k * N + n] = bt[n * K + k];
         const nn = new Float32Array(M * N);
         const nt = new Float32Array(M * N);
         expect(matmulWasmNN(a, b, nn, M, N, K)).toBe(true);
@@ -205,7 +205,7 @@ describe("wasm elementwise float32 kernels", () => {
         const got = new Float32Array(pairs.length);
         binaryKernel(op, a, b, want);
         expect(binaryWasm(op, a, b, got)).toBe(true);
-        got.forEach((v, i) => expect(Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i] as number))).toBe(true));
+        got.forEach((v, i) => expect(Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]))).toBe(true));
       }),
       { seed: 1103, numRuns: 300 },
     );
@@ -233,9 +233,9 @@ describe("wasm float32 sum", () => {
           let st = 1;
           for (let d = nd - 1; d >= 0; d--) {
             strides[d] = (axisBits >> (d + 4)) & 1 ? 0 : st;
-            st *= shape[d] as number;
+            st *= shape[d];
           }
-          const data = randn([st + offset], { seed }).dataSync() as Float32Array;
+          const data = randn([st + offset], { seed }).dataSync();
           data[offset] = 3e38; // large values make the float64 accumulation order visible
           const axes = shape.map((_, d) => d).filter((d) => ((axisBits >> d) & 1) === 1);
           const reduceAxes = axes.length > 0 ? axes : [nd - 1];
@@ -304,7 +304,7 @@ describe("cpuBackend simd option", () => {
     const b = randn([70, 21], { seed: 4 });
     const pw = matmul(a.to(wasm), b.to(wasm)).dataSync();
     const pj = matmul(a.to(js), b.to(js)).dataSync();
-    pj.forEach((v, i) => expect(Math.abs((pw[i] as number) - (v as number))).toBeLessThan(1e-4));
+    pj.forEach((v, i) => expect(Math.abs(pw[i] - (v))).toBeLessThan(1e-4));
     // float32 (wasm) and float64 (JavaScript) accumulation round differently somewhere: proof that the paths differ
     expect(Array.from(pw)).not.toEqual(Array.from(pj));
   });

@@ -70,8 +70,8 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 export function computeFans(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length < 2) throw new ArgumentError(`computeFans: needs at least 2 dimensions, got [${shape.join(",")}]`);
   let receptive = 1;
-  for (let i = 2; i < shape.length; i++) receptive *= shape[i] as number;
-  return { fanIn: (shape[1] as number) * receptive, fanOut: (shape[0] as number) * receptive };
+  for (let i = 2; i < shape.length; i++) receptive *= shape[i];
+  return { fanIn: shape[1] * receptive, fanOut: shape[0] * receptive };
 }
 
 /**

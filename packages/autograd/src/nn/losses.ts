@@ -44,7 +44,7 @@ export function crossEntropy(logits: VarInput, targets: Tensor, opts: CrossEntro
     throw new ShapeError(`crossEntropy: logits ${fmtShape(logits.shape)} and targets ${fmtShape(targets.shape)} do not fit: need [N, C] with [N], or [C] with []`);
   }
   const logp = logSoftmax(batched ? logits : (logits as Var).reshape([1, -1]), -1); // [N, C]
-  const n = logp.shape[0] as number;
+  const n = logp.shape[0];
   const nll = gather(logp, 1, targets.reshape([n, 1])).reshape([n]).neg();
   let loss = eps === 0 ? nll : nll.mul(1 - eps).sub(logp.mean(-1).mul(eps));
   if (!batched) loss = loss.reshape([]);

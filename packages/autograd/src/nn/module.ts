@@ -119,7 +119,7 @@ export abstract class Module<In = Var, Out = Var> {
       out.push([name, m]);
       const kids = m.namedChildren();
       for (let i = kids.length - 1; i >= 0; i--) {
-        const [k, child] = kids[i] as [string, AnyModule];
+        const [k, child] = kids[i];
         stack.push([name === "" ? k : `${name}.${k}`, child]);
       }
     }
@@ -182,9 +182,10 @@ export abstract class Module<In = Var, Out = Var> {
   /** Resolves a dotted path to the object holding its last part and that part's key. */
   #slot(path: string, op: string): { holder: object; key: string; value: unknown } {
     const parts = path.split(".");
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk starts at this module and moves down the path
     let holder: object = this;
     for (let i = 0; i < parts.length; i++) {
-      const key = parts[i] as string;
+      const key = parts[i];
       if (!Object.hasOwn(holder, key)) throw new AutogradError(`${op}: "${path}" has no part "${key}" (at ${parts.slice(0, i).join(".") || "the root"})`);
       const value: unknown = Reflect.get(holder, key);
       if (i === parts.length - 1) return { holder, key, value };
@@ -205,7 +206,7 @@ export abstract class Module<In = Var, Out = Var> {
   getSubmodule(path: string): AnyModule {
     if (path === "") return this;
     const { value } = this.#slot(path, "getSubmodule");
-    if (!(value instanceof Module)) throw new AutogradError(`getSubmodule: "${path}" is not a module`);
+    if (!isModule(value)) throw new AutogradError(`getSubmodule: "${path}" is not a module`);
     return value;
   }
 
@@ -312,3 +313,8 @@ export abstract class Module<In = Var, Out = Var> {
   }
 }
 MODULE_BRAND.mark(Module);
+
+/** `instanceof Module`, narrowing to {@link AnyModule} (the bare check narrows to `Module<any, any>`). */
+function isModule(x: unknown): x is AnyModule {
+  return x instanceof Module;
+}

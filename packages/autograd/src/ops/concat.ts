@@ -18,7 +18,7 @@ export const concatOp = defineOp<[axis: number, ...xs: Tensor[]], { axis: number
     const first = xs[0];
     if (first === undefined) throw new ArgumentError("concat: needs at least one tensor");
     const a = normalizeAxis(axis, first.ndim, "concat");
-    ctx.save({ axis: a, sizes: xs.map((x) => x.shape[a] as number) });
+    ctx.save({ axis: a, sizes: xs.map((x) => x.shape[a]) });
     return concatTensor(xs, a);
   },
   backward(ctx, g) {

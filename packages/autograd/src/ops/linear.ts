@@ -23,8 +23,8 @@ interface LinearSaved {
 export const linearOp = defineOp<[x: Tensor, w: Tensor, b: Tensor | undefined], LinearSaved>({
   name: "linear",
   forward(ctx, x, w, b) {
-    const inF = w.shape[1] as number;
-    const outF = w.shape[0] as number;
+    const inF = w.shape[1];
+    const outF = w.shape[0];
     if (w.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
       throw new ShapeError(`linear: x ${fmtShape(x.shape)} and weight ${fmtShape(w.shape)} do not fit: need x [..., in] and weight [out, in]`);
     }
@@ -38,10 +38,10 @@ export const linearOp = defineOp<[x: Tensor, w: Tensor, b: Tensor | undefined], 
   },
   backward(ctx, g) {
     const { x, w } = ctx.saved;
-    const outF = w.shape[0] as number;
+    const outF = w.shape[0];
     const g2 = g.reshape([-1, outF]);
     const gx = ctx.needsGrad[0] ? matmul(g2, w).reshape(x.shape) : null;
-    const gw = ctx.needsGrad[1] ? matmul(g2.transpose(), x.reshape([-1, w.shape[1] as number])) : null;
+    const gw = ctx.needsGrad[1] ? matmul(g2.transpose(), x.reshape([-1, w.shape[1]])) : null;
     const gb = ctx.needsGrad[2] ? sum(g2, 0) : null;
     return [gx, gw, gb];
   },

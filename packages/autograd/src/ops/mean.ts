@@ -23,7 +23,7 @@ export const meanOp = defineOp<[x: Tensor, axes: number | readonly number[] | un
   backward(ctx, g) {
     const { shape, axes } = ctx.saved;
     let n = 1;
-    for (const a of axes) n *= shape[a] as number;
+    for (const a of axes) n *= shape[a];
     return [ctx.needsGrad[0] ? unreduce(div(g, n), shape, axes) : null, null, null];
   },
 });

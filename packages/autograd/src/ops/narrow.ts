@@ -20,8 +20,8 @@ interface NarrowSaved {
  * ```
  */
 export function padNarrowed(g: Tensor, shape: Shape, axis: number, start: number): Tensor {
-  const size = shape[axis] as number;
-  const length = g.shape[axis] as number;
+  const size = shape[axis];
+  const length = g.shape[axis];
   if (length === size) return g;
   const pieces: Tensor[] = [];
   const zerosOf = (n: number): Tensor => zeros(shape.map((d, i) => (i === axis ? n : d)), g.dtype, g.backend);
@@ -43,7 +43,7 @@ export const narrowOp = defineOp<[x: Tensor, axis: number, start: number, length
   name: "narrow",
   forward(ctx, x, axis, start, length) {
     const a = normalizeAxis(axis, x.ndim, "narrow");
-    const s = start < 0 ? start + (x.shape[a] as number) : start;
+    const s = start < 0 ? start + x.shape[a] : start;
     ctx.save({ shape: x.shape, axis: a, start: s });
     return x.narrow(a, s, length);
   },

@@ -24,7 +24,7 @@ export const sliceOp = defineOp<[x: Tensor, axis: number, start: number, end: nu
   name: "slice",
   forward(ctx, x, axis, start, end, step) {
     const a = normalizeAxis(axis, x.ndim, "slice");
-    const size = x.shape[a] as number;
+    const size = x.shape[a];
     const first = Math.min(size, Math.max(0, start < 0 ? start + size : start)); // as Tensor.slice clamps
     ctx.save({ shape: x.shape, axis: a, start: first, step });
     return x.slice(a, start, end, step);
@@ -34,7 +34,7 @@ export const sliceOp = defineOp<[x: Tensor, axis: number, start: number, end: nu
     const { shape, axis, start, step } = ctx.saved;
     if (step === 1) return [padNarrowed(g, shape, axis, start), null, null, null, null];
     // index[..., j, ...] = start + j·step along the axis, broadcast to g's shape
-    const n = g.shape[axis] as number;
+    const n = g.shape[axis];
     const positions = arange(start, start + n * step, step, "int32", g.backend);
     const index = positions.reshape(g.shape.map((d, i) => (i === axis ? d : 1))).expand(g.shape);
     return [scatterAdd(shape, axis, index, g), null, null, null, null];

@@ -17,7 +17,7 @@ import { narrow } from "./narrow.js";
 export function split(x: VarInput, sizes: number | readonly number[], axis = 0): Var[] {
   const a = normalizeAxis(axis, x.shape.length, "split");
   let start = 0;
-  return splitSizes(x.shape[a] as number, sizes, a).map((len) => {
+  return splitSizes(x.shape[a], sizes, a).map((len) => {
     const piece = narrow(x, a, start, len);
     start += len;
     return piece;
@@ -34,6 +34,6 @@ export function split(x: VarInput, sizes: number | readonly number[], axis = 0):
  */
 export function chunk(x: VarInput, chunks: number, axis = 0): Var[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ArgumentError(`chunk: chunks must be a positive integer, got ${chunks}`);
-  const dim = x.shape[normalizeAxis(axis, x.shape.length, "chunk")] as number;
+  const dim = x.shape[normalizeAxis(axis, x.shape.length, "chunk")];
   return split(x, Math.max(1, Math.ceil(dim / chunks)), axis);
 }

@@ -24,7 +24,7 @@ export const varianceOp = defineOp<[x: Tensor, axes: number | readonly number[] 
   forward(ctx, x, axes, opts) {
     const ax = reductionAxes(axes, x.ndim, "var");
     let n = 1;
-    for (const a of ax) n *= x.shape[a] as number;
+    for (const a of ax) n *= x.shape[a];
     ctx.save({ x, axes: ax, divisor: Math.max(0, n - (opts?.correction ?? 1)) });
     return varianceTensor(x, ax, opts);
   },

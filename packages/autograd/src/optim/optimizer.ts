@@ -148,7 +148,7 @@ export abstract class Optimizer {
       if (!Object.is(sd.hyper[k], v)) throw new AutogradError(`${who}: the state has ${k} = ${String(sd.hyper[k])}, this optimizer ${v}`);
     }
     sd.params.forEach((s, i) => {
-      const p = this.params[i] as Var;
+      const p = this.params[i];
       if (s === null) return;
       for (const [k, t] of Object.entries(s.tensors)) {
         if (t.ndim !== p.ndim || t.shape.some((d, j) => d !== p.shape[j])) {
@@ -157,7 +157,7 @@ export abstract class Optimizer {
       }
     });
     this.lr = sd.lr;
-    sd.params.forEach((s, i) => this.setParamState(this.params[i] as Var, s));
+    sd.params.forEach((s, i) => this.setParamState(this.params[i], s));
   }
 
   /** The numbers that define the update rule besides the learning rate (checked on load). */

@@ -4,7 +4,7 @@
 import { type Tensor, isFloat, tensor } from "@bitnet-quantize/tensor";
 import { AutogradError, fmtShape } from "../errors.js";
 import { noGrad } from "../grad-mode.js";
-import { type Var, param } from "../var.js";
+import { Var, param } from "../var.js";
 
 /** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -76,7 +76,7 @@ function coordsOf(index: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length).fill(0);
   let rest = index;
   for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
+    const size = shape[d];
     out[d] = rest % size;
     rest = Math.floor(rest / size);
   }
@@ -84,7 +84,7 @@ function coordsOf(index: number, shape: readonly number[]): number[] {
 }
 
 function asList(out: Var | readonly Var[]): readonly Var[] {
-  return Array.isArray(out) ? out : [out as Var];
+  return out instanceof Var ? [out] : out;
 }
 
 function flatOutputs(outs: readonly Var[]): Float64Array {
@@ -158,15 +158,15 @@ export function gradcheck(fn: (...inputs: Var[]) => Var | readonly Var[], inputs
   inputs64.forEach((t, i) => {
     const data = Float64Array.from(t.dataSync());
     for (let j = 0; j < data.length; j++) {
-      const x = data[j] as number;
+      const x = data[j];
       data[j] = x + eps;
       const plus = evaluate(i, data);
       data[j] = x - eps;
       const minus = evaluate(i, data);
       data[j] = x;
       for (let k = 0; k < totalOut; k++) {
-        const numeric = ((plus[k] as number) - (minus[k] as number)) / (2 * eps);
-        const a = (analytic[i] as Float64Array)[k * data.length + j] as number;
+        const numeric = (plus[k] - minus[k]) / (2 * eps);
+        const a = (analytic[i] as Float64Array)[k * data.length + j];
         const absError = Math.abs(a - numeric);
         const tolerance = atol + rtol * Math.abs(numeric);
         checked++;

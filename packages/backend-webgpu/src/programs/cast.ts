@@ -53,7 +53,7 @@ export function castProgram(
       name: `cast-${from}-${to}`,
       inputs: [{ type: wgslTypeOf(from), layout }],
       outType: wgslTypeOf(to),
-      expr: ([v]) => castExpr(from, to, v as string),
+      expr: ([v]) => castExpr(from, to, v),
       helpers: HELPERS,
       ...(outLayout === undefined ? {} : { outLayout }),
     },

@@ -21,16 +21,16 @@ export function concatPrograms(
   axis: number,
   limits: KernelLimits,
 ): { shape: number[]; copies: { input: number; program: Program; meta: Uint32Array }[] } {
-  const first = inputs[0] as Layout;
+  const first = inputs[0];
   const shape = [...first.shape];
-  shape[axis] = inputs.reduce((s, l) => s + (l.shape[axis] as number), 0);
+  shape[axis] = inputs.reduce((s, l) => s + l.shape[axis], 0);
   const strides = contiguousStrides(shape);
   const copies: { input: number; program: Program; meta: Uint32Array }[] = [];
   let pos = 0;
   inputs.forEach((layout, input) => {
-    const outLayout: Layout = { shape: layout.shape, strides, offset: pos * (strides[axis] as number) };
+    const outLayout: Layout = { shape: layout.shape, strides, offset: pos * strides[axis] };
     if (layout.shape.every((d) => d > 0)) copies.push({ input, ...castProgram(dtype, dtype, layout, limits, outLayout) });
-    pos += layout.shape[axis] as number;
+    pos += layout.shape[axis];
   });
   return { shape, copies };
 }

@@ -221,7 +221,7 @@ function binaryExpr(op: BinaryOp, dtype: GpuDType, a: string, b: string): string
 export function unaryProgram(op: UnaryOp, dtype: GpuDType, layout: Layout, limits: KernelLimits): { program: Program; meta: Uint32Array } {
   const t = wgslTypeOf(dtype);
   return mapProgram(
-    { name: `unary-${op}-${dtype}`, inputs: [{ type: t, layout }], outType: t, expr: ([x]) => unaryExpr(op, dtype, x as string), helpers: HELPERS },
+    { name: `unary-${op}-${dtype}`, inputs: [{ type: t, layout }], outType: t, expr: ([x]) => unaryExpr(op, dtype, x), helpers: HELPERS },
     layout.shape,
     limits,
   );
@@ -255,7 +255,7 @@ export function binaryProgram(
       ],
       outType: wgslTypeOf(outDtype),
       expr: ([x, y]) => {
-        const e = binaryExpr(op, dtype, x as string, y as string);
+        const e = binaryExpr(op, dtype, x, y);
         return isCompare ? wrapTo(outDtype, e) : e;
       },
       helpers: HELPERS,

@@ -20,7 +20,7 @@ import { wrapTo } from "./wrap.js";
 export function gatherProgram(dtype: GpuDType, x: Layout, axis: number, index: Layout, limits: KernelLimits): { program: Program; meta: Uint32Array } {
   const nd = index.shape.length;
   const count = index.shape.reduce((a, b) => a * b, 1);
-  const meta = Uint32Array.from([count, nd, axis, ...index.shape, ...index.strides, index.offset, ...x.strides, x.offset, x.shape[axis] as number]);
+  const meta = Uint32Array.from([count, nd, axis, ...index.shape, ...index.strides, index.offset, ...x.strides, x.offset, x.shape[axis]]);
   const t = wgslTypeOf(dtype);
   const wg = flatWorkgroupSize(limits);
   const wgsl = /* wgsl */ `

@@ -64,7 +64,7 @@ export function mapProgram(spec: MapSpec, shape: readonly number[], limits: Kern
   const ndim = merged.shape.length;
   const contiguous = merged.strides.map((s) => ndim === 0 || (ndim === 1 && s[0] === 1));
   const meta: number[] = [count, ndim, ...merged.shape];
-  layouts.forEach((l, k) => meta.push(...(merged.strides[k] as number[]), l.offset));
+  layouts.forEach((l, k) => meta.push(...merged.strides[k], l.offset));
 
   const wg = flatWorkgroupSize(limits);
   const n = spec.inputs.length;

@@ -36,9 +36,9 @@ export interface MatmulDims {
  */
 export function matmulMeta(a: Layout, b: Layout): { dims: MatmulDims; meta: Uint32Array } {
   const nd = a.shape.length;
-  const m = a.shape[nd - 2] as number;
-  const k = a.shape[nd - 1] as number;
-  const n = b.shape[nd - 1] as number;
+  const m = a.shape[nd - 2];
+  const k = a.shape[nd - 1];
+  const n = b.shape[nd - 1];
   const batchShape = a.shape.slice(0, nd - 2);
   const merged = coalesce(batchShape, [a.strides.slice(0, nd - 2), b.strides.slice(0, nd - 2)]);
   const batch = batchShape.reduce((x, y) => x * y, 1);
@@ -48,15 +48,15 @@ export function matmulMeta(a: Layout, b: Layout): { dims: MatmulDims; meta: Uint
     n,
     k,
     merged.shape.length,
-    a.strides[nd - 2] as number,
-    a.strides[nd - 1] as number,
-    b.strides[nd - 2] as number,
-    b.strides[nd - 1] as number,
+    a.strides[nd - 2],
+    a.strides[nd - 1],
+    b.strides[nd - 2],
+    b.strides[nd - 1],
     a.offset,
     b.offset,
     ...merged.shape,
-    ...(merged.strides[0] as number[]),
-    ...(merged.strides[1] as number[]),
+    ...merged.strides[0],
+    ...merged.strides[1],
     slices,
     MATMUL_K_SLICE,
   ]);

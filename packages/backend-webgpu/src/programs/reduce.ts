@@ -206,16 +206,16 @@ function reduceMeta(layout: Layout, axes: readonly number[]): { outer: number; i
   const nd = layout.shape.length;
   const keptDims = [...Array(nd).keys()].filter((d) => !axes.includes(d));
   const kept = coalesce(
-    keptDims.map((d) => layout.shape[d] as number),
-    [keptDims.map((d) => layout.strides[d] as number)],
+    keptDims.map((d) => layout.shape[d]),
+    [keptDims.map((d) => layout.strides[d])],
   );
   const red = coalesce(
-    axes.map((d) => layout.shape[d] as number),
-    [axes.map((d) => layout.strides[d] as number)],
+    axes.map((d) => layout.shape[d]),
+    [axes.map((d) => layout.strides[d])],
   );
   const outer = kept.shape.reduce((a, b) => a * b, 1);
   const inner = red.shape.reduce((a, b) => a * b, 1);
-  const meta = [outer, inner, kept.shape.length, red.shape.length, ...kept.shape, ...(kept.strides[0] as number[]), ...red.shape, ...(red.strides[0] as number[]), layout.offset];
+  const meta = [outer, inner, kept.shape.length, red.shape.length, ...kept.shape, ...kept.strides[0], ...red.shape, ...red.strides[0], layout.offset];
   return { outer, inner, meta };
 }
 

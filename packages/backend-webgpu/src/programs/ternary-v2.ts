@@ -41,11 +41,11 @@ export function ternaryV2PrepareProgram(
   k: number,
   limits: KernelLimits,
 ): { program: Program; meta: Uint32Array; length: number } {
-  const m = x.shape[0] as number;
+  const m = x.shape[0];
   const wpr = Math.ceil(k / 16);
   const perRow = intActivations ? wpr * 4 : wpr * 16;
   const length = m * perRow;
-  const meta = Uint32Array.from([m, k, wpr, x.strides[0] as number, x.strides[1] as number, x.offset]);
+  const meta = Uint32Array.from([m, k, wpr, x.strides[0], x.strides[1], x.offset]);
   const wg = flatWorkgroupSize(limits);
   const body = intActivations
     ? `

@@ -20,7 +20,7 @@ export interface BrowserReport {
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let e = a.length === b.length ? 0 : Infinity;
-  for (let i = 0; i < b.length; i++) e = Math.max(e, Math.abs((a[i] as number) - (b[i] as number)) / (1 + Math.abs(b[i] as number)));
+  for (let i = 0; i < b.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
   return e;
 }
 
@@ -38,7 +38,7 @@ async function losses(backend: Backend): Promise<number[]> {
     const loss = mse(fc2.forward(relu(fc1.forward(new Var(x)))), y);
     loss.backward();
     opt.step();
-    out.push((await loss.value.data())[0] as number);
+    out.push((await loss.value.data())[0]);
   }
   return out;
 }

@@ -64,10 +64,10 @@ async function run(): Promise<WasmBrowserReport> {
           let s = 0;
           let mag = 0;
           for (let k = 0; k < K; k++) {
-            s += (av[m * K + k] as number) * (bv[k * N + n] as number);
-            mag += Math.abs((av[m * K + k] as number) * (bv[k * N + n] as number));
+            s += av[m * K + k] * bv[k * N + n];
+            mag += Math.abs(av[m * K + k] * bv[k * N + n]);
           }
-          matmulRelErr = Math.max(matmulRelErr, Math.abs((got[m * N + n] as number) - s) / (mag + 1e-30));
+          matmulRelErr = Math.max(matmulRelErr, Math.abs(got[m * N + n] - s) / (mag + 1e-30));
         }
       }
     }

@@ -1,5 +1,6 @@
 // GGUF export of a BitNetModel and its tokenizer for llama.cpp's `bitnet`
-// architecture (specs/gguf-bitnet.md §4-6). `encodeGguf` builds the bytes in
+// architecture (its metadata keys and tensor names; packages/gguf/test/helpers/bitnet-model.ts
+// builds the same shape of file by hand). `encodeGguf` builds the bytes in
 // memory (browser-safe); `exportGguf` in "../node" also writes them to a file
 // atomically. Not the import.
 //
@@ -147,7 +148,7 @@ function projectionTensors(
   }
   // Folded: t·s per element. A TQ block holds one d: the scale must be constant over each aligned 256-run.
   const values = new Float32Array(O * I);
-  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) values[o * I + i] = (codes[o * I + i] as number) * (scales[o * G + Math.floor(i / gc)] as number);
+  for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) values[o * I + i] = codes[o * I + i] * (scales[o * G + Math.floor(i / gc)]);
   if ((t === "TQ2_0" || t === "TQ1_0") && !(perTensor || G === 1 || gc % 256 === 0)) {
     const msg = `exportGguf: ${base}.weight has a scale per ${gc} columns; a ${t} block of 256 holds one scale`;
     if (onUnsupported === "refuse") throw new GgufModelError(`${msg} (onUnsupported: "refuse")`);

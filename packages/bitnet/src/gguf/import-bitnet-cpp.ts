@@ -93,7 +93,7 @@ export function importBitnetCppGguf(input: BytesLike): ImportedBitnetCppGguf {
   };
   const rot = meta.get(`${arch}.rope.dimension_count`);
   if (rot !== undefined && Number(rot.value) !== config.dim / config.heads) {
-    throw new GgufModelError(`importBitnetCppGguf: ${arch}.rope.dimension_count ${String(rot.value)} differs from the head size ${config.dim / config.heads}; partial RoPE is not supported`);
+    throw new GgufModelError(`importBitnetCppGguf: ${arch}.rope.dimension_count ${rot.type === "array" ? `(an array of ${rot.itemType})` : String(rot.value)} differs from the head size ${config.dim / config.heads}; partial RoPE is not supported`);
   }
   const quant = BitNetConfig.default();
   const model = new BitNetModel(config, { quant });
@@ -139,7 +139,7 @@ function ternaryOf(name: string, values: Float32Array): { codes: Int8Array; magn
   const codes = new Int8Array(values.length);
   let m = 0;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (v === 0) continue;
     const a = Math.abs(v);
     if (m === 0) m = a;

@@ -132,7 +132,7 @@ function importGgufUnchecked(input: BytesLike, opts: ImportGgufOptions): Importe
         let scale = 1;
         if (byName.has(`${name}.scale`)) {
           const s = read(`${name}.scale`, [1]);
-          scale = s[0] as number;
+          scale = s[0];
         }
         if (!trainable) {
           const info = find(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
@@ -179,7 +179,7 @@ function latentWeight(name: string, values: Float32Array, scale: number, quant: 
   const last = Math.fround(total - (nnz - 1) * v);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const x = values[i] as number;
+    const x = values[i];
     if (x === 0) continue;
     k++;
     W[i] = (x > 0 ? 1 : -1) * (k === nnz ? last : v);
@@ -187,10 +187,10 @@ function latentWeight(name: string, values: Float32Array, scale: number, quant: 
   // Check against the quantizer itself: codes and scale must come back exactly.
   const q = absMeanTernary(tensor(W, [n]), { groupSize: quant.groupSize, eps: quant.eps, rounding: quant.rounding });
   const codes = q.codes.dataSync();
-  const got = q.scales.dataSync()[0] as number;
+  const got = q.scales.dataSync()[0];
   for (let i = 0; i < n; i++) {
-    const want = Math.sign(values[i] as number);
-    if ((codes[i] as number) !== want) throw new GgufModelError(`importGguf: ${name}: could not rebuild a weight with code ${want} at ${i}`);
+    const want = Math.sign(values[i]);
+    if (codes[i] !== want) throw new GgufModelError(`importGguf: ${name}: could not rebuild a weight with code ${want} at ${i}`);
   }
   if (got !== s) throw new GgufModelError(`importGguf: ${name}: the rebuilt weight has scale ${got}, not ${s}`);
   return W;

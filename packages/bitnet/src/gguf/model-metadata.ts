@@ -213,7 +213,7 @@ export function validateModelMetadata(file: GgufFile): ValidatedModelMetadata {
   const kvHeads = intKey(meta, `${ARCH}.attention.head_count_kv`, 1, heads, heads);
   const subNorm = tensors.get("blk.0.ffn_sub_norm.weight");
   if (subNorm?.shape.length !== 1) throw new GgufModelError("importGguf: tensor blk.0.ffn_sub_norm.weight is missing or not 1-D");
-  const ffnMax = subNorm.shape[0] as number;
+  const ffnMax = subNorm.shape[0];
   const ffnDim = intKey(meta, `${ARCH}.feed_forward_length`, 1, ffnMax);
   if (dim % heads !== 0) throw new GgufModelError(`importGguf: ${ARCH}.embedding_length ${dim} is not a multiple of ${ARCH}.attention.head_count ${heads}`);
   const headDim = dim / heads;

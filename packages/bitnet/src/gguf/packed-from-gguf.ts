@@ -56,7 +56,7 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
           const base = blk + 32 * h + 16 * half;
           let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
           for (let i = 0; i < 16; i++) {
-            const byte = raw[base + i] as number;
+            const byte = raw[base + i];
             const sh = 2 * i;
             w0 |= (byte & 3) << sh;
             w1 |= ((byte >>> 2) & 3) << sh;
@@ -76,7 +76,7 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
           nonZero |= (w0 ^ 0x55555555) | (w1 ^ 0x55555555) | (w2 ^ 0x55555555) | (w3 ^ 0x55555555); // all codes 1 (zero weights) gives 0
         }
       }
-      const bits = (raw[blk + 64] as number) | ((raw[blk + 65] as number) << 8);
+      const bits = raw[blk + 64] | (raw[blk + 65] << 8);
       if (bits !== lastBits) {
         lastBits = bits;
         lastD = f16BitsToF32(bits);
@@ -100,7 +100,7 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
         let any = false;
         for (let w = 0; w < 16 && !any; w++) any = words[wo + w] !== 0x55555555;
         if (any) {
-          s = d[r * B + b] as number;
+          s = d[r * B + b];
           break;
         }
       }
@@ -109,7 +109,7 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
     return { packed: { words: tensor(words, [N, wpr], "uint32"), shape: [N, K] }, scales: tensor(scales, [N, 1]), groupColumns: K };
   }
   const scales = new Float32Array(N * B);
-  for (let i = 0; i < N * B; i++) scales[i] = f32((d[i] as number) * scale);
+  for (let i = 0; i < N * B; i++) scales[i] = f32(d[i] * scale);
   return { packed: { words: tensor(words, [N, wpr], "uint32"), shape: [N, K] }, scales: tensor(scales, [N, B]), groupColumns: QK };
 }
 
@@ -119,7 +119,7 @@ function packedFromValues(values: Float32Array, info: GgufTensorInfo, scale: num
   let m = 0;
   const codes = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
+    const v = values[i];
     if (v === 0) continue;
     const a = Math.abs(v);
     if (m === 0) m = a;

@@ -140,7 +140,7 @@ export class ByteLevelBpeTokenizer {
     this.#addedRegex = escaped.length > 0 ? new RegExp(escaped.join("|"), "gu") : undefined;
     this.#b2u.forEach((ch, b) => this.#u2b.set(ch, b));
     for (let b = 0; b < 256; b++) {
-      if (!this.#ids.has(this.#b2u[b]!)) throw new HfCheckpointError(`tokenizer.json: the vocabulary lacks the byte token ${JSON.stringify(this.#b2u[b])} (byte ${b}); not a byte-level BPE vocabulary`);
+      if (!this.#ids.has(this.#b2u[b])) throw new HfCheckpointError(`tokenizer.json: the vocabulary lacks the byte token ${JSON.stringify(this.#b2u[b])} (byte ${b}); not a byte-level BPE vocabulary`);
     }
   }
 
@@ -246,7 +246,9 @@ export class ByteLevelBpeTokenizer {
     if (parseSpecial && this.#addedRegex !== undefined) {
       for (const m of text.matchAll(this.#addedRegex)) {
         this.#encodeOrdinary(text.slice(last, m.index), ids);
-        ids.push(this.#addedIds.get(m[0])!);
+        const id = this.#addedIds.get(m[0]);
+        if (id === undefined) throw new HfCheckpointError(`ByteLevelBpe: added token ${JSON.stringify(m[0])} matched but has no id`);
+        ids.push(id);
         last = m.index + m[0].length;
       }
     }
@@ -263,7 +265,7 @@ export class ByteLevelBpeTokenizer {
         ids.push(...cached);
         continue;
       }
-      const chars = Array.from(enc.encode(piece), (b) => this.#b2u[b]!);
+      const chars = Array.from(enc.encode(piece), (b) => this.#b2u[b]);
       const out = this.#bpe(chars);
       if (this.#cache.size < 100_000) this.#cache.set(piece, out);
       ids.push(...out);
@@ -272,7 +274,8 @@ export class ByteLevelBpeTokenizer {
 
   #bpe(chars: string[]): number[] {
     const whole = chars.join("");
-    if (this.#ignoreMerges && this.#ids.has(whole)) return [this.#ids.get(whole)!];
+    const wholeId = this.#ignoreMerges ? this.#ids.get(whole) : undefined;
+    if (wholeId !== undefined) return [wholeId];
     const parts = chars.slice();
     for (;;) {
       let best = -1;
@@ -285,7 +288,7 @@ export class ByteLevelBpeTokenizer {
         }
       }
       if (best < 0) break;
-      parts.splice(best, 2, parts[best]! + parts[best + 1]!);
+      parts.splice(best, 2, parts[best] + parts[best + 1]);
     }
     return parts.map((p) => {
       const id = this.#ids.get(p);
@@ -309,10 +312,10 @@ export class ByteLevelBpeTokenizer {
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length) throw new HfCheckpointError(`tokenizer: id ${id} is outside the vocabulary (0..${this.tokens.length - 1})`);
       if (this.#special.has(id)) {
-        if (!(opts.removeSpecial ?? false)) bytes.push(...enc.encode(this.tokens[id]!));
+        if (!(opts.removeSpecial ?? false)) bytes.push(...enc.encode(this.tokens[id]));
         continue;
       }
-      const t = this.tokens[id]!;
+      const t = this.tokens[id];
       if (this.#addedIds.get(t) === id) {
         bytes.push(...enc.encode(t));
         continue;

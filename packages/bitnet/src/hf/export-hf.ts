@@ -4,7 +4,7 @@
 import { encodeFloats, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
 import { BitLinear } from "../bit-linear.js";
 import type { BitNetModel } from "../model/bitnet-model.js";
-import { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
+import { type SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
 import { hfConfigJson } from "./hf-config.js";
 import { HfCheckpointError } from "./hf-error.js";
 import { writeSentencePieceModel } from "./sentencepiece-model.js";
@@ -58,8 +58,8 @@ export function exportHfCheckpoint(model: BitNetModel, tokenizer?: SpmTokenizer,
   const put = (name: string, values: ArrayLike<number>, shape: readonly number[]): void => {
     tensors.set(name, { dtype, shape, data: encodeFloats(values, dtype) });
   };
-  put("model.embed_tokens.weight", model.embed_tokens.weight.value.dataSync() as Float32Array, [c.vocabSize, c.dim]);
-  put("model.norm.weight", model.getParameter("norm.weight").value.dataSync() as Float32Array, [c.dim]);
+  put("model.embed_tokens.weight", model.embed_tokens.weight.value.dataSync(), [c.vocabSize, c.dim]);
+  put("model.norm.weight", model.getParameter("norm.weight").value.dataSync(), [c.dim]);
   const norms = [
     ["input_layernorm.weight", "input_layernorm.weight"],
     ["post_attention_layernorm.weight", "post_attention_layernorm.weight"],
@@ -69,7 +69,7 @@ export function exportHfCheckpoint(model: BitNetModel, tokenizer?: SpmTokenizer,
   model.layers.forEach((layer, i) => {
     for (const [path, hf] of norms) {
       const p = layer.getParameter(path);
-      put(`model.layers.${i}.${hf}`, p.value.dataSync() as Float32Array, p.shape);
+      put(`model.layers.${i}.${hf}`, p.value.dataSync(), p.shape);
     }
     for (const path of ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]) {
       const sub = layer.getSubmodule(path);
@@ -77,7 +77,7 @@ export function exportHfCheckpoint(model: BitNetModel, tokenizer?: SpmTokenizer,
       if (!sub.hasLatentWeights) {
         throw new HfCheckpointError(`exportHfCheckpoint: layers.${i}.${path} holds only packed ternary weights (a model from importGguf without { trainable: true }); the 1bitLLM layout stores float latent weights: import with { trainable: true }`);
       }
-      put(`model.layers.${i}.${path}.weight`, sub.weight.value.dataSync() as Float32Array, [sub.outFeatures, sub.inFeatures]);
+      put(`model.layers.${i}.${path}.weight`, sub.weight.value.dataSync(), [sub.outFeatures, sub.inFeatures]);
     }
   });
   const out: Record<string, Uint8Array | string> = {

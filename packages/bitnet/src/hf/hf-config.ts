@@ -1,6 +1,6 @@
 // Reading a Hugging Face BitNet `config.json` into this library's model config, and writing the
 // 1bitLLM-style one back. Which published layout a checkpoint uses is decided by its tensors (load-hf.ts).
-import { resolveModelConfig, type BitNetModelConfig, type HiddenActivation } from "../model/model-config.js";
+import { resolveModelConfig, type BitNetModelConfig } from "../model/model-config.js";
 import { HfCheckpointError } from "./hf-error.js";
 
 /**
@@ -109,7 +109,7 @@ export function readHfConfig(input: string | Readonly<Record<string, unknown>>):
       contextLength: int("max_position_embeddings", 2048),
       ropeTheta: num("rope_theta", 10000),
       normEps: num("rms_norm_eps", 1e-5),
-      hiddenActivation: act as HiddenActivation,
+      hiddenActivation: act,
     });
   } catch (e) {
     throw new HfCheckpointError(`config.json: ${e instanceof Error ? e.message : String(e)}`);

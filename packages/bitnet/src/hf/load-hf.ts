@@ -175,7 +175,7 @@ export function loadHfCheckpoint(files: HfCheckpointFiles, opts: LoadHfOptions =
           const codes = unpackHfTernary(tensorArray(file, info) as Uint8Array, sub.outFeatures, sub.inFeatures, name);
           const ws = floatsAny(get(`${name}_scale`), `${name}_scale`);
           if (ws.length !== 1) throw new HfCheckpointError(`tensor ${name}_scale has ${ws.length} values; expected one per-tensor scale`);
-          const scale = config.weightScaleMultiplies ? ws[0]! : 1 / ws[0]!;
+          const scale = config.weightScaleMultiplies ? ws[0] : 1 / ws[0];
           W = ternaryLatentWeight(codes, scale, quant, name);
         }
         sub.weight.value = tensor(W, shape);
@@ -223,7 +223,7 @@ function tokenName(v: unknown): string | undefined {
 
 function readTokenizer(files: HfCheckpointFiles, config: HfConfig, layout: HfLayout): HfTokenizer | undefined {
   const tcfg = files.tokenizerConfig === undefined ? {} : parseJson(files.tokenizerConfig, "tokenizer_config.json");
-  if (files.tokenizerModel !== undefined) return spmTokenizer(files, config, tcfg);
+  if (files.tokenizerModel !== undefined) return spmTokenizer(files, files.tokenizerModel, config, tcfg);
   if (files.tokenizerJson !== undefined) {
     const eos = tokenName(tcfg["eos_token"]);
     const bos = tokenName(tcfg["bos_token"]);
@@ -252,8 +252,8 @@ function looksSpecial(t: string): boolean {
  * config's vocab_size; added_tokens.json entries become user-defined, added_tokens_decoder
  * entries control (special) or user-defined, score −1000.
  */
-function spmTokenizer(files: HfCheckpointFiles, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
-  const spm = parseSentencePieceModel(files.tokenizerModel!);
+function spmTokenizer(files: HfCheckpointFiles, tokenizerModel: Uint8Array, config: HfConfig, tcfg: Record<string, unknown>): SpmTokenizer {
+  const spm = parseSentencePieceModel(tokenizerModel);
   const V = config.model.vocabSize;
   if (spm.pieces.length > V) throw new HfCheckpointError(`tokenizer.model has ${spm.pieces.length} pieces but config.json vocab_size is ${V}`);
   const tokens = [...spm.pieces];

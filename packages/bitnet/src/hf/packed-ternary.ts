@@ -1,6 +1,6 @@
 // The 4-codes-per-byte U8 packing of Microsoft's bitnet-b1.58-2B-4T safetensors (transformers'
 // pack_weights / unpack_weights): rows packed along the output axis in four stacked quarters.
-// Layout: specs/checkpoints.md §2b. Not TQ2_0, not I2_S (those pack along rows, other bit orders).
+// The layout is written out at unpackHfTernary below. Not TQ2_0, not I2_S (those pack along rows, other bit orders).
 import { HfCheckpointError } from "./hf-error.js";
 
 /**
@@ -26,7 +26,7 @@ export function unpackHfTernary(packed: Uint8Array, outFeatures: number, inFeatu
       const row = i * R + r;
       if (row >= outFeatures) break;
       for (let k = 0; k < inFeatures; k++) {
-        const c = (packed[r * inFeatures + k]! >>> (2 * i)) & 3;
+        const c = (packed[r * inFeatures + k] >>> (2 * i)) & 3;
         if (c === 3) throw new HfCheckpointError(`${name}: packed code 3 at row ${row}, column ${k}; valid codes are 0, 1, 2 (−1, 0, +1)`);
         out[row * inFeatures + k] = c - 1;
       }
@@ -51,7 +51,7 @@ export function packHfTernary(codes: Int8Array, outFeatures: number, inFeatures:
   for (let row = 0; row < outFeatures; row++) {
     const i = Math.floor(row / R);
     const r = row % R;
-    for (let k = 0; k < inFeatures; k++) out[r * inFeatures + k]! |= (codes[row * inFeatures + k]! + 1) << (2 * i);
+    for (let k = 0; k < inFeatures; k++) out[r * inFeatures + k] |= (codes[row * inFeatures + k] + 1) << (2 * i);
   }
   return out;
 }

@@ -40,7 +40,7 @@ class ProtoReader {
     let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new HfCheckpointError(`tokenizer.model: truncated varint at byte ${this.pos}`);
-      const b = this.bytes[this.pos++]!;
+      const b = this.bytes[this.pos++];
       if (i < 8) result += (b & 0x7f) * mul; // beyond 2^56 only sign-extension bytes of negative int32s follow
       mul *= 128;
       if ((b & 0x80) === 0) return result;
@@ -52,7 +52,7 @@ class ProtoReader {
     let low = 0;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw new HfCheckpointError(`tokenizer.model: truncated varint at byte ${this.pos}`);
-      const b = this.bytes[this.pos++]!;
+      const b = this.bytes[this.pos++];
       if (i < 5) low |= (b & 0x7f) << (7 * i);
       if ((b & 0x80) === 0) return low | 0;
     }
@@ -211,9 +211,9 @@ export function writeSentencePieceModel(m: SentencePieceModel): Uint8Array {
   const w = new ProtoWriter();
   for (let i = 0; i < m.pieces.length; i++) {
     const p = new ProtoWriter();
-    p.bytesField(1, enc.encode(m.pieces[i]!));
-    p.floatField(2, m.scores[i]!);
-    p.varintField(3, m.types[i]!);
+    p.bytesField(1, enc.encode(m.pieces[i]));
+    p.floatField(2, m.scores[i]);
+    p.varintField(3, m.types[i]);
     w.bytesField(1, p.parts);
   }
   const t = new ProtoWriter();

@@ -30,7 +30,7 @@ export function ternaryLatentWeight(codes: Int8Array, scale: number, quant: BitN
   const last = Math.fround(total - (nnz - 1) * v);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const c = codes[i]!;
+    const c = codes[i];
     if (c === 0) continue;
     k++;
     W[i] = c * (k === nnz ? last : v);

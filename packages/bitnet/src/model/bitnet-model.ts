@@ -120,7 +120,7 @@ export class BitNetModel extends Module<Tensor, Var> {
   forward(ids: Tensor): Var {
     const c = this.config;
     if (ids.ndim !== 2) throw new BitNetError(`BitNetModel.forward: ids must be [B, T], got [${ids.shape.join(", ")}]`);
-    const [B, T] = ids.shape as [number, number];
+    const T = ids.shape[1];
     if (T > c.contextLength) throw new BitNetError(`BitNetModel.forward: T = ${T} exceeds contextLength ${c.contextLength}`);
     const { cos, sin } = ropeTensors(this.#rope, T);
     const inputs: AttentionInputs = { cos, sin, mask: causalMask(T) };
@@ -331,7 +331,7 @@ export function ternaryProjection(layer: BitLinear): TernaryProjection {
   const G = Math.ceil(I / gc);
   const s = q.scales.contiguous().dataSync();
   const scales = new Float32Array(O * G);
-  const perRow = (q.scales.shape[0] as number) === O;
-  for (let o = 0; o < O; o++) for (let g = 0; g < G; g++) scales[o * G + g] = s[(perRow ? o : 0) * (q.scales.shape[1] as number) + ((q.scales.shape[1] as number) === 1 ? 0 : g)] as number;
+  const perRow = q.scales.shape[0] === O;
+  for (let o = 0; o < O; o++) for (let g = 0; g < G; g++) scales[o * G + g] = s[(perRow ? o : 0) * q.scales.shape[1] + (q.scales.shape[1] === 1 ? 0 : g)];
   return { outFeatures: O, inFeatures: I, codes: Int8Array.from(q.codes.contiguous().dataSync()), scales, groupColumns: gc };
 }

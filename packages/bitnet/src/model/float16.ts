@@ -29,11 +29,11 @@ export function roundToFloat16(x: number): number {
   const a = Math.abs(x);
   if (a >= 65520) return x > 0 ? Infinity : -Infinity; // halfway to the next binade past 65504 rounds up
   bits[0] = a;
-  let i = (((words[hiWord] as number) >>> 20) & 0x7ff) - 1023 + 14; // the binade's index (binary16 subnormals share -14's ulp)
+  let i = ((words[hiWord] >>> 20) & 0x7ff) - 1023 + 14; // the binade's index (binary16 subnormals share -14's ulp)
   if (i < 0) i = 0;
   // a / ulp is exact (a power of two) and below 2^11: the 2^52 trick rounds it to an integer, ties to even
-  const r = a * (INV_ULP[i] as number) + ROUND - ROUND;
-  const v = r * (ULP[i] as number);
+  const r = a * INV_ULP[i] + ROUND - ROUND;
+  const v = r * ULP[i];
   return x > 0 ? v : -v;
 }
 

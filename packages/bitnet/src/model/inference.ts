@@ -228,7 +228,7 @@ export class BitNetInference {
     if (cache.kvDim !== c.kvHeads * (C / c.heads) || cache.layers !== c.layers) throw new BitNetError("BitNetInference.forward: the cache does not fit this model; make it with newCache()");
     if (cache.length + N > cache.capacity) throw new BitNetError(`BitNetInference.forward: ${cache.length} cached + ${N} new positions exceed the context length ${cache.capacity}`);
     for (let n = 0; n < N; n++) {
-      const id = ids[n] as number;
+      const id = ids[n];
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new BitNetError(`BitNetInference.forward: token id ${id} at ${n} is outside the vocabulary (0..${V - 1})`);
     }
     // the embedding rows of the ids, gathered where the embedding lives (only N rows travel)
@@ -253,7 +253,7 @@ export class BitNetInference {
 
   *#layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): Generator<Need, void, Float32Array> {
     const c = this.weights.config;
-    const w = this.weights.layers[l] as LayerWeights;
+    const w = this.weights.layers[l];
     const mode = this.mode;
     const C = c.dim;
     const H = c.heads;
@@ -267,8 +267,8 @@ export class BitNetInference {
     const q = Float32Array.from(yield w.q.project(a, mode));
     const k = Float32Array.from(yield w.k.project(a, mode));
     const v = yield w.v.project(a, mode);
-    const kc = cache.keys[l] as Float32Array;
-    const vc = cache.values[l] as Float32Array;
+    const kc = cache.keys[l];
+    const vc = cache.values[l];
     for (let n = 0; n < N; n++) {
       const pos = start + n;
       for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
@@ -276,7 +276,7 @@ export class BitNetInference {
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
     // llama.cpp's F16 cache: K·q and V·p are F16 matmuls, which round q and p to fp16
-    if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i] as number);
+    if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
     const scale = f32(1 / Math.sqrt(D));
     const att = new Float32Array(N * C);
     const p = new Float64Array(start + N);
@@ -289,35 +289,35 @@ export class BitNetInference {
         for (let t = 0; t < T; t++) {
           let s = 0;
           const ko = t * KD + kh * D;
-          for (let d = 0; d < D; d++) s += (q[qo + d] as number) * (kc[ko + d] as number);
+          for (let d = 0; d < D; d++) s += q[qo + d] * kc[ko + d];
           const sc = f32(f32(s) * scale);
           p[t] = sc;
           if (sc > m) m = sc;
         }
         let sum = 0;
         for (let t = 0; t < T; t++) {
-          const e = f32(Math.exp(f32((p[t] as number) - m)));
+          const e = f32(Math.exp(f32(p[t] - m)));
           p[t] = e;
           sum += e;
         }
         const inv = f32(1 / sum);
         for (let t = 0; t < T; t++) {
-          const pt = f32((p[t] as number) * inv);
+          const pt = f32(p[t] * inv);
           p[t] = f16 ? roundToFloat16(pt) : pt;
         }
         for (let d = 0; d < D; d++) {
           let s = 0;
-          for (let t = 0; t < T; t++) s += (p[t] as number) * (vc[t * KD + kh * D + d] as number);
+          for (let t = 0; t < T; t++) s += p[t] * vc[t * KD + kh * D + d];
           att[qo + d] = s;
         }
       }
     }
     const o = yield w.o.project(rmsNormTensor(this.#tensor(att, [N, C]), c.normEps, this.#on(w.attnSubNorm)), mode);
-    for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (o[i] as number);
+    for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     const f = rmsNormTensor(this.#tensor(Float32Array.from(x), [N, C]), c.normEps, this.#on(w.ffnNorm));
     const g = ffnActivation(w.gate.project(f, mode), w.up.project(f, mode), c.hiddenActivation);
     const dn = yield w.down.project(rmsNormTensor(g, c.normEps, this.#on(w.ffnSubNorm)), mode);
-    for (let i = 0; i < N * C; i++) x[i] = (x[i] as number) + (dn[i] as number);
+    for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
   }
 }
 

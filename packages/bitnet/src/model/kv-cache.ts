@@ -73,13 +73,13 @@ export class KVCache {
     const o = pos * D;
     if (this.type === "f16") {
       for (let i = 0; i < D; i++) {
-        kc[o + i] = roundToFloat16(k[i] as number);
-        vc[o + i] = roundToFloat16(v[i] as number);
+        kc[o + i] = roundToFloat16(k[i]);
+        vc[o + i] = roundToFloat16(v[i]);
       }
     } else {
       for (let i = 0; i < D; i++) {
-        kc[o + i] = k[i] as number;
-        vc[o + i] = v[i] as number;
+        kc[o + i] = k[i];
+        vc[o + i] = v[i];
       }
     }
   }

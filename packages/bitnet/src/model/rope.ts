@@ -77,7 +77,7 @@ export function ropeTensors(r: RopeTables, T: number): { cos: Tensor; sin: Tenso
  * ```
  */
 export function applyRope(x: Var, cos: Tensor, sin: Tensor): Var {
-  const D = x.shape[x.ndim - 1] as number;
+  const D = x.shape[x.ndim - 1];
   const P = D / 2;
   const x1 = x.narrow(-1, 0, P);
   const x2 = x.narrow(-1, P, P);
@@ -95,10 +95,10 @@ export function applyRope(x: Var, cos: Tensor, sin: Tensor): Var {
 export function ropeInPlace(v: Float32Array, off: number, D: number, r: RopeTables, t: number): void {
   const P = D / 2;
   for (let i = 0; i < P; i++) {
-    const c = r.cos[t * r.pairs + i] as number;
-    const s = r.sin[t * r.pairs + i] as number;
-    const a = v[off + i] as number;
-    const b = v[off + i + P] as number;
+    const c = r.cos[t * r.pairs + i];
+    const s = r.sin[t * r.pairs + i];
+    const a = v[off + i];
+    const b = v[off + i + P];
     v[off + i] = a * c - b * s;
     v[off + i + P] = b * c + a * s;
   }

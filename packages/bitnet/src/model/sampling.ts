@@ -30,7 +30,7 @@ export function argmax(v: ArrayLike<number>, start: number, length: number): num
   let best = 0;
   let bestV = -Infinity;
   for (let i = 0; i < length; i++) {
-    const x = v[start + i] as number;
+    const x = v[start + i];
     if (x > bestV) {
       bestV = x;
       best = i;
@@ -50,16 +50,16 @@ export function argmax(v: ArrayLike<number>, start: number, length: number): num
 export function sampleToken(logits: ArrayLike<number>, start: number, V: number, opts: SampleOptions, gen: Generator): number {
   const temperature = opts.temperature ?? 0;
   if (!(temperature > 0)) return argmax(logits, start, V);
-  const ids = Array.from({ length: V }, (_, i) => i).sort((a, b) => (logits[start + b] as number) - (logits[start + a] as number) || a - b);
+  const ids = Array.from({ length: V }, (_, i) => i).sort((a, b) => logits[start + b] - logits[start + a] || a - b);
   const k = Math.max(1, Math.min(V, opts.topK ?? V));
   const top = ids.slice(0, k);
-  const maxL = logits[start + (top[0] as number)] as number;
-  const weights = top.map((i) => Math.exp(((logits[start + i] as number) - maxL) / temperature));
+  const maxL = logits[start + top[0]];
+  const weights = top.map((i) => Math.exp((logits[start + i] - maxL) / temperature));
   const total = weights.reduce((a, b) => a + b, 0);
   let u = gen.nextFloat() * total;
   for (let j = 0; j < k; j++) {
-    u -= weights[j] as number;
-    if (u <= 0) return top[j] as number;
+    u -= weights[j];
+    if (u <= 0) return top[j];
   }
-  return top[k - 1] as number;
+  return top[k - 1];
 }

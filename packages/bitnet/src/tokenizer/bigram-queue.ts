@@ -48,7 +48,7 @@ export class BigramQueue {
     let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = h[parent] as Bigram;
+      const p = h[parent];
       if (!before(b, p)) break;
       h[i] = p;
       i = parent;
@@ -67,9 +67,9 @@ export class BigramQueue {
       const l = 2 * i + 1;
       if (l >= h.length) break;
       const r = l + 1;
-      const child = r < h.length && before(h[r] as Bigram, h[l] as Bigram) ? r : l;
-      if (!before(h[child] as Bigram, last)) break;
-      h[i] = h[child] as Bigram;
+      const child = r < h.length && before(h[r], h[l]) ? r : l;
+      if (!before(h[child], last)) break;
+      h[i] = h[child];
       i = child;
     }
     h[i] = last;

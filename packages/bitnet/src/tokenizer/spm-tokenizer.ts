@@ -130,11 +130,11 @@ export class SpmTokenizer {
     this.addSpacePrefix = vocab.addSpacePrefix;
     const special: number[] = [];
     for (let id = 0; id < n; id++) {
-      const text = this.tokens[id] as string;
+      const text = this.tokens[id];
       if (text.length === 0) throw new TokenizerError(`SpmTokenizer: token ${id} is empty`);
       if (this.#ids.has(text)) throw new TokenizerError(`SpmTokenizer: token ${id} ${JSON.stringify(text)} repeats token ${this.#ids.get(text)}`);
       this.#ids.set(text, id);
-      const type = this.types[id] as number;
+      const type = this.types[id];
       if (type < 0 || type > 6) throw new TokenizerError(`SpmTokenizer: token ${id} has type ${type}; GGUF token types are 0..6`);
       if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unknown || type === TOKEN_TYPE.userDefined) special.push(id);
       if (type === TOKEN_TYPE.byte) {
@@ -143,7 +143,7 @@ export class SpmTokenizer {
       }
     }
     // llama.cpp sorts by text length, longest first; ties keep id order here.
-    this.#special = special.sort((a, b) => (this.tokens[b] as string).length - (this.tokens[a] as string).length || a - b);
+    this.#special = special.sort((a, b) => this.tokens[b].length - this.tokens[a].length || a - b);
     for (let b = 0; b < 256; b++) this.#byteIds[b] = this.#ids.get(bytePiece(b)) ?? (b < 0x80 ? this.#ids.get(String.fromCharCode(b)) : undefined) ?? -1;
   }
 
@@ -160,7 +160,7 @@ export class SpmTokenizer {
   /** The piece text of an id. @example `tok.idToToken(1); // "<s>"` */
   idToToken(id: number): string {
     this.#checkId(id, "idToToken");
-    return this.tokens[id] as string;
+    return this.tokens[id];
   }
 
   /** The token type of an id (see {@link TOKEN_TYPE}). @example `tok.tokenType(1); // 3 (control)` */
@@ -226,7 +226,7 @@ export class SpmTokenizer {
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (let i = start; i < end; i++) {
-      let piece = this.pieceBytes(ids[i] as number, opts.unparseSpecial ?? false);
+      let piece = this.pieceBytes(ids[i], opts.unparseSpecial ?? false);
       if (removeSpace && piece.length > 0 && piece[0] === 0x20) piece = piece.subarray(1);
       removeSpace = false;
       chunks.push(piece);
@@ -263,8 +263,8 @@ export class SpmTokenizer {
    */
   pieceBytes(id: number, special = false): Uint8Array {
     this.#checkId(id, "pieceBytes");
-    const type = this.types[id] as number;
-    const text = this.tokens[id] as string;
+    const type = this.types[id];
+    const text = this.tokens[id];
     if (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unknown) return special ? utf8(text) : new Uint8Array(0);
     if (type === TOKEN_TYPE.userDefined) return utf8(text);
     if (type === TOKEN_TYPE.normal) return utf8(text.replaceAll(SPACE_MARK, " "));
@@ -304,9 +304,9 @@ export class SpmTokenizer {
   #fragments(text: string, parseSpecial: boolean): Fragment[] {
     let frags: Fragment[] = text.length === 0 ? [] : [{ kind: "text", text }];
     for (const id of this.#special) {
-      const type = this.types[id] as number;
+      const type = this.types[id];
       if (!parseSpecial && (type === TOKEN_TYPE.control || type === TOKEN_TYPE.unknown)) continue;
-      const piece = this.tokens[id] as string;
+      const piece = this.tokens[id];
       const next: Fragment[] = [];
       for (const f of frags) {
         if (f.kind === "token") {
@@ -332,37 +332,37 @@ export class SpmTokenizer {
   #tokenizeFragment(text: string, out: number[]): void {
     const symbols: SpmSymbol[] = [];
     const chars = Array.from(text);
-    for (let i = 0; i < chars.length; i++) symbols.push({ text: chars[i] as string, prev: i - 1, next: i + 1 < chars.length ? i + 1 : -1 });
+    for (let i = 0; i < chars.length; i++) symbols.push({ text: chars[i], prev: i - 1, next: i + 1 < chars.length ? i + 1 : -1 });
     const queue = new BigramQueue();
     const tryAdd = (left: number, right: number): void => {
       if (left === -1 || right === -1) return;
-      const piece = (symbols[left] as SpmSymbol).text + (symbols[right] as SpmSymbol).text;
+      const piece = symbols[left].text + symbols[right].text;
       const id = this.#ids.get(piece);
       if (id === undefined) return;
-      queue.push({ left, right, score: this.scores[id] as number, size: piece.length });
+      queue.push({ left, right, score: this.scores[id], size: piece.length });
     };
     for (let i = 1; i < symbols.length; i++) tryAdd(i - 1, i);
     for (let b = queue.pop(); b !== undefined; b = queue.pop()) {
-      const l = symbols[b.left] as SpmSymbol;
-      const r = symbols[b.right] as SpmSymbol;
+      const l = symbols[b.left];
+      const r = symbols[b.right];
       // Skip candidates made stale by an earlier merge.
       if (l.text.length === 0 || r.text.length === 0 || l.text.length + r.text.length !== b.size) continue;
       l.text += r.text;
       r.text = "";
       l.next = r.next;
-      if (r.next >= 0) (symbols[r.next] as SpmSymbol).prev = b.left;
+      if (r.next >= 0) symbols[r.next].prev = b.left;
       tryAdd(l.prev, b.left);
       tryAdd(b.left, l.next);
     }
-    for (let i = symbols.length === 0 ? -1 : 0; i !== -1; i = (symbols[i] as SpmSymbol).next) {
-      const s = (symbols[i] as SpmSymbol).text;
+    for (let i = symbols.length === 0 ? -1 : 0; i !== -1; i = symbols[i].next) {
+      const s = symbols[i].text;
       const id = this.#ids.get(s);
       if (id !== undefined) {
         out.push(id);
         continue;
       }
       for (const byte of utf8(s)) {
-        const bid = this.#byteIds[byte] as number;
+        const bid = this.#byteIds[byte];
         if (bid < 0) throw new TokenizerError(`SpmTokenizer.encode: ${JSON.stringify(s)} has no piece and the vocabulary lacks the byte token ${bytePiece(byte)}`);
         out.push(bid);
       }

@@ -89,8 +89,8 @@ export function trainTokenizer(corpus: string, vocabSize: number, opts: TrainTok
     const pairs = new Map<string, { left: string; right: string; count: number }>();
     for (const { syms, count } of words) {
       for (let i = 0; i + 1 < syms.length; i++) {
-        const left = syms[i] as string;
-        const right = syms[i + 1] as string;
+        const left = syms[i];
+        const right = syms[i + 1];
         if (!taken.has(left) || !taken.has(right) || right.startsWith(SPACE_MARK) || left === "\n" || right === "\n") continue;
         const key = `${left}\u0000${right}`;
         const p = pairs.get(key);
@@ -112,7 +112,7 @@ export function trainTokenizer(corpus: string, vocabSize: number, opts: TrainTok
         if (i + 1 < s.length && s[i] === best.left && s[i + 1] === best.right) {
           next.push(merged);
           i++;
-        } else next.push(s[i] as string);
+        } else next.push(s[i]);
       }
       w.syms = next;
     }

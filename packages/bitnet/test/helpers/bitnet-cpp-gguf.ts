@@ -26,8 +26,8 @@ export function bitnetCppGguf(hf: LoadedHfCheckpoint, d: Dims, arch: string, emb
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [...p.shape], type: "F32", values: p.value.dataSync() as Float32Array });
     }
     for (const [g, key] of PROJ) {
-      const p = ternaryProjection(w.layers[i]![key]);
-      const values = Float32Array.from(p.codes, (c) => c * p.scales[0]!);
+      const p = ternaryProjection(w.layers[i][key]);
+      const values = Float32Array.from(p.codes, (c) => c * p.scales[0]);
       tensors.push({ name: `blk.${i}.${g}.weight`, shape: [p.outFeatures, p.inFeatures], type: "I2_S", values });
     }
   });

@@ -1,5 +1,5 @@
 // Small Hugging Face BitNet checkpoints built in memory with the exact published tensor names,
-// dtypes, shapes and packing (specs/checkpoints.md §2): 1bitLLM bitnet_b1_58-* and bitnet-b1.58-2B-4T.
+// dtypes, shapes and packing: 1bitLLM bitnet_b1_58-* and bitnet-b1.58-2B-4T.
 import { encodeFloats, parseSafetensors, writeSafetensors, type SafetensorsTensorInput } from "@bitnet-quantize/safetensors";
 import type { SpmTokenizer } from "@bitnet-quantize/bitnet";
 import { packHfTernary, writeSentencePieceModel, byteToUnicode, type HfCheckpointFiles } from "@bitnet-quantize/bitnet/hf";
@@ -148,7 +148,7 @@ export function bitnet2b4tCheckpoint(d: Dims, seed: number, linearClass?: "bitli
       tensors.set(name, { dtype: "U8", shape: [Math.ceil(out / 4), inp], data: packHfTernary(t, out, inp) });
       // weight_scale ≈ 1/mean|W| for BitLinear (it divides); a BF16 value.
       const ws = Number(encodeFloats([8 + 4 * r()], "BF16").reduce((acc, b, k) => acc + b * 256 ** k, 0));
-      const wsValue = new Float32Array(new Uint32Array([ws << 16]).buffer)[0]!;
+      const wsValue = new Float32Array(new Uint32Array([ws << 16]).buffer)[0];
       weightScales.set(name, wsValue);
       tensors.set(`${name}_scale`, { dtype: "BF16", shape: [1], data: encodeFloats([wsValue], "BF16") });
     }

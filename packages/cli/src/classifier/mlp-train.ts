@@ -1,7 +1,7 @@
 // The training loop pieces the MLP examples share: one epoch of mini-batch
 // training (forward, loss, backward, clip, step, schedule) and evaluation
 // under noGrad. Model-agnostic: any Module from Var [B, F] to logits [B, C].
-import { Generator, tidy } from "@bitnet-quantize/tensor";
+import { type Generator, tidy } from "@bitnet-quantize/tensor";
 import { Var, noGrad } from "@bitnet-quantize/autograd";
 import { type Layer, crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { type LRScheduler, type Optimizer, clipGradNorm } from "@bitnet-quantize/autograd/optim";

@@ -39,6 +39,7 @@ usage: bitnet generate -m model.gguf -p "one day tom saw" [options]
  * await generateCommand(["-m", "out/model.gguf", "-p", "one day"], ctx); // prints the text, then "32 tokens in 0.4 s (80 tok/s)"
  * ```
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- commands are async by contract (run-cli awaits each); generating is synchronous
 export async function generateCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
   const { values: v, positionals } = parseCommand(args, OPTIONS, "bitnet generate", true);
   if (v.help === true) {

@@ -38,7 +38,7 @@ export interface ParsedCommand {
 export function parseCommand(args: readonly string[], options: OptionSpec, command: string, allowPositionals = false): ParsedCommand {
   try {
     const r = parseArgs({ args: [...args], options, strict: true, allowPositionals });
-    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+    return { values: r.values, positionals: r.positionals };
   } catch (e) {
     const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
     const message = e instanceof Error ? e.message : String(e);
@@ -124,13 +124,13 @@ function closest(name: string, names: readonly string[]): string | undefined {
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
+    let prev = row[0];
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
       prev = cur;
     }
   }
-  return row[b.length] as number;
+  return row[b.length];
 }

@@ -42,8 +42,8 @@ export function* batches(data: Dataset, batchSize: number, generator?: Generator
   if (generator !== undefined) {
     for (let i = data.n - 1; i > 0; i--) {
       const j = generator.nextInt(0, i + 1);
-      const t = order[i] as number;
-      order[i] = order[j] as number;
+      const t = order[i];
+      order[i] = order[j];
       order[j] = t;
     }
   }
@@ -53,9 +53,9 @@ export function* batches(data: Dataset, batchSize: number, generator?: Generator
     const xb = new Float32Array(size * F);
     const yb = new Int32Array(size);
     for (let r = 0; r < size; r++) {
-      const i = order[start + r] as number;
+      const i = order[start + r];
       xb.set(data.x.subarray(i * F, (i + 1) * F), r * F);
-      yb[r] = data.y[i] as number;
+      yb[r] = data.y[i];
     }
     yield { x: tensor(xb, [size, F]), y: tensor(yb, [size]), size };
   }

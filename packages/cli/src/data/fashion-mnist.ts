@@ -37,7 +37,7 @@ function load(dir: string, images: string, labels: string): Dataset {
   }
   const features = rows * cols;
   const x = new Float32Array(n * features);
-  for (let i = 0; i < x.length; i++) x[i] = (img.data[i] as number) / 255;
+  for (let i = 0; i < x.length; i++) x[i] = img.data[i] / 255;
   return { x, y: Int32Array.from(lab.data), n, features, classes: 10 };
 }
 

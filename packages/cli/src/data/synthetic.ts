@@ -62,8 +62,8 @@ export function drawShapes(n: number, generator: Generator): Dataset {
   // shuffle examples so that batches in order are not sorted by class
   for (let i = n - 1; i > 0; i--) {
     const j = generator.nextInt(0, i + 1);
-    const ty = y[i] as number;
-    y[i] = y[j] as number;
+    const ty = y[i];
+    y[i] = y[j];
     y[j] = ty;
     const row = x.slice(i * features, (i + 1) * features);
     x.copyWithin(i * features, j * features, (j + 1) * features);

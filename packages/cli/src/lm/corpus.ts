@@ -30,7 +30,7 @@ export interface CorpusOptions {
  */
 export function generateCorpus(opts: CorpusOptions = {}): string {
   const g = new Generator(opts.seed ?? 0);
-  const pick = <T>(xs: readonly T[]): T => xs[g.nextInt(0, xs.length)] as T;
+  const pick = <T>(xs: readonly T[]): T => xs[g.nextInt(0, xs.length)];
   const lines: string[] = [];
   for (let s = 0; s < (opts.stories ?? 1500); s++) {
     const name = pick(NAMES);

@@ -233,11 +233,11 @@ export class LmTrainer {
     const counts = [0, 0, 0];
     noGrad(() => {
       for (const [, layer] of this.model.projections()) {
-        for (const c of layer.quantizedWeight().codes.dataSync()) counts[(c as number) + 1] = (counts[(c as number) + 1] as number) + 1;
+        for (const c of layer.quantizedWeight().codes.dataSync()) counts[(c) + 1] = (counts[(c) + 1]) + 1;
       }
     });
     const total = counts.reduce((a, b) => a + b, 0);
-    return { minus: (counts[0] as number) / total, zero: (counts[1] as number) / total, plus: (counts[2] as number) / total, total };
+    return { minus: counts[0] / total, zero: counts[1] / total, plus: counts[2] / total, total };
   }
 
   /** B sequences of T tokens and their next-token targets, starting at random offsets. */

@@ -37,8 +37,8 @@ export function lossCurveSvg(losses: readonly number[], opts: LossCurveOptions =
   const finite = [...losses.filter(Number.isFinite), ...val.map((p) => p.loss)];
   const yTicks = niceTicks(finite.length === 0 ? 0 : Math.min(...finite), finite.length === 0 ? 1 : Math.max(...finite), 5);
   const xTicks = niceTicks(0, lastStep, 6);
-  const [ylo, yhi] = [yTicks[0] as number, yTicks.at(-1) as number];
-  const [xlo, xhi] = [xTicks[0] as number, xTicks.at(-1) as number];
+  const [ylo, yhi] = [yTicks[0], yTicks.at(-1) as number];
+  const [xlo, xhi] = [xTicks[0], xTicks.at(-1) as number];
   const x = (step: number): number => m.left + (pw * (step - xlo)) / (xhi - xlo);
   const y = (v: number): number => m.top + ph * (1 - (v - ylo) / (yhi - ylo));
   const path = (pts: readonly (readonly [number, number])[]): string =>

@@ -33,7 +33,7 @@ export function f32BitsToBf16Bits(bits: number): number {
  */
 export function bf16BitsToF32(h: number): number {
   u32[0] = (h & 0xffff) << 16;
-  return f32[0]!;
+  return f32[0];
 }
 
 /**
@@ -48,7 +48,7 @@ export function encodeBF16(values: Float32Array): Uint8Array {
   const out = new Uint8Array(values.length * 2);
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
-    const h = f32BitsToBf16Bits(bits[i]!);
+    const h = f32BitsToBf16Bits(bits[i]);
     out[2 * i] = h & 0xff;
     out[2 * i + 1] = h >>> 8;
   }
@@ -68,6 +68,6 @@ export function decodeBF16(input: BytesLike, count: number): Float32Array {
   checkByteLength("decodeBF16", bytes, checkBlocks("decodeBF16", count, 1), 2);
   const out = new Float32Array(count);
   const bits = new Uint32Array(out.buffer);
-  for (let i = 0; i < count; i++) bits[i] = ((bytes[2 * i]! | (bytes[2 * i + 1]! << 8)) << 16) >>> 0;
+  for (let i = 0; i < count; i++) bits[i] = ((bytes[2 * i] | (bytes[2 * i + 1] << 8)) << 16) >>> 0;
   return out;
 }

@@ -1,8 +1,10 @@
 // Length checks shared by the codecs: element counts in whole blocks, exact byte lengths.
 // Each codec names itself in the message so the caller sees which codec refused.
 
+import { GgufError } from "../errors.js";
+
 /**
- * Throws a `RangeError` unless `count` is a non-negative safe integer multiple of `blockSize`.
+ * Throws a `GgufError` unless `count` is a non-negative safe integer multiple of `blockSize`.
  *
  * @example
  * ```ts
@@ -12,16 +14,16 @@
  */
 export function checkBlocks(codec: string, count: number, blockSize: number): number {
   if (!Number.isSafeInteger(count) || count < 0) {
-    throw new RangeError(`${codec}: element count must be a non-negative integer, got ${count}`);
+    throw new GgufError(`${codec}: element count must be a non-negative integer, got ${count}`);
   }
   if (count % blockSize !== 0) {
-    throw new RangeError(`${codec}: ${count} values is not a multiple of the block size ${blockSize}`);
+    throw new GgufError(`${codec}: ${count} values is not a multiple of the block size ${blockSize}`);
   }
   return count / blockSize;
 }
 
 /**
- * Throws a `RangeError` unless `bytes` holds exactly `blocks * typeSize` bytes.
+ * Throws a `GgufError` unless `bytes` holds exactly `blocks * typeSize` bytes.
  *
  * @example
  * ```ts
@@ -32,12 +34,12 @@ export function checkBlocks(codec: string, count: number, blockSize: number): nu
 export function checkByteLength(codec: string, bytes: Uint8Array, blocks: number, typeSize: number): void {
   const expected = blocks * typeSize;
   if (bytes.length !== expected) {
-    throw new RangeError(`${codec}: expected ${expected} bytes for ${blocks} blocks of ${typeSize} bytes, got ${bytes.length}`);
+    throw new GgufError(`${codec}: expected ${expected} bytes for ${blocks} blocks of ${typeSize} bytes, got ${bytes.length}`);
   }
 }
 
 /**
- * Throws a `RangeError` naming the first element of `values` that is NaN or infinite.
+ * Throws a `GgufError` naming the first element of `values` that is NaN or infinite.
  * Quantizers need finite input: ggml's behaviour on NaN is undefined.
  *
  * @example
@@ -47,9 +49,9 @@ export function checkByteLength(codec: string, bytes: Uint8Array, blocks: number
  */
 export function checkFinite(codec: string, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (v - v !== 0) {
-      throw new RangeError(`${codec}: element ${i} is ${v}; quantized formats need finite values`);
+      throw new GgufError(`${codec}: element ${i} is ${v}; quantized formats need finite values`);
     }
   }
 }

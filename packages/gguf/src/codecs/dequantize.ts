@@ -18,6 +18,7 @@ import { decodeQ8_0 } from "./q8_0.js";
 import { decodeQ8_K } from "./q8_k.js";
 import { decodeTQ1_0 } from "./tq1_0.js";
 import { decodeTQ2_0 } from "./tq2_0.js";
+import { GgufError } from "../errors.js";
 
 /**
  * Every decoder, by ggml type name.
@@ -72,7 +73,7 @@ export function hasDecoder(name: string): name is DecodableTypeName {
 
 /**
  * Decodes `count` elements of ggml type `type` from little-endian bytes, byte-exact with
- * ggml's `dequantize_row_*` (and bitnet.cpp's layout for I2_S). Throws a `RangeError` for
+ * ggml's `dequantize_row_*` (and bitnet.cpp's layout for I2_S). Throws a `GgufError` for
  * a type without a decoder, a count that is not a whole number of blocks, or a byte
  * length that does not match.
  *
@@ -85,7 +86,7 @@ export function hasDecoder(name: string): name is DecodableTypeName {
 export function dequantize(type: string, input: BytesLike, count: number): Float32Array {
   const bytes = toBytes(input, "dequantize");
   if (!hasDecoder(type)) {
-    throw new RangeError(`dequantize: no decoder for ggml type ${JSON.stringify(type)}; supported: ${Object.keys(DECODERS).join(", ")}`);
+    throw new GgufError(`dequantize: no decoder for ggml type ${JSON.stringify(type)}; supported: ${Object.keys(DECODERS).join(", ")}`);
   }
   return DECODERS[type](bytes, count);
 }

@@ -20,7 +20,7 @@ const u32 = new Uint32Array(f32.buffer);
  */
 export function f32ToF16Bits(value: number): number {
   f32[0] = value;
-  return f32BitsToF16Bits(u32[0]!);
+  return f32BitsToF16Bits(u32[0]);
 }
 
 /**
@@ -98,7 +98,7 @@ function f16Table(): Float32Array {
  * ```
  */
 export function readF16(bytes: Uint8Array, offset: number): number {
-  return f16Table()[bytes[offset]! | (bytes[offset + 1]! << 8)]!;
+  return f16Table()[bytes[offset] | (bytes[offset + 1] << 8)];
 }
 
 /**
@@ -113,7 +113,7 @@ export function encodeF16(values: Float32Array): Uint8Array {
   const out = new Uint8Array(values.length * 2);
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
-    const h = f32BitsToF16Bits(bits[i]!);
+    const h = f32BitsToF16Bits(bits[i]);
     out[2 * i] = h & 0xff;
     out[2 * i + 1] = h >>> 8;
   }
@@ -133,6 +133,6 @@ export function decodeF16(input: BytesLike, count: number): Float32Array {
   checkByteLength("decodeF16", bytes, checkBlocks("decodeF16", count, 1), 2);
   const table = f16Table();
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = table[bytes[2 * i]! | (bytes[2 * i + 1]! << 8)]!;
+  for (let i = 0; i < count; i++) out[i] = table[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
   return out;
 }

@@ -23,7 +23,7 @@ export function encodeF32(values: Float32Array): Uint8Array {
   if (isHostLittleEndian()) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i], true);
   return out;
 }
 

@@ -1,7 +1,8 @@
 // I2_S: bitnet.cpp's ternary type (ggml type 36 in its llama.cpp fork): 2-bit codes for the whole
-// tensor in blocks of 128, then one f32 scale and 28 padding bytes. Layout: specs/checkpoints.md §3.
+// tensor in blocks of 128, then one f32 scale and 28 padding bytes; the bit layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkFinite } from "./checks.js";
+import { GgufError } from "../errors.js";
 
 /**
  * Elements per I2_S code block (the x86 `ACT_PARALLEL` / Python-converter layout, the
@@ -28,7 +29,7 @@ export function i2sByteLength(count: number): number {
 
 function checkI2sCount(codec: string, count: number): void {
   if (!Number.isSafeInteger(count) || count < 0 || count % I2_S_BLOCK_SIZE !== 0) {
-    throw new RangeError(`${codec}: ${count} elements is not a non-negative multiple of ${I2_S_BLOCK_SIZE}`);
+    throw new GgufError(`${codec}: ${count} elements is not a non-negative multiple of ${I2_S_BLOCK_SIZE}`);
   }
 }
 
@@ -49,7 +50,7 @@ export function decodeI2_S(input: BytesLike, count: number): Float32Array {
   const bytes = toBytes(input, "decodeI2_S");
   checkI2sCount("decodeI2_S", count);
   if (bytes.length !== i2sByteLength(count)) {
-    throw new RangeError(`decodeI2_S: expected ${i2sByteLength(count)} bytes for ${count} elements (count/4 + 32), got ${bytes.length}`);
+    throw new GgufError(`decodeI2_S: expected ${i2sByteLength(count)} bytes for ${count} elements (count/4 + 32), got ${bytes.length}`);
   }
   const scale = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat32(count / 4, true);
   const out = new Float32Array(count);
@@ -57,7 +58,7 @@ export function decodeI2_S(input: BytesLike, count: number): Float32Array {
     for (let k = 0; k < 4; k++) {
       const shift = 6 - 2 * k;
       for (let m = 0; m < 32; m++) {
-        out[128 * b + 32 * k + m] = (((bytes[32 * b + m]! >>> shift) & 3) - 1) * scale;
+        out[128 * b + 32 * k + m] = (((bytes[32 * b + m] >>> shift) & 3) - 1) * scale;
       }
     }
   }
@@ -89,11 +90,11 @@ export function encodeI2_S(values: Float32Array): Uint8Array {
   if (scale === 0) scale = 1;
   const out = new Uint8Array(i2sByteLength(values.length));
   for (let i = 0; i < values.length; i++) {
-    const t = Math.max(-1, Math.min(1, Math.round(values[i]! / scale)));
+    const t = Math.max(-1, Math.min(1, Math.round(values[i] / scale)));
     const code = t > 0.5 ? 2 : t < -0.5 ? 0 : 1;
     const b = i >>> 7;
     const j = i & 127;
-    out[32 * b + (j & 31)]! |= code << (6 - 2 * (j >>> 5));
+    out[32 * b + (j & 31)] |= code << (6 - 2 * (j >>> 5));
   }
   new DataView(out.buffer).setFloat32(values.length / 4, scale, true);
   return out;

@@ -15,10 +15,10 @@
  */
 export function scaleMinK4(bytes: Uint8Array, at: number, s: number, out: number[]): void {
   if (s < 4) {
-    out[0] = bytes[at + s]! & 63;
-    out[1] = bytes[at + s + 4]! & 63;
+    out[0] = bytes[at + s] & 63;
+    out[1] = bytes[at + s + 4] & 63;
   } else {
-    out[0] = (bytes[at + s + 4]! & 15) | ((bytes[at + s - 4]! >>> 6) << 4);
-    out[1] = (bytes[at + s + 4]! >>> 4) | ((bytes[at + s]! >>> 6) << 4);
+    out[0] = (bytes[at + s + 4] & 15) | ((bytes[at + s - 4] >>> 6) << 4);
+    out[1] = (bytes[at + s + 4] >>> 4) | ((bytes[at + s] >>> 6) << 4);
   }
 }

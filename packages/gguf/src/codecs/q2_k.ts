@@ -40,10 +40,10 @@ export function decodeQ2_K(input: BytesLike, count: number): Float32Array {
       for (let j = 0; j < 4; j++) {
         const shift = 2 * j;
         for (let h = 0; h < 2; h++) {
-          const sc = bytes[y + is++]!;
+          const sc = bytes[y + is++];
           const dl = Math.fround(d * (sc & 15));
           const ml = Math.fround(dmin * (sc >>> 4));
-          for (let l = 0; l < 16; l++) out[o++] = Math.fround(dl * ((bytes[q + 16 * h + l]! >>> shift) & 3)) - ml;
+          for (let l = 0; l < 16; l++) out[o++] = Math.fround(dl * ((bytes[q + 16 * h + l] >>> shift) & 3)) - ml;
         }
       }
     }

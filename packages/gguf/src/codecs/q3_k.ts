@@ -23,8 +23,8 @@ export const Q3_K_BLOCK_BYTES = 110;
  * ```
  */
 export function q3kScale(bytes: Uint8Array, at: number, s: number): number {
-  const lo = s < 8 ? bytes[at + s]! & 15 : bytes[at + s - 8]! >>> 4;
-  const hi = (bytes[at + 8 + (s & 3)]! >>> (2 * (s >>> 2))) & 3;
+  const lo = s < 8 ? bytes[at + s] & 15 : bytes[at + s - 8] >>> 4;
+  const hi = (bytes[at + 8 + (s & 3)] >>> (2 * (s >>> 2))) & 3;
   return (lo | (hi << 4)) - 32;
 }
 
@@ -58,8 +58,8 @@ export function decodeQ3_K(input: BytesLike, count: number): Float32Array {
         for (let h = 0; h < 2; h++) {
           const dl = Math.fround(d * q3kScale(bytes, y + 96, is++));
           for (let l = 0; l < 16; l++) {
-            const low = (bytes[q + 16 * h + l]! >>> shift) & 3;
-            const high = bytes[y + 16 * h + l]! & m ? 0 : 4;
+            const low = (bytes[q + 16 * h + l] >>> shift) & 3;
+            const high = bytes[y + 16 * h + l] & m ? 0 : 4;
             out[o++] = dl * (low - high);
           }
         }

@@ -15,7 +15,7 @@ export const Q4_0_BLOCK_BYTES = 18;
 
 /**
  * Decodes `count` Q4_0 values (`count` a multiple of 32): y[j] = ((qs[j] & 15) - 8)·d,
- * y[j + 16] = ((qs[j] >> 4) - 8)·d. Throws a `RangeError` for a bad count or byte length.
+ * y[j + 16] = ((qs[j] >> 4) - 8)·d. Throws a `GgufError` for a bad count or byte length.
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export function decodeQ4_0(input: BytesLike, count: number): Float32Array {
     const x = b * 32;
     const d = readF16(bytes, y);
     for (let j = 0; j < 16; j++) {
-      const q = bytes[y + 2 + j]!;
+      const q = bytes[y + 2 + j];
       out[x + j] = ((q & 15) - 8) * d;
       out[x + j + 16] = ((q >>> 4) - 8) * d;
     }

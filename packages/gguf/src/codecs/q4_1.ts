@@ -34,7 +34,7 @@ export function decodeQ4_1(input: BytesLike, count: number): Float32Array {
     const d = readF16(bytes, y);
     const m = readF16(bytes, y + 2);
     for (let j = 0; j < 16; j++) {
-      const q = bytes[y + 4 + j]!;
+      const q = bytes[y + 4 + j];
       out[x + j] = Math.fround((q & 15) * d) + m;
       out[x + j + 16] = Math.fround((q >>> 4) * d) + m;
     }

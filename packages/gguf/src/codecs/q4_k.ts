@@ -40,13 +40,13 @@ export function decodeQ4_K(input: BytesLike, count: number): Float32Array {
     for (let c = 0; c < 4; c++) {
       const q = y + 16 + 32 * c;
       scaleMinK4(bytes, y + 4, 2 * c, sm);
-      const d1 = Math.fround(d * sm[0]!);
-      const m1 = Math.fround(dmin * sm[1]!);
+      const d1 = Math.fround(d * sm[0]);
+      const m1 = Math.fround(dmin * sm[1]);
       scaleMinK4(bytes, y + 4, 2 * c + 1, sm);
-      const d2 = Math.fround(d * sm[0]!);
-      const m2 = Math.fround(dmin * sm[1]!);
-      for (let l = 0; l < 32; l++) out[o++] = Math.fround(d1 * (bytes[q + l]! & 15)) - m1;
-      for (let l = 0; l < 32; l++) out[o++] = Math.fround(d2 * (bytes[q + l]! >>> 4)) - m2;
+      const d2 = Math.fround(d * sm[0]);
+      const m2 = Math.fround(dmin * sm[1]);
+      for (let l = 0; l < 32; l++) out[o++] = Math.fround(d1 * (bytes[q + l] & 15)) - m1;
+      for (let l = 0; l < 32; l++) out[o++] = Math.fround(d2 * (bytes[q + l] >>> 4)) - m2;
     }
   }
   return out;

@@ -34,9 +34,9 @@ export function decodeQ5_0(input: BytesLike, count: number): Float32Array {
     const y = b * Q5_0_BLOCK_BYTES;
     const x = b * 32;
     const d = readF16(bytes, y);
-    const h = (bytes[y + 2]! | (bytes[y + 3]! << 8) | (bytes[y + 4]! << 16) | (bytes[y + 5]! << 24)) >>> 0;
+    const h = (bytes[y + 2] | (bytes[y + 3] << 8) | (bytes[y + 4] << 16) | (bytes[y + 5] << 24)) >>> 0;
     for (let j = 0; j < 16; j++) {
-      const q = bytes[y + 6 + j]!;
+      const q = bytes[y + 6 + j];
       out[x + j] = (((q & 15) | (((h >>> j) & 1) << 4)) - 16) * d;
       out[x + j + 16] = (((q >>> 4) | (((h >>> (j + 16)) & 1) << 4)) - 16) * d;
     }

@@ -32,9 +32,9 @@ export function decodeQ5_1(input: BytesLike, count: number): Float32Array {
     const x = b * 32;
     const d = readF16(bytes, y);
     const m = readF16(bytes, y + 2);
-    const h = (bytes[y + 4]! | (bytes[y + 5]! << 8) | (bytes[y + 6]! << 16) | (bytes[y + 7]! << 24)) >>> 0;
+    const h = (bytes[y + 4] | (bytes[y + 5] << 8) | (bytes[y + 6] << 16) | (bytes[y + 7] << 24)) >>> 0;
     for (let j = 0; j < 16; j++) {
-      const q = bytes[y + 8 + j]!;
+      const q = bytes[y + 8 + j];
       out[x + j] = Math.fround(((q & 15) | (((h >>> j) & 1) << 4)) * d) + m;
       out[x + j + 16] = Math.fround(((q >>> 4) | (((h >>> (j + 16)) & 1) << 4)) * d) + m;
     }

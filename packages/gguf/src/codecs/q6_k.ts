@@ -40,17 +40,17 @@ export function decodeQ6_K(input: BytesLike, count: number): Float32Array {
       const o = b * 256 + 128 * n;
       for (let l = 0; l < 32; l++) {
         const is = l >>> 4;
-        const h = bytes[qh + l]!;
-        const a = bytes[ql + l]!;
-        const c = bytes[ql + l + 32]!;
+        const h = bytes[qh + l];
+        const a = bytes[ql + l];
+        const c = bytes[ql + l + 32];
         const q1 = ((a & 15) | ((h & 3) << 4)) - 32;
         const q2 = ((c & 15) | (((h >>> 2) & 3) << 4)) - 32;
         const q3 = ((a >>> 4) | (((h >>> 4) & 3) << 4)) - 32;
         const q4 = ((c >>> 4) | (((h >>> 6) & 3) << 4)) - 32;
-        out[o + l] = Math.fround(d * ((bytes[sc + is]! << 24) >> 24)) * q1;
-        out[o + l + 32] = Math.fround(d * ((bytes[sc + is + 2]! << 24) >> 24)) * q2;
-        out[o + l + 64] = Math.fround(d * ((bytes[sc + is + 4]! << 24) >> 24)) * q3;
-        out[o + l + 96] = Math.fround(d * ((bytes[sc + is + 6]! << 24) >> 24)) * q4;
+        out[o + l] = Math.fround(d * ((bytes[sc + is] << 24) >> 24)) * q1;
+        out[o + l + 32] = Math.fround(d * ((bytes[sc + is + 2] << 24) >> 24)) * q2;
+        out[o + l + 64] = Math.fround(d * ((bytes[sc + is + 4] << 24) >> 24)) * q3;
+        out[o + l + 96] = Math.fround(d * ((bytes[sc + is + 6] << 24) >> 24)) * q4;
       }
     }
   }

@@ -25,7 +25,7 @@ export const Q8_0_BLOCK_BYTES = 34;
 /**
  * Quantizes to Q8_0, per block of 32: d = max|x| / 127 in f32, stored as fp16;
  * q = round-half-away(x * (1/d)) with 1/d from the f32 d (0 when d = 0).
- * Throws a `RangeError` for a length that is not a multiple of 32 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 32 or a non-finite value.
  *
  * @example
  * ```ts
@@ -41,14 +41,14 @@ export function encodeQ8_0(values: Float32Array): Uint8Array {
     const x = b * Q8_0_BLOCK_SIZE;
     const y = b * Q8_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = Math.fround(amax / 127);
     const id = d !== 0 ? Math.fround(1 / d) : 0;
     const dh = f32ToF16Bits(d);
     out[y] = dh & 0xff;
     out[y + 1] = dh >>> 8;
     for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) {
-      const q = roundHalfAwayFromZero(Math.fround(values[x + j]! * id));
+      const q = roundHalfAwayFromZero(Math.fround(values[x + j] * id));
       out[y + 2 + j] = q & 0xff; // two's complement int8
     }
   }
@@ -73,7 +73,7 @@ export function decodeQ8_0(input: BytesLike, count: number): Float32Array {
     const y = b * Q8_0_BLOCK_BYTES;
     const d = readF16(bytes, y);
     for (let j = 0; j < Q8_0_BLOCK_SIZE; j++) {
-      const q = (bytes[y + 2 + j]! << 24) >> 24; // sign-extend int8
+      const q = (bytes[y + 2 + j] << 24) >> 24; // sign-extend int8
       out[b * Q8_0_BLOCK_SIZE + j] = q * d;
     }
   }

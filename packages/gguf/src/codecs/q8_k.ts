@@ -31,7 +31,7 @@ export function decodeQ8_K(input: BytesLike, count: number): Float32Array {
   for (let b = 0; b < blocks; b++) {
     const y = b * Q8_K_BLOCK_BYTES;
     const d = view.getFloat32(y, true);
-    for (let j = 0; j < 256; j++) out[b * 256 + j] = d * ((bytes[y + 4 + j]! << 24) >> 24);
+    for (let j = 0; j < 256; j++) out[b * 256 + j] = d * ((bytes[y + 4 + j] << 24) >> 24);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // TQ1_0: llama.cpp's base-3 ternary blocks: 256 codes in qs[48] and qh[4], then fp16 d (54 bytes).
-// Byte-identical to ggml's quantize_row_tq1_0_ref; layout in specs/gguf-bitnet.md section 3.
+// Byte-identical to ggml's quantize_row_tq1_0_ref; the block layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
@@ -50,7 +50,7 @@ export function packTrits(codes: readonly number[]): number {
  * ```
  */
 export function unpackTrit(byte: number, n: number): number {
-  const q = (byte * POW3[n]!) & 0xff;
+  const q = (byte * POW3[n]) & 0xff;
   return (q * 3) >>> 8;
 }
 
@@ -59,7 +59,7 @@ export function unpackTrit(byte: number, n: number): number {
  * (d = max|x| as fp16; c = round-half-away(x / d) + 1; all-zero block: d = 0, codes 1).
  * Byte qs[m] (m < 32) holds elements m + 32n, byte qs[32 + m] (m < 16) holds
  * 160 + m + 16n (n = 0..4), and qh[j] holds 240 + j + 4n (n = 0..3).
- * Throws a `RangeError` for a length that is not a multiple of 256 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 256 or a non-finite value.
  *
  * @example
  * ```ts
@@ -75,10 +75,10 @@ export function encodeTQ1_0(values: Float32Array): Uint8Array {
     const x = b * TQ1_0_BLOCK_SIZE;
     const y = b * TQ1_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < TQ1_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < TQ1_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = amax;
     const id = d !== 0 ? Math.fround(1 / d) : 0;
-    const code = (i: number): number => roundHalfAwayFromZero(Math.fround(values[x + i]! * id)) + 1;
+    const code = (i: number): number => roundHalfAwayFromZero(Math.fround(values[x + i] * id)) + 1;
     // Elements 0..159: 32 bytes, 5 trits each, stride 32.
     for (let m = 0; m < 32; m++) {
       let v = 0;
@@ -125,11 +125,11 @@ export function decodeTQ1_0(input: BytesLike, count: number): Float32Array {
     const y = b * TQ1_0_BLOCK_BYTES;
     const d = readF16(bytes, y + 52);
     for (let n = 0; n < 5; n++) {
-      for (let m = 0; m < 32; m++) out[x + 32 * n + m] = (unpackTrit(bytes[y + m]!, n) - 1) * d;
-      for (let m = 0; m < 16; m++) out[x + 160 + 16 * n + m] = (unpackTrit(bytes[y + 32 + m]!, n) - 1) * d;
+      for (let m = 0; m < 32; m++) out[x + 32 * n + m] = (unpackTrit(bytes[y + m], n) - 1) * d;
+      for (let m = 0; m < 16; m++) out[x + 160 + 16 * n + m] = (unpackTrit(bytes[y + 32 + m], n) - 1) * d;
     }
     for (let n = 0; n < 4; n++) {
-      for (let j = 0; j < 4; j++) out[x + 240 + 4 * n + j] = (unpackTrit(bytes[y + 48 + j]!, n) - 1) * d;
+      for (let j = 0; j < 4; j++) out[x + 240 + 4 * n + j] = (unpackTrit(bytes[y + 48 + j], n) - 1) * d;
     }
   }
   return out;

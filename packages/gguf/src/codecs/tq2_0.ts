@@ -1,5 +1,5 @@
 // TQ2_0: llama.cpp's 2-bit ternary blocks: 256 codes (c = t + 1) in qs[64], then fp16 d (66 bytes).
-// Byte-identical to ggml's quantize_row_tq2_0_ref; layout in specs/gguf-bitnet.md section 3.
+// Byte-identical to ggml's quantize_row_tq2_0_ref; the block layout is written out in the encoder below.
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkBlocks, checkByteLength, checkFinite } from "./checks.js";
 import { f32ToF16Bits, readF16 } from "./f16.js";
@@ -27,7 +27,7 @@ export const TQ2_0_BLOCK_BYTES = 66;
  * c = round-half-away(x * (1/d)) + 1 with 1/d from the f32 d (0 when d = 0, so an
  * all-zero block gets d = 0 and every code 1). In half h (h = 0, 1), byte qs[32h + m]
  * holds element 128h + 32n + m in bits 2n..2n+1 (n = 0..3, least significant first).
- * Throws a `RangeError` for a length that is not a multiple of 256 or a non-finite value.
+ * Throws a `GgufError` for a length that is not a multiple of 256 or a non-finite value.
  *
  * @example
  * ```ts
@@ -43,14 +43,14 @@ export function encodeTQ2_0(values: Float32Array): Uint8Array {
     const x = b * TQ2_0_BLOCK_SIZE;
     const y = b * TQ2_0_BLOCK_BYTES;
     let amax = 0;
-    for (let j = 0; j < TQ2_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]!));
+    for (let j = 0; j < TQ2_0_BLOCK_SIZE; j++) amax = Math.max(amax, Math.abs(values[x + j]));
     const d = amax; // already an f32 value
     const id = d !== 0 ? Math.fround(1 / d) : 0;
     for (let h = 0; h < 2; h++) {
       for (let m = 0; m < 32; m++) {
         let q = 0;
         for (let n = 0; n < 4; n++) {
-          const c = roundHalfAwayFromZero(Math.fround(values[x + 128 * h + 32 * n + m]! * id)) + 1;
+          const c = roundHalfAwayFromZero(Math.fround(values[x + 128 * h + 32 * n + m] * id)) + 1;
           q += (c & 3) << (2 * n);
         }
         out[y + 32 * h + m] = q;
@@ -85,7 +85,7 @@ export function decodeTQ2_0(input: BytesLike, count: number): Float32Array {
     for (let h = 0; h < 2; h++) {
       for (let n = 0; n < 4; n++) {
         for (let m = 0; m < 32; m++) {
-          const c = (bytes[y + 32 * h + m]! >>> (2 * n)) & 3;
+          const c = (bytes[y + 32 * h + m] >>> (2 * n)) & 3;
           out[x + 128 * h + 32 * n + m] = (c - 1) * d;
         }
       }

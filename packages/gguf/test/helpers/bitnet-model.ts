@@ -1,4 +1,4 @@
-// A tiny llama.cpp `bitnet`-architecture model (specs/gguf-bitnet.md sections 4-6) built in code:
+// A tiny llama.cpp `bitnet`-architecture model (its metadata keys and tensor names) built in code:
 // n_embd 256, n_ff 512, 4 heads (2 KV heads), 2 layers, an SPM byte vocabulary of 259 tokens.
 import { GgufBuilder, arr, bool, f32, str, u32, type GgufTensorValues } from "@bitnet-quantize/gguf";
 

@@ -98,7 +98,7 @@ export function mutate(file: Uint8Array, mutations: readonly Mutation[]): Uint8A
     const at = bytes.length === 0 ? 0 : m.at % bytes.length;
     switch (m.kind) {
       case "xor":
-        if (bytes.length > 0) bytes[at] = bytes[at]! ^ m.mask;
+        if (bytes.length > 0) bytes[at] = bytes[at] ^ m.mask;
         break;
       case "u64":
       case "u32": {

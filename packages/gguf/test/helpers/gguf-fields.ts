@@ -224,7 +224,7 @@ export function mutateStructured(file: Uint8Array, layout: GgufLayout, mutations
         if (f === undefined) break;
         const typeField = layout.fields[layout.fields.indexOf(f) - 1];
         const choices = SAME_WIDTH[f.width] ?? [];
-        if (typeField?.kind === "valueType" && choices.length > 0) writeUint(bytes, typeField, BigInt(choices[m.choice % choices.length] as number));
+        if (typeField?.kind === "valueType" && choices.length > 0) writeUint(bytes, typeField, BigInt(choices[m.choice % choices.length]));
         break;
       }
       default:

@@ -3,7 +3,7 @@
 // consistently or throws SafetensorsError.
 import fc from "fast-check";
 import {
-  SAFETENSORS_DTYPES,
+  safetensorsDtype,
   SafetensorsError,
   encodeFloats,
   parseSafetensors,
@@ -74,10 +74,10 @@ export function mutate(seed: Uint8Array, mutations: readonly Mutation[]): Uint8A
     const at = b.length === 0 ? 0 : m.at % b.length;
     switch (m.kind) {
       case "xor":
-        if (b.length > 0) b[at] = b[at]! ^ m.mask;
+        if (b.length > 0) b[at] = b[at] ^ m.mask;
         break;
       case "xorFromEnd": // lands in tensor data: the file must still parse
-        if (b.length >= m.at) b[b.length - m.at] = b[b.length - m.at]! ^ m.mask;
+        if (b.length >= m.at) b[b.length - m.at] = b[b.length - m.at] ^ m.mask;
         break;
       case "u64":
         if (at + 8 <= b.length) new DataView(b.buffer, b.byteOffset).setBigUint64(at, m.value, true);
@@ -120,7 +120,7 @@ export function checkCase(bytes: Uint8Array): "parsed" | "rejected" {
   let end = file.dataOffset;
   for (const t of file.tensors) {
     if (t.byteOffset !== end) throw new Error(`tensor ${t.name} starts at ${t.byteOffset}, expected ${end}`);
-    const bits = SAFETENSORS_DTYPES.find((d) => d.name === t.dtype)!.bits;
+    const bits = safetensorsDtype(t.dtype).bits;
     if (t.byteLength * 8 !== t.elementCount * bits) throw new Error(`tensor ${t.name}: size does not match dtype and shape`);
     end += t.byteLength;
     if (tensorBytes(file, t.name).length !== t.byteLength) throw new Error(`tensor ${t.name}: view has the wrong length`);

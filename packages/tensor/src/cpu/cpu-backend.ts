@@ -150,14 +150,14 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const x = rowMajor(dataOf(backend, a.storage), a.layout);
       const y = rowMajor(dataOf(backend, b.storage), b.layout);
       const out = allocTyped(a.storage.dtype, c.length);
-      for (let i = 0; i < c.length; i++) out[i] = (c[i] as number) !== 0 ? (x[i] as number) : (y[i] as number);
+      for (let i = 0; i < c.length; i++) out[i] = c[i] !== 0 ? x[i] : y[i];
       return new CpuStorage(backend, out);
     },
     cast(x: View, dtype: DType): Storage {
       const src = rowMajor(dataOf(backend, x.storage), x.layout);
       const out = allocTyped(dtype, src.length);
       if (dtype === "float32" || dtype === "float64") out.set(src);
-      else for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i] as number);
+      else for (let i = 0; i < src.length; i++) out[i] = Math.trunc(src[i]);
       return new CpuStorage(backend, out);
     },
     contiguous(x: View): Storage {
@@ -169,20 +169,20 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       if (dtype !== "float32" && dtype !== "float64") throw new DTypeError(`matmul: cpu kernel needs float32 or float64, got ${dtype}`);
       const as = a.layout.shape;
       const nd = as.length;
-      const M = as[nd - 2] as number;
-      const K = as[nd - 1] as number;
-      const N = b.layout.shape[nd - 1] as number;
+      const M = as[nd - 2];
+      const K = as[nd - 1];
+      const N = b.layout.shape[nd - 1];
       const batch = numel(as.slice(0, nd - 2));
       const A = rowMajor(dataOf(backend, a.storage), a.layout) as FloatArray;
       const bl = b.layout;
-      const out = allocTyped(dtype, batch * M * N) as FloatArray;
+      const out = allocTyped(dtype, batch * M * N);
       const transposed = isTransposedContiguous(bl);
       // WebAssembly SIMD: Bᵀ row-major (a linear layer's weight) read in dot form, anything else as row-major B;
       // except a row-major B with at most 4 rows of A, which the JavaScript axpy kernel streams once, where wasm
       // would first copy and pack all of B (measured 1x4096 @ 4096x4096: JS 27-33 ms, wasm 48-73 ms)
       if (wasmMatmul && dtype === "float32" && (transposed || M > 4)) {
         const B = transposed
-          ? rowMajor(dataOf(backend, b.storage), { shape: [...bl.shape.slice(0, nd - 2), N, K], strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number], offset: bl.offset })
+          ? rowMajor(dataOf(backend, b.storage), { shape: [...bl.shape.slice(0, nd - 2), N, K], strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1], bl.strides[nd - 2]], offset: bl.offset })
           : rowMajor(dataOf(backend, b.storage), bl);
         let ok = true;
         for (let i = 0; i < batch && ok; i++) {
@@ -205,7 +205,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       // Bt: b with its last two dimensions swapped, row-major: [..., N, K]
       const btLayout = {
         shape: [...bl.shape.slice(0, nd - 2), N, K],
-        strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1] as number, bl.strides[nd - 2] as number],
+        strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1], bl.strides[nd - 2]],
         offset: bl.offset,
       };
       const Bt = rowMajor(dataOf(backend, b.storage), btLayout) as FloatArray;
@@ -225,7 +225,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const datas = inputs.map((v) => rowMajor(dataOf(backend, v.storage), v.layout));
       const shapes = inputs.map((v) => v.layout.shape);
       const total = datas.reduce((s, d) => s + d.length, 0);
-      const out = allocTyped((inputs[0] as View).storage.dtype, total);
+      const out = allocTyped(inputs[0].storage.dtype, total);
       concatKernel(datas, shapes, axis, out);
       return new CpuStorage(backend, out);
     },
@@ -245,8 +245,8 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
     },
     ternaryMatmul(args: TernaryMatmulArgs): Storage {
       const read = (v: View): TypedArray => rowMajor(dataOf(backend, v.storage), v.layout);
-      const M = args.x.layout.shape[0] as number;
-      const N = args.w.layout.shape[0] as number;
+      const M = args.x.layout.shape[0];
+      const N = args.w.layout.shape[0];
       const out = new Float32Array(M * N);
       ternaryKernel(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);

@@ -11,19 +11,19 @@ export function gatherKernel(x: TypedArray, xShape: readonly number[], axis: num
   const xStrides = contiguousStrides(xShape);
   const nd = indexShape.length;
   const counter = new Array<number>(nd).fill(0);
-  const size = xShape[axis] as number;
+  const size = xShape[axis];
   const n = numel(indexShape);
   for (let p = 0; p < n; p++) {
-    const idx = index[p] as number;
+    const idx = index[p];
     if (idx < 0 || idx >= size || !Number.isInteger(idx)) {
       throw new ArgumentError(`gather: index ${idx} is out of range for dimension ${axis} of size ${size}`);
     }
     let off = 0;
-    for (let d = 0; d < nd; d++) off += (d === axis ? idx : (counter[d] as number)) * (xStrides[d] as number);
-    out[p] = x[off] as number;
+    for (let d = 0; d < nd; d++) off += (d === axis ? idx : counter[d]) * xStrides[d];
+    out[p] = x[off];
     for (let d = nd - 1; d >= 0; d--) {
-      counter[d] = (counter[d] as number) + 1;
-      if ((counter[d] as number) < (indexShape[d] as number)) break;
+      counter[d] = counter[d] + 1;
+      if (counter[d] < indexShape[d]) break;
       counter[d] = 0;
     }
   }
@@ -34,19 +34,19 @@ export function scatterAddKernel(out: TypedArray, outShape: readonly number[], a
   const outStrides = contiguousStrides(outShape);
   const nd = indexShape.length;
   const counter = new Array<number>(nd).fill(0);
-  const size = outShape[axis] as number;
+  const size = outShape[axis];
   const n = numel(indexShape);
   for (let p = 0; p < n; p++) {
-    const idx = index[p] as number;
+    const idx = index[p];
     if (idx < 0 || idx >= size || !Number.isInteger(idx)) {
       throw new ArgumentError(`scatterAdd: index ${idx} is out of range for dimension ${axis} of size ${size}`);
     }
     let off = 0;
-    for (let d = 0; d < nd; d++) off += (d === axis ? idx : (counter[d] as number)) * (outStrides[d] as number);
-    out[off] = (out[off] as number) + (src[p] as number);
+    for (let d = 0; d < nd; d++) off += (d === axis ? idx : counter[d]) * outStrides[d];
+    out[off] = out[off] + src[p];
     for (let d = nd - 1; d >= 0; d--) {
-      counter[d] = (counter[d] as number) + 1;
-      if ((counter[d] as number) < (indexShape[d] as number)) break;
+      counter[d] = counter[d] + 1;
+      if (counter[d] < indexShape[d]) break;
       counter[d] = 0;
     }
   }
@@ -54,13 +54,13 @@ export function scatterAddKernel(out: TypedArray, outShape: readonly number[], a
 
 /** Copies row-major inputs (shapes equal except on `axis`) into `out` along `axis`. */
 export function concatKernel(inputs: readonly TypedArray[], shapes: readonly (readonly number[])[], axis: number, out: TypedArray): void {
-  const first = shapes[0] as readonly number[];
+  const first = shapes[0];
   const outer = numel(first.slice(0, axis));
   const inner = numel(first.slice(axis + 1));
-  const total = shapes.reduce((s, sh) => s + (sh[axis] as number), 0);
+  const total = shapes.reduce((s, sh) => s + sh[axis], 0);
   let pos = 0;
   inputs.forEach((data, i) => {
-    const len = ((shapes[i] as readonly number[])[axis] as number) * inner;
+    const len = (shapes[i][axis]) * inner;
     for (let o = 0; o < outer; o++) out.set(data.subarray(o * len, (o + 1) * len), o * total * inner + pos);
     pos += len;
   });

@@ -19,7 +19,7 @@ export function matmulReference(a: FloatArray, bt: FloatArray, c: FloatArray, M:
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let acc = 0;
-      for (let k = 0; k < K; k++) acc += (a[m * K + k] as number) * (bt[n * K + k] as number);
+      for (let k = 0; k < K; k++) acc += a[m * K + k] * bt[n * K + k];
       c[m * N + n] = acc;
     }
   }
@@ -44,12 +44,12 @@ export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: n
       const b1 = b0 + K;
       let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
       for (let k = 0; k < K; k++) {
-        const w0 = bt[b0 + k] as number;
-        const w1 = bt[b1 + k] as number;
-        const x0 = a[a0 + k] as number;
-        const x1 = a[a1 + k] as number;
-        const x2 = a[a2 + k] as number;
-        const x3 = a[a3 + k] as number;
+        const w0 = bt[b0 + k];
+        const w1 = bt[b1 + k];
+        const x0 = a[a0 + k];
+        const x1 = a[a1 + k];
+        const x2 = a[a2 + k];
+        const x3 = a[a3 + k];
         c00 += x0 * w0;
         c01 += x0 * w1;
         c10 += x1 * w0;
@@ -73,11 +73,11 @@ export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: n
       const b0 = n * K;
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       for (let k = 0; k < K; k++) {
-        const w = bt[b0 + k] as number;
-        c0 += (a[a0 + k] as number) * w;
-        c1 += (a[a1 + k] as number) * w;
-        c2 += (a[a2 + k] as number) * w;
-        c3 += (a[a3 + k] as number) * w;
+        const w = bt[b0 + k];
+        c0 += a[a0 + k] * w;
+        c1 += a[a1 + k] * w;
+        c2 += a[a2 + k] * w;
+        c3 += a[a3 + k] * w;
       }
       c[m * N + n] = c0;
       c[(m + 1) * N + n] = c1;
@@ -96,19 +96,19 @@ export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: n
       let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
       let k = 0;
       for (; k + 2 <= K; k += 2) {
-        const x0 = a[a0 + k] as number;
-        const x1 = a[a0 + k + 1] as number;
-        c0 += x0 * (bt[b0 + k] as number) + x1 * (bt[b0 + k + 1] as number);
-        c1 += x0 * (bt[b1 + k] as number) + x1 * (bt[b1 + k + 1] as number);
-        c2 += x0 * (bt[b2 + k] as number) + x1 * (bt[b2 + k + 1] as number);
-        c3 += x0 * (bt[b3 + k] as number) + x1 * (bt[b3 + k + 1] as number);
+        const x0 = a[a0 + k];
+        const x1 = a[a0 + k + 1];
+        c0 += x0 * bt[b0 + k] + x1 * bt[b0 + k + 1];
+        c1 += x0 * bt[b1 + k] + x1 * bt[b1 + k + 1];
+        c2 += x0 * bt[b2 + k] + x1 * bt[b2 + k + 1];
+        c3 += x0 * bt[b3 + k] + x1 * bt[b3 + k + 1];
       }
       if (k < K) {
-        const x0 = a[a0 + k] as number;
-        c0 += x0 * (bt[b0 + k] as number);
-        c1 += x0 * (bt[b1 + k] as number);
-        c2 += x0 * (bt[b2 + k] as number);
-        c3 += x0 * (bt[b3 + k] as number);
+        const x0 = a[a0 + k];
+        c0 += x0 * bt[b0 + k];
+        c1 += x0 * bt[b1 + k];
+        c2 += x0 * bt[b2 + k];
+        c3 += x0 * bt[b3 + k];
       }
       const o = m * N + n;
       c[o] = c0;
@@ -119,7 +119,7 @@ export function matmulBlocked(a: FloatArray, bt: FloatArray, c: FloatArray, M: n
     for (; n < N; n++) {
       const b0 = n * K;
       let acc = 0;
-      for (let k = 0; k < K; k++) acc += (a[a0 + k] as number) * (bt[b0 + k] as number);
+      for (let k = 0; k < K; k++) acc += a[a0 + k] * bt[b0 + k];
       c[m * N + n] = acc;
     }
   }
@@ -139,22 +139,22 @@ export function matmulAxpy(a: FloatArray, b: FloatArray, c: FloatArray, M: numbe
     const a0 = m * K;
     let k = 0;
     for (; k + 4 <= K; k += 4) {
-      const x0 = a[a0 + k] as number;
-      const x1 = a[a0 + k + 1] as number;
-      const x2 = a[a0 + k + 2] as number;
-      const x3 = a[a0 + k + 3] as number;
+      const x0 = a[a0 + k];
+      const x1 = a[a0 + k + 1];
+      const x2 = a[a0 + k + 2];
+      const x3 = a[a0 + k + 3];
       const b0 = k * N;
       const b1 = b0 + N;
       const b2 = b1 + N;
       const b3 = b2 + N;
       for (let n = 0; n < N; n++) {
-        acc[n] = (acc[n] as number) + x0 * (b[b0 + n] as number) + x1 * (b[b1 + n] as number) + x2 * (b[b2 + n] as number) + x3 * (b[b3 + n] as number);
+        acc[n] = acc[n] + x0 * b[b0 + n] + x1 * b[b1 + n] + x2 * b[b2 + n] + x3 * b[b3 + n];
       }
     }
     for (; k < K; k++) {
-      const x = a[a0 + k] as number;
+      const x = a[a0 + k];
       const b0 = k * N;
-      for (let n = 0; n < N; n++) acc[n] = (acc[n] as number) + x * (b[b0 + n] as number);
+      for (let n = 0; n < N; n++) acc[n] = acc[n] + x * b[b0 + n];
     }
     c.set(acc, m * N);
   }

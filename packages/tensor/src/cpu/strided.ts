@@ -15,7 +15,7 @@ import { numel } from "../shape.js";
 function forEachRow(layout: Layout, visit: (base: number, p: number) => void): void {
   const { shape, strides, offset } = layout;
   const nd = shape.length;
-  const inner = nd === 0 ? 1 : (shape[nd - 1] as number);
+  const inner = nd === 0 ? 1 : shape[nd - 1];
   const n = numel(shape);
   if (n === 0) return;
   const counter = new Array<number>(nd).fill(0);
@@ -23,11 +23,11 @@ function forEachRow(layout: Layout, visit: (base: number, p: number) => void): v
   for (let p = 0; p < n; p += inner) {
     visit(base, p);
     for (let d = nd - 2; d >= 0; d--) {
-      const st = strides[d] as number;
-      counter[d] = (counter[d] as number) + 1;
+      const st = strides[d];
+      counter[d] = counter[d] + 1;
       base += st;
-      if ((counter[d] as number) < (shape[d] as number)) break;
-      base -= st * (shape[d] as number);
+      if (counter[d] < shape[d]) break;
+      base -= st * shape[d];
       counter[d] = 0;
     }
   }
@@ -40,8 +40,8 @@ function forEachRow(layout: Layout, visit: (base: number, p: number) => void): v
 export function elementOffsets(layout: Layout): Int32Array {
   const out = new Int32Array(numel(layout.shape));
   const nd = layout.shape.length;
-  const inner = nd === 0 ? 1 : (layout.shape[nd - 1] as number);
-  const innerStride = nd === 0 ? 0 : (layout.strides[nd - 1] as number);
+  const inner = nd === 0 ? 1 : layout.shape[nd - 1];
+  const innerStride = nd === 0 ? 0 : layout.strides[nd - 1];
   forEachRow(layout, (base, p) => {
     for (let j = 0; j < inner; j++) out[p + j] = base + j * innerStride;
   });
@@ -63,16 +63,16 @@ export function rowMajor<D extends DType>(data: DTypeMap[D], layout: Layout): DT
   }
   const out = allocTyped(dtypeOf(data), n) as DTypeMap[D];
   if (layout.strides.every((st) => st === 0)) {
-    out.fill(data[layout.offset] as number);
+    out.fill(data[layout.offset]);
     return out;
   }
   const nd = layout.shape.length;
-  const inner = layout.shape[nd - 1] as number;
-  const innerStride = layout.strides[nd - 1] as number;
+  const inner = layout.shape[nd - 1];
+  const innerStride = layout.strides[nd - 1];
   forEachRow(layout, (base, p) => {
     if (innerStride === 1 && inner >= 16) out.set(data.subarray(base, base + inner), p);
-    else if (innerStride === 0) out.fill(data[base] as number, p, p + inner);
-    else for (let j = 0; j < inner; j++) out[p + j] = data[base + j * innerStride] as number;
+    else if (innerStride === 0) out.fill(data[base], p, p + inner);
+    else for (let j = 0; j < inner; j++) out[p + j] = data[base + j * innerStride];
   });
   return out;
 }

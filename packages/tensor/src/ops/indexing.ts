@@ -44,12 +44,12 @@ function gatherImpl<D extends DType>(x: Tensor<D>, axis: number, index: Tensor, 
   const idx = indexTensor("gather", index);
   if (idx.ndim !== x.ndim) throw new ShapeError(`gather: index ${fmtShape(idx.shape)} must have as many dimensions as x ${fmtShape(x.shape)}`);
   idx.shape.forEach((d, i) => {
-    if (i !== a && d > (x.shape[i] as number)) {
+    if (i !== a && d > x.shape[i]) {
       throw new ShapeError(`gather: index ${fmtShape(idx.shape)} is larger than x ${fmtShape(x.shape)} in dimension ${i}`);
     }
   });
   const backend = sameBackend("gather", x, idx);
-  if (deferredCheck) deferRangeCheck("gather", idx, a, x.shape[a] as number);
+  if (deferredCheck) deferRangeCheck("gather", idx, a, x.shape[a]);
   return fromStorage(backend.gather(x.view, a, idx.view), idx.shape, x.dtype);
 }
 
@@ -65,9 +65,9 @@ export function indexSelect<D extends DType>(x: Tensor<D>, axis: number, index: 
   const a = normalizeAxis(axis, x.ndim, "indexSelect");
   const idx = indexTensor("indexSelect", index);
   if (idx.ndim !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
-  const n = idx.shape[0] as number;
+  const n = idx.shape[0];
   const outShape = x.shape.map((d, i) => (i === a ? n : d));
-  deferRangeCheck("indexSelect", idx, a, x.shape[a] as number); // on the n indices, not the expanded view
+  deferRangeCheck("indexSelect", idx, a, x.shape[a]); // on the n indices, not the expanded view
   const view = idx.reshape(x.shape.map((_, i) => (i === a ? n : 1))).expand(outShape);
   return gatherImpl(x, a, view, false);
 }
@@ -89,7 +89,7 @@ export function scatterAdd(shape: readonly number[], axis: number, index: Tensor
   if (!shapesEqual(idx.shape, src.shape)) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must have the same shape`);
   if (idx.ndim !== shape.length) throw new ShapeError(`scatterAdd: index ${fmtShape(idx.shape)} must have as many dimensions as the output ${fmtShape(shape)}`);
   const backend = sameBackend("scatterAdd", idx, src);
-  deferRangeCheck("scatterAdd", idx, a, shape[a] as number);
+  deferRangeCheck("scatterAdd", idx, a, shape[a]);
   return fromStorage(backend.scatterAdd(shape, a, idx.view, src.view), shape, src.dtype);
 }
 
@@ -110,7 +110,7 @@ export function oneHot<D extends DType = "float32">(indices: Tensor, numClasses:
   if (idx.backend.readSync !== undefined && idx.size > 0) {
     const v = idx.dataSync();
     for (let i = 0; i < v.length; i++) {
-      const c = v[i] as number;
+      const c = v[i];
       if (c < 0 || c >= numClasses) throw new ArgumentError(`oneHot: index ${c} at position ${i} is outside [0, ${numClasses})`);
     }
   }

@@ -24,7 +24,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
   const backend = sameBackend("concat", ...tensors);
-  const shape = first.shape.map((d, i) => (i === a ? tensors.reduce((s, t) => s + (t.shape[a] as number), 0) : d));
+  const shape = first.shape.map((d, i) => (i === a ? tensors.reduce((s, t) => s + t.shape[a], 0) : d));
   return fromStorage(backend.concat(tensors.map((t) => t.cast(dtype).view), a), shape, dtype);
 }
 
@@ -86,7 +86,7 @@ export function splitSizes(dim: number, sizes: number | readonly number[], axis:
 export function split<T extends Tensor>(x: T, sizes: number | readonly number[], axis = 0): Tensor[] {
   const a = normalizeAxis(axis, x.ndim, "split");
   let start = 0;
-  return splitSizes(x.shape[a] as number, sizes, a).map((len) => {
+  return splitSizes(x.shape[a], sizes, a).map((len) => {
     const piece = x.narrow(a, start, len);
     start += len;
     return piece;
@@ -103,6 +103,6 @@ export function split<T extends Tensor>(x: T, sizes: number | readonly number[],
  */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ArgumentError(`chunk: chunks must be a positive integer, got ${chunks}`);
-  const dim = x.shape[normalizeAxis(axis, x.ndim, "chunk")] as number;
+  const dim = x.shape[normalizeAxis(axis, x.ndim, "chunk")];
   return split(x, Math.max(1, Math.ceil(dim / chunks)), axis);
 }

@@ -24,10 +24,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const backend = sameBackend("matmul", a, b);
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
-  const M = a2.shape[a2.ndim - 2] as number;
-  const K = a2.shape[a2.ndim - 1] as number;
-  const K2 = b2.shape[b2.ndim - 2] as number;
-  const N = b2.shape[b2.ndim - 1] as number;
+  const M = a2.shape[a2.ndim - 2];
+  const K = a2.shape[a2.ndim - 1];
+  const K2 = b2.shape[b2.ndim - 2];
+  const N = b2.shape[b2.ndim - 1];
   if (K !== K2) throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} x ${fmtShape(b.shape)} (${K} vs ${K2})`);
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
   const av = a2.cast(dtype).expand([...batch, M, K]);

@@ -68,7 +68,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], opts?: Reduce
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   const ax = normalizeAxes(axes, x.ndim, "mean");
   let count = 1;
-  for (const a of ax) count *= x.shape[a] as number;
+  for (const a of ax) count *= x.shape[a];
   return div(reduceOp("sum", x, ax, opts, dtype), count);
 }
 
@@ -142,7 +142,7 @@ export function argmin(x: Tensor, axis?: number, opts?: ReduceOptions): Tensor<"
 export function variance(x: Tensor, axes?: number | readonly number[], opts?: VarOptions): Tensor {
   const ax = normalizeAxes(axes, x.ndim, "var");
   let count = 1;
-  for (const a of ax) count *= x.shape[a] as number;
+  for (const a of ax) count *= x.shape[a];
   const correction = opts?.correction ?? 1;
   const centered = sub(x, mean(x, ax, { keepDims: true }));
   const sq = sum(mul(centered, centered), ax, opts?.keepDims === undefined ? undefined : { keepDims: opts.keepDims });

@@ -51,15 +51,15 @@ export function ternaryMatmulLutGrouped(
         let acc = 0;
         let tb = wStart * 4 * LUT_ENTRIES;
         for (let i = wStart; i < wEnd; i++) {
-          const c = codes[rowBase + i] as number;
-          acc += (table[tb + (c & 0xff)] as number) +
-            (table[tb + LUT_ENTRIES + ((c >>> 8) & 0xff)] as number) +
-            (table[tb + 2 * LUT_ENTRIES + ((c >>> 16) & 0xff)] as number) +
-            (table[tb + 3 * LUT_ENTRIES + (c >>> 24)] as number);
+          const c = codes[rowBase + i];
+          acc += (table[tb + (c & 0xff)]) +
+            (table[tb + LUT_ENTRIES + ((c >>> 8) & 0xff)]) +
+            (table[tb + 2 * LUT_ENTRIES + ((c >>> 16) & 0xff)]) +
+            (table[tb + 3 * LUT_ENTRIES + (c >>> 24)]);
           tb += 4 * LUT_ENTRIES;
         }
         // the reference's operation order (scale times sum, then divide): exact equality
-        y += ((wScale[n * G + g] as number) * acc) / (xScale[m * G + g] as number);
+        y += (wScale[n * G + g] * acc) / xScale[m * G + g];
       }
       out[m * N + n] = y;
     }

@@ -38,7 +38,7 @@ export function prepareBase3(words: Uint32Array, rows: number, cols: number): Pr
   const codes = new Uint8Array(rows * rowBytes);
   for (let r = 0; r < rows; r++) {
     for (let w = 0; w < wpr; w++) {
-      const word = words[r * wpr + w] as number;
+      const word = words[r * wpr + w];
       for (let b = 0; b < 4; b++) {
         const bits = word >>> (8 * b); // 4 codes, LSB first: element 4b + j at bits 2j
         const c0 = bits & 3;

@@ -45,7 +45,7 @@ export function prepareBase3x5Grouped(words: Uint32Array, rows: number, cols: nu
         let idx = 0;
         for (let j = 0; j < 5; j++) {
           const k = k0 + 5 * b + j;
-          const code = k < k1 ? ((words[r * wpr + (k >>> 4)] as number) >>> (2 * (k & 15))) & 3 : 1;
+          const code = k < k1 ? ((words[r * wpr + (k >>> 4)]) >>> (2 * (k & 15))) & 3 : 1;
           idx = idx * 3 + code;
         }
         bytes[r * rowBytes + g * groupBytes + b] = idx;
@@ -83,11 +83,11 @@ export function ternaryMatmulLut5Grouped(x: TypedArray, xScale: TypedArray, w: P
       const k1 = Math.min(K, k0 + gs);
       for (let t = 0; t < tablesPerGroup; t++) {
         const k = k0 + 5 * t;
-        const x0 = k < k1 ? (x[xo + k] as number) : 0;
-        const x1 = k + 1 < k1 ? (x[xo + k + 1] as number) : 0;
-        const x2 = k + 2 < k1 ? (x[xo + k + 2] as number) : 0;
-        const x3 = k + 3 < k1 ? (x[xo + k + 3] as number) : 0;
-        const x4 = k + 4 < k1 ? (x[xo + k + 4] as number) : 0;
+        const x0 = k < k1 ? x[xo + k] : 0;
+        const x1 = k + 1 < k1 ? x[xo + k + 1] : 0;
+        const x2 = k + 2 < k1 ? x[xo + k + 2] : 0;
+        const x3 = k + 3 < k1 ? x[xo + k + 3] : 0;
+        const x4 = k + 4 < k1 ? x[xo + k + 4] : 0;
         for (let a = -1; a <= 1; a++) {
           const sa = a * x0;
           for (let b = -1; b <= 1; b++) {
@@ -105,7 +105,7 @@ export function ternaryMatmulLut5Grouped(x: TypedArray, xScale: TypedArray, w: P
         }
       }
     }
-    const xsRow = xScale[m] as number;
+    const xsRow = xScale[m];
     let n = 0;
     for (; n + 4 <= N; n += 4) {
       const r0 = n * words;
@@ -118,28 +118,28 @@ export function ternaryMatmulLut5Grouped(x: TypedArray, xScale: TypedArray, w: P
         let tb = g * tablesPerGroup * LUT5_ENTRIES;
         const i1 = (g + 1) * gw;
         for (let i = g * gw; i < i1; i++) {
-          let c = codes[r0 + i] as number;
-          a0 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-          c = codes[r1 + i] as number;
-          a1 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-          c = codes[r2 + i] as number;
-          a2 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-          c = codes[r3 + i] as number;
-          a3 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
+          let c = codes[r0 + i];
+          a0 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+          c = codes[r1 + i];
+          a1 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+          c = codes[r2 + i];
+          a2 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+          c = codes[r3 + i];
+          a3 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
           tb += 4 * LUT5_ENTRIES;
         }
         // the reference's operation order: exact equality
         if (grouped) {
-          const xs = xScale[m * G + g] as number;
-          y0 += ((wScale[n * G + g] as number) * a0) / xs;
-          y1 += ((wScale[(n + 1) * G + g] as number) * a1) / xs;
-          y2 += ((wScale[(n + 2) * G + g] as number) * a2) / xs;
-          y3 += ((wScale[(n + 3) * G + g] as number) * a3) / xs;
+          const xs = xScale[m * G + g];
+          y0 += (wScale[n * G + g] * a0) / xs;
+          y1 += ((wScale[(n + 1) * G + g]) * a1) / xs;
+          y2 += ((wScale[(n + 2) * G + g]) * a2) / xs;
+          y3 += ((wScale[(n + 3) * G + g]) * a3) / xs;
         } else {
-          y0 += (wScale[n * G + g] as number) * a0;
-          y1 += (wScale[(n + 1) * G + g] as number) * a1;
-          y2 += (wScale[(n + 2) * G + g] as number) * a2;
-          y3 += (wScale[(n + 3) * G + g] as number) * a3;
+          y0 += wScale[n * G + g] * a0;
+          y1 += (wScale[(n + 1) * G + g]) * a1;
+          y2 += (wScale[(n + 2) * G + g]) * a2;
+          y3 += (wScale[(n + 3) * G + g]) * a3;
         }
       }
       out[m * N + n] = grouped ? y0 : y0 / xsRow;
@@ -155,12 +155,12 @@ export function ternaryMatmulLut5Grouped(x: TypedArray, xScale: TypedArray, w: P
         let tb = g * tablesPerGroup * LUT5_ENTRIES;
         const i1 = (g + 1) * gw;
         for (let i = g * gw; i < i1; i++) {
-          const c = codes[r0 + i] as number;
-          acc += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
+          const c = codes[r0 + i];
+          acc += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
           tb += 4 * LUT5_ENTRIES;
         }
-        if (grouped) y += ((wScale[n * G + g] as number) * acc) / (xScale[m * G + g] as number);
-        else y += (wScale[n * G + g] as number) * acc;
+        if (grouped) y += (wScale[n * G + g] * acc) / xScale[m * G + g];
+        else y += wScale[n * G + g] * acc;
       }
       out[m * N + n] = grouped ? y : y / xsRow;
     }

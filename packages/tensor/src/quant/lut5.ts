@@ -39,7 +39,7 @@ export function prepareBase3x5(words: Uint32Array, rows: number, cols: number): 
       let idx = 0;
       for (let j = 0; j < 5; j++) {
         const k = 5 * b + j;
-        const code = k < cols ? ((words[r * wpr + (k >>> 4)] as number) >>> (2 * (k & 15))) & 3 : 1;
+        const code = k < cols ? ((words[r * wpr + (k >>> 4)]) >>> (2 * (k & 15))) & 3 : 1;
         idx = idx * 3 + code;
       }
       bytes[r * rowBytes + b] = idx;
@@ -68,11 +68,11 @@ export function ternaryMatmulLut5(x: TypedArray, xScale: TypedArray, w: Prepared
     for (let g = 0; g < groups; g++) {
       const base = g * LUT5_ENTRIES;
       const k = 5 * g;
-      const x0 = k < K ? (x[xo + k] as number) : 0;
-      const x1 = k + 1 < K ? (x[xo + k + 1] as number) : 0;
-      const x2 = k + 2 < K ? (x[xo + k + 2] as number) : 0;
-      const x3 = k + 3 < K ? (x[xo + k + 3] as number) : 0;
-      const x4 = k + 4 < K ? (x[xo + k + 4] as number) : 0;
+      const x0 = k < K ? x[xo + k] : 0;
+      const x1 = k + 1 < K ? x[xo + k + 1] : 0;
+      const x2 = k + 2 < K ? x[xo + k + 2] : 0;
+      const x3 = k + 3 < K ? x[xo + k + 3] : 0;
+      const x4 = k + 4 < K ? x[xo + k + 4] : 0;
       let e = base;
       for (let a = -1; a <= 1; a++) {
         const sa = a * x0;
@@ -90,7 +90,7 @@ export function ternaryMatmulLut5(x: TypedArray, xScale: TypedArray, w: Prepared
         }
       }
     }
-    const xs = xScale[m] as number;
+    const xs = xScale[m];
     // 4 rows at a time: their lookups fall in the same 4-group stretch of the
     // table, which then stays in L1 (the whole table is too big for it)
     let n = 0;
@@ -102,35 +102,35 @@ export function ternaryMatmulLut5(x: TypedArray, xScale: TypedArray, w: Prepared
       let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
       let tb = 0;
       for (let i = 0; i < words; i++) {
-        let c = codes[r0 + i] as number;
-        a0 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-        c = codes[r1 + i] as number;
-        a1 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-        c = codes[r2 + i] as number;
-        a2 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
-        c = codes[r3 + i] as number;
-        a3 += (table[tb + (c & 0xff)] as number) + (table[tb + 243 + ((c >>> 8) & 0xff)] as number) + (table[tb + 486 + ((c >>> 16) & 0xff)] as number) + (table[tb + 729 + (c >>> 24)] as number);
+        let c = codes[r0 + i];
+        a0 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+        c = codes[r1 + i];
+        a1 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+        c = codes[r2 + i];
+        a2 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
+        c = codes[r3 + i];
+        a3 += (table[tb + (c & 0xff)]) + (table[tb + 243 + ((c >>> 8) & 0xff)]) + (table[tb + 486 + ((c >>> 16) & 0xff)]) + (table[tb + 729 + (c >>> 24)]);
         tb += 4 * LUT5_ENTRIES;
       }
       // the reference's operation order (scale times sum, then divide): exact equality
-      out[m * N + n] = ((wScale[n] as number) * a0) / xs;
-      out[m * N + n + 1] = ((wScale[n + 1] as number) * a1) / xs;
-      out[m * N + n + 2] = ((wScale[n + 2] as number) * a2) / xs;
-      out[m * N + n + 3] = ((wScale[n + 3] as number) * a3) / xs;
+      out[m * N + n] = (wScale[n] * a0) / xs;
+      out[m * N + n + 1] = (wScale[n + 1] * a1) / xs;
+      out[m * N + n + 2] = (wScale[n + 2] * a2) / xs;
+      out[m * N + n + 3] = (wScale[n + 3] * a3) / xs;
     }
     for (; n < N; n++) {
       const rowBase = n * words;
       let acc = 0;
       let tb = 0;
       for (let i = 0; i < words; i++) {
-        const c = codes[rowBase + i] as number;
-        acc += (table[tb + (c & 0xff)] as number) +
-          (table[tb + LUT5_ENTRIES + ((c >>> 8) & 0xff)] as number) +
-          (table[tb + 2 * LUT5_ENTRIES + ((c >>> 16) & 0xff)] as number) +
-          (table[tb + 3 * LUT5_ENTRIES + (c >>> 24)] as number);
+        const c = codes[rowBase + i];
+        acc += (table[tb + (c & 0xff)]) +
+          (table[tb + LUT5_ENTRIES + ((c >>> 8) & 0xff)]) +
+          (table[tb + 2 * LUT5_ENTRIES + ((c >>> 16) & 0xff)]) +
+          (table[tb + 3 * LUT5_ENTRIES + (c >>> 24)]);
         tb += 4 * LUT5_ENTRIES;
       }
-      out[m * N + n] = ((wScale[n] as number) * acc) / xs;
+      out[m * N + n] = (wScale[n] * acc) / xs;
     }
   }
 }

@@ -39,7 +39,7 @@ export function packTernaryArray(values: ArrayLike<number>, rows: number, cols: 
         const c = w * CODES_PER_WORD + j;
         let code = 1;
         if (c < cols) {
-          const t = values[r * cols + c] as number;
+          const t = values[r * cols + c];
           if (t !== -1 && t !== 0 && t !== 1) {
             throw new ArgumentError(`packTernary: value ${t} at index ${r * cols + c} is not -1, 0 or 1`);
           }
@@ -68,7 +68,7 @@ export function unpackTernaryArray(words: Uint32Array, rows: number, cols: numbe
   const out = new Int8Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const code = ((words[r * wpr + (c >>> 4)] as number) >>> (2 * (c & 15))) & 3;
+      const code = ((words[r * wpr + (c >>> 4)]) >>> (2 * (c & 15))) & 3;
       if (code === 3) throw new ArgumentError(`unpackTernary: invalid code 3 at row ${r}, column ${c}`);
       out[r * cols + c] = code - 1;
     }

@@ -43,7 +43,7 @@ export interface PackedTernary {
  */
 export function packTernary(t: Tensor): PackedTernary {
   if (t.ndim === 0) throw new ShapeError("packTernary: needs at least one dimension, got a scalar");
-  const cols = t.shape[t.ndim - 1] as number;
+  const cols = t.shape[t.ndim - 1];
   const rows = numel(t.shape) / Math.max(cols, 1);
   if (t.backend.readSync === undefined && cols > 0) return { words: packTernaryOps(t, rows, cols), shape: [...t.shape] };
   const words = packTernaryArray(t.dataSync(), cols === 0 ? 0 : rows, cols);
@@ -80,7 +80,7 @@ function packTernaryOps(t: Tensor, rows: number, cols: number): Tensor<"uint32">
  * ```
  */
 export function unpackTernary(p: PackedTernary): Tensor<"int8"> {
-  const cols = p.shape[p.shape.length - 1] as number;
+  const cols = p.shape[p.shape.length - 1];
   const rows = cols === 0 ? 0 : numel(p.shape) / cols;
   return tensor(unpackTernaryArray(p.words.dataSync(), rows, cols), p.shape, "int8", p.words.backend);
 }

@@ -25,10 +25,10 @@ import { scratchTable } from "./scratch.js";
 export function buildTable(x: TypedArray, xOff: number, K: number, groups: number, table: Int16Array | Float32Array, stride: number, lane: number): void {
   for (let g = 0; g < groups; g++) {
     const k = 4 * g;
-    const x0 = k < K ? (x[xOff + k] as number) : 0;
-    const x1 = k + 1 < K ? (x[xOff + k + 1] as number) : 0;
-    const x2 = k + 2 < K ? (x[xOff + k + 2] as number) : 0;
-    const x3 = k + 3 < K ? (x[xOff + k + 3] as number) : 0;
+    const x0 = k < K ? x[xOff + k] : 0;
+    const x1 = k + 1 < K ? x[xOff + k + 1] : 0;
+    const x2 = k + 2 < K ? x[xOff + k + 2] : 0;
+    const x3 = k + 3 < K ? x[xOff + k + 3] : 0;
     let e = g * LUT_ENTRIES;
     for (let a = -1; a <= 1; a++) {
       const sa = a * x0;
@@ -82,10 +82,10 @@ export function ternaryMatmulLut(
     for (; m + 4 <= M; m += 4) {
       for (let lane = 0; lane < 4; lane++) buildTable(x, (m + lane) * K, K, groups, t4, 4, lane);
       // divide (not multiply by an inverse) to round exactly as the reference does
-      const xs0 = xScale[m] as number;
-      const xs1 = xScale[m + 1] as number;
-      const xs2 = xScale[m + 2] as number;
-      const xs3 = xScale[m + 3] as number;
+      const xs0 = xScale[m];
+      const xs1 = xScale[m + 1];
+      const xs2 = xScale[m + 2];
+      const xs3 = xScale[m + 3];
       for (let n = 0; n < N; n++) {
         const rowBase = n * words;
         let y0 = 0, y1 = 0, y2 = 0, y3 = 0;
@@ -95,18 +95,18 @@ export function ternaryMatmulLut(
           let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
           let tb = wStart * 4 * LUT_ENTRIES * 4; // table offset of this word's first group
           for (let i = wStart; i < wEnd; i++) {
-            const c = codes[rowBase + i] as number;
+            const c = codes[rowBase + i];
             let p = tb + (c & 0xff) * 4;
-            a0 += t4[p] as number; a1 += t4[p + 1] as number; a2 += t4[p + 2] as number; a3 += t4[p + 3] as number;
+            a0 += t4[p]; a1 += t4[p + 1]; a2 += t4[p + 2]; a3 += t4[p + 3];
             p = tb + (LUT_ENTRIES + ((c >>> 8) & 0xff)) * 4;
-            a0 += t4[p] as number; a1 += t4[p + 1] as number; a2 += t4[p + 2] as number; a3 += t4[p + 3] as number;
+            a0 += t4[p]; a1 += t4[p + 1]; a2 += t4[p + 2]; a3 += t4[p + 3];
             p = tb + (2 * LUT_ENTRIES + ((c >>> 16) & 0xff)) * 4;
-            a0 += t4[p] as number; a1 += t4[p + 1] as number; a2 += t4[p + 2] as number; a3 += t4[p + 3] as number;
+            a0 += t4[p]; a1 += t4[p + 1]; a2 += t4[p + 2]; a3 += t4[p + 3];
             p = tb + (3 * LUT_ENTRIES + (c >>> 24)) * 4;
-            a0 += t4[p] as number; a1 += t4[p + 1] as number; a2 += t4[p + 2] as number; a3 += t4[p + 3] as number;
+            a0 += t4[p]; a1 += t4[p + 1]; a2 += t4[p + 2]; a3 += t4[p + 3];
             tb += 4 * LUT_ENTRIES * 4;
           }
-          const s = wScale[n * G + g] as number;
+          const s = wScale[n * G + g];
           y0 += s * a0; y1 += s * a1; y2 += s * a2; y3 += s * a3;
         }
         out[m * N + n] = y0 / xs0;
@@ -120,7 +120,7 @@ export function ternaryMatmulLut(
     const t1 = allocTables(isInt, groups * LUT_ENTRIES);
     for (; m < M; m++) {
       buildTable(x, m * K, K, groups, t1, 1, 0);
-      const xs = xScale[m] as number;
+      const xs = xScale[m];
       for (let n = 0; n < N; n++) {
         const rowBase = n * words;
         let y = 0;
@@ -130,14 +130,14 @@ export function ternaryMatmulLut(
           let acc = 0;
           let tb = wStart * 4 * LUT_ENTRIES;
           for (let i = wStart; i < wEnd; i++) {
-            const c = codes[rowBase + i] as number;
-            acc += (t1[tb + (c & 0xff)] as number) +
-              (t1[tb + LUT_ENTRIES + ((c >>> 8) & 0xff)] as number) +
-              (t1[tb + 2 * LUT_ENTRIES + ((c >>> 16) & 0xff)] as number) +
-              (t1[tb + 3 * LUT_ENTRIES + (c >>> 24)] as number);
+            const c = codes[rowBase + i];
+            acc += (t1[tb + (c & 0xff)]) +
+              (t1[tb + LUT_ENTRIES + ((c >>> 8) & 0xff)]) +
+              (t1[tb + 2 * LUT_ENTRIES + ((c >>> 16) & 0xff)]) +
+              (t1[tb + 3 * LUT_ENTRIES + (c >>> 24)]);
             tb += 4 * LUT_ENTRIES;
           }
-          y += (wScale[n * G + g] as number) * acc;
+          y += wScale[n * G + g] * acc;
         }
         out[m * N + n] = y / xs;
       }

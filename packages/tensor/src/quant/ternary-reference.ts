@@ -40,13 +40,13 @@ export function ternaryMatmulReference(
         let acc = 0;
         const end = Math.min(K, (g + 1) * groupSize);
         for (let k = g * groupSize; k < end; k++) {
-          const t = (((w[n * wpr + (k >>> 4)] as number) >>> (2 * (k & 15))) & 3) - 1;
-          acc += t * (x[m * K + k] as number);
+          const t = (((w[n * wpr + (k >>> 4)]) >>> (2 * (k & 15))) & 3) - 1;
+          acc += t * x[m * K + k];
         }
-        if (grouped) y += ((wScale[n * G + g] as number) * acc) / (xScale[m * G + g] as number);
-        else y += (wScale[n * G + g] as number) * acc;
+        if (grouped) y += (wScale[n * G + g] * acc) / xScale[m * G + g];
+        else y += wScale[n * G + g] * acc;
       }
-      out[m * N + n] = grouped ? y : y / (xScale[m] as number);
+      out[m * N + n] = grouped ? y : y / xScale[m];
     }
   }
 }

@@ -30,19 +30,19 @@ function flatten(x: Comparable): { values: ArrayLike<number>; shape: number[] | 
   if (Array.isArray(x)) {
     const out: number[] = [];
     const shape: number[] = [];
-    let probe: NestedArray = x as NestedArray;
+    let probe: NestedArray = x;
     while (Array.isArray(probe)) {
       shape.push(probe.length);
-      probe = probe[0] as NestedArray;
+      probe = probe[0];
     }
     const walk = (v: NestedArray): void => {
       if (Array.isArray(v)) v.forEach(walk);
       else out.push(v);
     };
-    walk(x as NestedArray);
+    walk(x);
     return { values: out, shape };
   }
-  return { values: x as ArrayLike<number>, shape: undefined };
+  return { values: x, shape: undefined };
 }
 
 /**
@@ -66,8 +66,8 @@ export function findMismatch(actual: Comparable, expected: Comparable, opts: Clo
     return { index: -1, actual: NaN, expected: NaN, reason: `length ${a.values.length} differs from ${e.values.length}` };
   }
   for (let i = 0; i < a.values.length; i++) {
-    const x = a.values[i] as number;
-    const y = e.values[i] as number;
+    const x = a.values[i];
+    const y = e.values[i];
     if (Number.isNaN(x) || Number.isNaN(y)) {
       if (Number.isNaN(x) && Number.isNaN(y) && opts.equalNan === true) continue;
       return { index: i, actual: x, expected: y, reason: "NaN" };

@@ -114,11 +114,11 @@ export function tensorOfShapeArb(shape: readonly number[], opts: TensorArbOption
       // interleave with junk and take every second element of the last axis
       const last = shape.length - 1;
       const wide = [...shape];
-      wide[last] = (shape[last] as number) * 2;
+      wide[last] = shape[last] * 2;
       const junk = new Float64Array(numel(wide)).fill(12345);
       const w = tensor(junk, wide, dtype).dataSync();
       const src = base.dataSync();
-      for (let i = 0; i < n; i++) w[2 * i] = src[i] as number;
+      for (let i = 0; i < n; i++) w[2 * i] = src[i];
       return tensor(w, wide, dtype).slice(last, 0, undefined, 2);
     }
     return base;

@@ -26,12 +26,12 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, 0, seen);
   seen = Atomics.load(ctrl, 0);
-  const dtype = ctrl[1] as number;
+  const dtype = ctrl[1];
   if (dtype === -1) break;
-  const N = ctrl[3] as number;
-  const K = ctrl[4] as number;
-  const r0 = ctrl[8 + 2 * index] as number;
-  const r1 = ctrl[9 + 2 * index] as number;
+  const N = ctrl[3];
+  const K = ctrl[4];
+  const r0 = ctrl[8 + 2 * index];
+  const r1 = ctrl[9 + 2 * index];
   if (r1 > r0) {
     const view = (b: SharedArrayBuffer): Float32Array | Float64Array => (dtype === 1 ? new Float64Array(b) : new Float32Array(b));
     const a = view(data.a);

@@ -88,7 +88,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
   const ports: MessagePort[] = [];
   for (let w = 0; w < threads - 1; w++) {
     const channel = new MessageChannel();
-    const data: TernaryWorkerData = { ctrl: ctrl.buffer as SharedArrayBuffer, ...buffers, port: channel.port2, index: w, simd };
+    const data: TernaryWorkerData = { ctrl: ctrl.buffer, ...buffers, port: channel.port2, index: w, simd };
     const worker = startWorker("ternary-worker", data, [channel.port2]); // the port travels in workerData, transferred
     workers.push(worker);
     ports.push(channel.port1);
@@ -180,8 +180,8 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     }
     const so = new Float32Array(buffers.out);
     for (let i = 0; i < workers.length; i++) {
-      const n0 = ctrl[CTRL.ranges + 2 * i] as number;
-      const n1 = ctrl[CTRL.ranges + 2 * i + 1] as number;
+      const n0 = ctrl[CTRL.ranges + 2 * i];
+      const n1 = ctrl[CTRL.ranges + 2 * i + 1];
       const rows = n1 - n0;
       if (rows <= 0) continue;
       for (let m = 0; m < M; m++) out.set(so.subarray(M * n0 + m * rows, M * n0 + (m + 1) * rows), m * N + n0);

@@ -30,14 +30,14 @@ for (;;) {
   Atomics.wait(ctrl, CTRL.job, seen);
   seen = Atomics.load(ctrl, CTRL.job);
   if (ctrl[CTRL.op] === CTRL.stop) break;
-  const M = ctrl[CTRL.m] as number;
-  const K = ctrl[CTRL.k] as number;
-  const groupSize = ctrl[CTRL.groupSize] as number;
-  const G = ctrl[CTRL.groups] as number;
-  const n0 = ctrl[CTRL.ranges + 2 * index] as number;
-  const n1 = ctrl[CTRL.ranges + 2 * index + 1] as number;
+  const M = ctrl[CTRL.m];
+  const K = ctrl[CTRL.k];
+  const groupSize = ctrl[CTRL.groupSize];
+  const G = ctrl[CTRL.groups];
+  const n0 = ctrl[CTRL.ranges + 2 * index];
+  const n1 = ctrl[CTRL.ranges + 2 * index + 1];
   if (n1 > n0) {
-    const id = ctrl[CTRL.weights] as number;
+    const id = ctrl[CTRL.weights];
     let w = weights.get(id);
     while (w === undefined) {
       drain();
@@ -51,7 +51,7 @@ for (;;) {
       slices.set(key, sub);
     }
     const x = ctrl[CTRL.xKind] === 0 ? new Int8Array(data.x, 0, M * K) : new Float32Array(data.x, 0, M * K);
-    const xScale = new Float32Array(data.xScale, 0, ctrl[CTRL.xScaleLength] as number);
+    const xScale = new Float32Array(data.xScale, 0, ctrl[CTRL.xScaleLength]);
     const wScale = new Float32Array(data.wScale, n0 * G * 4, (n1 - n0) * G);
     const out = new Float32Array(data.out, M * n0 * 4, M * (n1 - n0));
     kernel(x, xScale, sub, wScale, M, n1 - n0, K, groupSize, out);

@@ -120,7 +120,7 @@ export class FunctionBuilder {
   v128Const(bytes: ArrayLike<number>): this {
     if (bytes.length !== 16) throw new ArgumentError(`${this.name}: v128.const needs 16 bytes, got ${bytes.length}`);
     this.code.push(SIMD_PREFIX, ...unsignedLeb128(SIMD_V128_CONST));
-    for (let i = 0; i < 16; i++) this.code.push((bytes[i] as number) & 0xff);
+    for (let i = 0; i < 16; i++) this.code.push(bytes[i] & 0xff);
     return this;
   }
 

@@ -56,8 +56,8 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
   f.open("loop"); // row blocks
   for (let i = 0; i < R; i++) {
     if (i === 0) f.get(a0);
-    else f.get(ap[i - 1] as number).get(LDA).op("i32.add");
-    f.set(ap[i] as number);
+    else f.get(ap[i - 1]).get(LDA).op("i32.add");
+    f.set(ap[i]);
   }
   f.get(B).set(bp);
   for (const x of acc) f.v128Const(ZERO).set(x);
@@ -67,24 +67,24 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
     f.get(bp).memory("v128.load", 0).set(b0);
     f.get(bp).memory("v128.load", 16).set(b1);
     for (let i = 0; i < R; i++) {
-      f.get(ap[i] as number).memory("v128.load32_splat", 4 * u).set(av);
-      const c0 = acc[2 * i] as number;
-      const c1 = acc[2 * i + 1] as number;
+      f.get(ap[i]).memory("v128.load32_splat", 4 * u).set(av);
+      const c0 = acc[2 * i];
+      const c1 = acc[2 * i + 1];
       f.get(c0).get(av).get(b0).op("f32x4.mul").op("f32x4.add").set(c0);
       f.get(c1).get(av).get(b1).op("f32x4.mul").op("f32x4.add").set(c1);
     }
     f.get(bp).get(LDB).op("i32.add").set(bp);
   }
-  for (let i = 0; i < R; i++) f.get(ap[i] as number).i32Const(16).op("i32.add").set(ap[i] as number);
+  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(16).op("i32.add").set(ap[i]);
   f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
   f.end();
   for (let i = 0; i < R; i++) {
     f.get(cp);
     if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
-    f.get(acc[2 * i] as number).memory("v128.store", 0);
+    f.get(acc[2 * i]).memory("v128.store", 0);
     f.get(cp);
     if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
-    f.get(acc[2 * i + 1] as number).memory("v128.store", 16);
+    f.get(acc[2 * i + 1]).memory("v128.store", 16);
   }
   f.get(a0).get(LDA).i32Const(R).op("i32.mul").op("i32.add").set(a0);
   f.get(cp).get(LDC).i32Const(R).op("i32.mul").op("i32.add").set(cp);
@@ -132,34 +132,34 @@ export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilde
   f.open("loop"); // blocks of R rows of A
   for (let i = 0; i < R; i++) {
     if (i === 0) f.get(a0);
-    else f.get(ap[i - 1] as number).get(LDA).op("i32.add");
-    f.set(ap[i] as number);
+    else f.get(ap[i - 1]).get(LDA).op("i32.add");
+    f.set(ap[i]);
   }
   for (let j = 0; j < S; j++) {
     if (j === 0) f.get(BT);
-    else f.get(bq[j - 1] as number).get(LDBT).op("i32.add");
-    f.set(bq[j] as number);
+    else f.get(bq[j - 1]).get(LDBT).op("i32.add");
+    f.set(bq[j]);
   }
   for (const x of acc) f.v128Const(ZERO).set(x);
   f.get(KSTEPS).set(k);
   f.open("loop"); // k, by 8
   for (let u = 0; u < 2; u++) {
-    for (let j = 0; j < S; j++) f.get(bq[j] as number).memory("v128.load", 16 * u).set(bv[j] as number);
+    for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 16 * u).set(bv[j]);
     for (let i = 0; i < R; i++) {
-      f.get(ap[i] as number).memory("v128.load", 16 * u).set(av);
+      f.get(ap[i]).memory("v128.load", 16 * u).set(av);
       for (let j = 0; j < S; j++) {
-        const x = acc[i * S + j] as number;
-        f.get(x).get(av).get(bv[j] as number).op("f32x4.mul").op("f32x4.add").set(x);
+        const x = acc[i * S + j];
+        f.get(x).get(av).get(bv[j]).op("f32x4.mul").op("f32x4.add").set(x);
       }
     }
   }
-  for (let i = 0; i < R; i++) f.get(ap[i] as number).i32Const(32).op("i32.add").set(ap[i] as number);
-  for (let j = 0; j < S; j++) f.get(bq[j] as number).i32Const(32).op("i32.add").set(bq[j] as number);
+  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(32).op("i32.add").set(ap[i]);
+  for (let j = 0; j < S; j++) f.get(bq[j]).i32Const(32).op("i32.add").set(bq[j]);
   f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
   f.end();
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < S; j++) {
-      const x = acc[i * S + j] as number;
+      const x = acc[i * S + j];
       f.get(cp);
       if (i > 0) f.get(LDC).i32Const(i).op("i32.mul").op("i32.add");
       f.get(x).lane("f32x4.extract_lane", 0).get(x).lane("f32x4.extract_lane", 1).op("f32.add");

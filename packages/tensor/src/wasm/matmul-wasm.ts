@@ -8,7 +8,7 @@
 // Shapes: a [M, K], b [K, N] ("nn") or bt [N, K] ("nt"), c [M, N], all row-major.
 import type { FloatArray, MatmulKernel } from "../cpu/matmul.js";
 import { matmulBlocked } from "../cpu/matmul.js";
-import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { wasmKernels } from "./wasm-kernels.js";
 
 /** Copies rows [rows, cols] of `src` into `dst` at float index `at` with row length `ld`, zeroing the padding and `padRows` more rows. */
 function copyPadded(src: Float32Array, rows: number, cols: number, dst: Float32Array, at: number, ld: number, padRows: number): void {
@@ -46,7 +46,7 @@ function run(
   }
   const Kp = Math.ceil(K / (transposed ? 8 : 4)) * (transposed ? 8 : 4);
   const Np = Math.ceil(N / (transposed ? 4 : 8)) * (transposed ? 4 : 8);
-  const { arena } = kernels as WasmKernels;
+  const { arena } = kernels;
   const pa = arena.alloc(M * Kp * 4);
   const pb = arena.alloc(Kp * Np * 4);
   const pc = arena.alloc(M * Np * 4);

@@ -25,7 +25,7 @@ export function sumWasm(data: TypedArray, offs: Int32Array, out: TypedArray, out
   let hi = -Infinity;
   const n = outer * inner;
   for (let i = 0; i < n; i++) {
-    const o = offs[i] as number;
+    const o = offs[i];
     if (o < lo) lo = o;
     if (o > hi) hi = o;
   }

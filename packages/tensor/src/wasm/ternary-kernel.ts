@@ -27,7 +27,7 @@
 // - More rows per tile did not help: 2 rows 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more
 //   live v128 values than V8 keeps in registers); 8 tokens as 2 rows x 4 tokens 12 ms.
 // - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
-//   not disturbed). shared/specs/wasm-simd.md §6 measured the extend +
+//   not disturbed). An earlier measurement put the extend +
 //   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
@@ -73,13 +73,13 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   f.open("loop"); // over tiles of R rows
   for (let i = 0; i < R; i++) {
     if (i === 0) f.get(W);
-    else f.get(wp[i - 1] as number).get(ROW_STRIDE).op("i32.add");
-    f.set(wp[i] as number);
+    else f.get(wp[i - 1]).get(ROW_STRIDE).op("i32.add");
+    f.set(wp[i]);
   }
   for (let t = 0; t < T; t++) {
     if (t === 0) f.get(X);
-    else f.get(xp[t - 1] as number).get(X_STRIDE).op("i32.add");
-    f.set(xp[t] as number);
+    else f.get(xp[t - 1]).get(X_STRIDE).op("i32.add");
+    f.set(xp[t]);
   }
   f.get(OUT).set(outG);
   f.get(BLOCKS).set(rem);
@@ -90,27 +90,27 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   f.get(rem).get(GROUP_BLOCKS).op("i32.lt_u").open("if").get(rem).set(b).end();
   f.get(rem).get(b).op("i32.sub").set(rem);
   f.open("loop"); // over blocks of 64 weights
-  for (let i = 0; i < R; i++) f.get(wp[i] as number).memory("v128.load").set(v[i] as number);
+  for (let i = 0; i < R; i++) f.get(wp[i]).memory("v128.load").set(v[i]);
   for (let j = 0; j < 8; j++) {
     for (let i = 0; i < R; i++) {
-      f.get(v[i] as number);
+      f.get(v[i]);
       if (j > 0) f.i32Const(2 * j).op("i16x8.shr_s");
       f.set(s);
       for (let t = 0; t < T; t++) {
-        const a = acc[(i * T + t) * chains + (j % chains)] as number;
-        f.get(a).get(s).get(xp[t] as number).memory("v128.load", 16 * j).op("i32x4.dot_i16x8_s").op("i32x4.add").set(a);
+        const a = acc[(i * T + t) * chains + (j % chains)];
+        f.get(a).get(s).get(xp[t]).memory("v128.load", 16 * j).op("i32x4.dot_i16x8_s").op("i32x4.add").set(a);
       }
     }
   }
-  for (let i = 0; i < R; i++) f.get(wp[i] as number).i32Const(16).op("i32.add").set(wp[i] as number);
-  for (let t = 0; t < T; t++) f.get(xp[t] as number).i32Const(128).op("i32.add").set(xp[t] as number);
+  for (let i = 0; i < R; i++) f.get(wp[i]).i32Const(16).op("i32.add").set(wp[i]);
+  for (let t = 0; t < T; t++) f.get(xp[t]).i32Const(128).op("i32.add").set(xp[t]);
   f.get(b).i32Const(1).op("i32.sub").variable("local.tee", b).brIf(0);
   f.end();
   // horizontal sums, stored as int32
   for (let i = 0; i < R; i++) {
     for (let t = 0; t < T; t++) {
-      const a = acc[(i * T + t) * chains] as number;
-      for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c] as number).op("i32x4.add").set(a);
+      const a = acc[(i * T + t) * chains];
+      for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c]).op("i32x4.add").set(a);
       f.get(outG);
       if (i > 0) f.get(OUT_ROW).i32Const(i).op("i32.mul").op("i32.add");
       if (t > 0) f.get(OUT_TOKEN).i32Const(t).op("i32.mul").op("i32.add");

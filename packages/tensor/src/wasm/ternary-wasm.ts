@@ -39,7 +39,7 @@ function convertWeights(words: Uint32Array, N: number, K: number, blocks: number
         let v = 0;
         for (let j = 0; j < 8; j++) {
           const k = b * TERNARY_BLOCK + 8 * j + l;
-          const c = k < K ? ((words[rowWords + (k >>> 4)] as number) >>> (2 * (k & 15))) & 3 : 1;
+          const c = k < K ? ((words[rowWords + (k >>> 4)]) >>> (2 * (k & 15))) & 3 : 1;
           // fields 0..6: the code c = t + 1; field 7: t in two's complement
           v |= (j < 7 ? c : (c - 1) & 3) << (2 * j);
         }
@@ -114,7 +114,7 @@ export function ternaryMatmulWasm(
   if (M === 0 || rows <= 0) return true;
   const G = Math.ceil(K / groupSize);
   if (K === 0) {
-    for (let m = 0; m < M; m++) for (let n = rowStart; n < rowEnd; n++) out[m * N + n] = 0 / (xScale[m] as number);
+    for (let m = 0; m < M; m++) for (let n = rowStart; n < rowEnd; n++) out[m * N + n] = 0 / xScale[m];
     return true;
   }
   const weights = weightsFor(kernels, w, N, K);
@@ -140,12 +140,12 @@ export function ternaryMatmulWasm(
         let c = 0;
         for (let i = 0; i < TERNARY_BLOCK; i++) {
           const k = b * TERNARY_BLOCK + i;
-          const xk = k < K ? (x[xo + k] as number) : 0;
-          const prev = i >= 8 && k - 8 < K ? (x[xo + k - 8] as number) : 0;
+          const xk = k < K ? x[xo + k] : 0;
+          const prev = i >= 8 && k - 8 < K ? x[xo + k - 8] : 0;
           xv[vo + k] = xk - 4 * prev;
           if (i < 56) c += xk;
         }
-        corr[m * G + g] = (corr[m * G + g] as number) + c;
+        corr[m * G + g] = corr[m * G + g] + c;
       }
     }
     const rowStride = blocks * 16;
@@ -165,7 +165,7 @@ export function ternaryMatmulWasm(
           const so = (m * rows + r) * G;
           let y = 0;
           for (let g = 0; g < G; g++) {
-            y += ((wScale[n * G + g] as number) * ((s[so + g] as number) - (corr[m * G + g] as number))) / (xScale[m * G + g] as number);
+            y += (wScale[n * G + g] * (s[so + g] - corr[m * G + g])) / xScale[m * G + g];
           }
           out[m * N + n] = y;
         }
@@ -173,12 +173,12 @@ export function ternaryMatmulWasm(
       return true;
     }
     for (let m = 0; m < M; m++) {
-      const xs = xScale[m] as number;
+      const xs = xScale[m];
       for (let r = 0; r < rows; r++) {
         const n = rowStart + r;
         const so = (m * rows + r) * G;
         let y = 0;
-        for (let g = 0; g < G; g++) y += (wScale[n * G + g] as number) * ((s[so + g] as number) - (corr[m * G + g] as number));
+        for (let g = 0; g < G; g++) y += wScale[n * G + g] * (s[so + g] - corr[m * G + g]);
         out[m * N + n] = y / xs;
       }
     }

@@ -43,7 +43,7 @@ export class WasmArena {
   alloc(bytes: number): number {
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     for (let i = 0; i < this.freeRuns.length; i++) {
-      const run = this.freeRuns[i] as { off: number; size: number };
+      const run = this.freeRuns[i];
       if (run.size >= size) {
         const off = run.off;
         if (run.size === size) this.freeRuns.splice(i, 1);
