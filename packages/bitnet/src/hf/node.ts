@@ -117,7 +117,7 @@ export function progressBar(write: (s: string) => void, tty: boolean, width = 20
   let drawn = false;
   return {
     update(done, total, label) {
-      const filled = total > 0 ? Math.round((done / total) * width) : width;
+      const filled = total > 0 ? Math.floor((done / total) * width) : width;
       const line = `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`;
       if (tty) {
         write(`\r${line.slice(0, 120).padEnd(120)}`);

@@ -3,6 +3,7 @@
 import { type BytesLike, toBytes } from "../bytes.js";
 import { checkFinite } from "./checks.js";
 import { GgufError } from "../errors.js";
+import { roundHalfAwayFromZero } from "./rounding.js";
 
 /**
  * Elements per I2_S code block (the x86 `ACT_PARALLEL` / Python-converter layout, the
@@ -90,7 +91,7 @@ export function encodeI2_S(values: Float32Array): Uint8Array {
   if (scale === 0) scale = 1;
   const out = new Uint8Array(i2sByteLength(values.length));
   for (let i = 0; i < values.length; i++) {
-    const t = Math.max(-1, Math.min(1, Math.round(values[i] / scale)));
+    const t = Math.max(-1, Math.min(1, roundHalfAwayFromZero(values[i] / scale)));
     const code = t > 0.5 ? 2 : t < -0.5 ? 0 : 1;
     const b = i >>> 7;
     const j = i & 127;
