@@ -105,7 +105,9 @@ export function tensor<D extends DType = "float32">(data: TensorData | DTypeMap[
       throw new ShapeError(`tensor: ${values.length} values do not fill shape ${fmtShape(finalShape)}`);
     }
   }
-  return fromStorage(backend.upload(fill(dt, values, "tensor"), dt), finalShape, dt) as Tensor<D>;
+  // a typed array of the target dtype needs no conversion or range check (upload copies it)
+  const same = ArrayBuffer.isView(values) && dtypeOfArray(values) === dt;
+  return fromStorage(backend.upload(same ? (values as DTypeMap[DType]) : fill(dt, values, "tensor"), dt), finalShape, dt) as Tensor<D>;
 }
 
 /**

@@ -127,6 +127,19 @@ describe("encodeModule", () => {
     expect((inst.exports.f as () => number)()).toBe(42);
   });
 
+  it("imports a shared memory with limits flag 0x03 (min and max), which only a shared WebAssembly.Memory satisfies", () => {
+    const f = new FunctionBuilder("f", [], ["i32"]);
+    f.i32Const(42);
+    const bytes = encodeModule({ memoryMinPages: 1, sharedMemoryMaxPages: 4, functions: [f] });
+    expect(hex(bytes)).toContain("03656e76" + "066d656d6f7279" + "02030104"); // "env" "memory", memory, shared, min 1, max 4
+    expect(api.validate(bytes)).toBe(true);
+    const shared = new api.Memory({ initial: 1, maximum: 4, shared: true });
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const inst = new api.Instance(new api.Module(bytes), { env: { memory: shared } });
+    expect((inst.exports.f as () => number)()).toBe(42);
+    expect(() => new api.Instance(new api.Module(bytes), { env: { memory: new api.Memory({ initial: 1, maximum: 4 }) } })).toThrow();
+  });
+
   it("deduplicates function types and exports every function", () => {
     const a = new FunctionBuilder("a", ["i32"], ["i32"]);
     a.get(0).i32Const(1).op("i32.add");

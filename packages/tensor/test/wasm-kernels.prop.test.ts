@@ -4,10 +4,10 @@
 // the arena's allocator; and the backend's forced fallback (simd: false).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
+import { BackendError, type CpuStorage, cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference } from "@bitnet-quantize/tensor/quant";
 import { ternaryMatmulCpuJs } from "../src/quant/ternary-matmul.js";
-import { ternaryMatmulWasm, ternaryWasmApplies } from "../src/wasm/ternary-wasm.js";
+import { adoptWords, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryMatmulWasm, ternaryWasmApplies } from "../src/wasm/ternary-wasm.js";
 import { matmulReference } from "../src/cpu/matmul.js";
 import { binaryKernel } from "../src/cpu/elementwise.js";
 import { reduceKernel } from "../src/cpu/reduce.js";
@@ -111,6 +111,44 @@ describe("wasm ternary kernel", () => {
     }
   });
 
+  it("reads the packed words as stored: whatever the padding bits past K hold, the result is the reference's on clean words", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 200 }), fc.nat(), (N, K, seed) => {
+        const ts = Array.from({ length: N * K }, (_, i) => ((i * 7 + seed) % 3) - 1);
+        const words = packTernaryArray(ts, N, K);
+        const dirty = words.slice();
+        const wpr = Math.ceil(K / 16);
+        const used = K % 16; // codes in a row's last word
+        if (used !== 0) for (let r = 0; r < N; r++) dirty[r * wpr + wpr - 1] |= (0xffffffff << (2 * used)) >>> 0; // code 3 in every padding field
+        const x = Int8Array.from({ length: K }, (_, i) => ((i * 37 + seed) % 256) - 128);
+        const ref = new Float32Array(N);
+        ternaryMatmulReference(x, new Float32Array([2]), words, new Float32Array(N).fill(0.5), 1, N, K, K, ref);
+        const got = new Float32Array(N);
+        expect(ternaryMatmulWasm(x, new Float32Array([2]), dirty, new Float32Array(N).fill(0.5), 1, N, K, K, got)).toBe(true);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+      }),
+      { seed: 1104, numRuns: 120 },
+    );
+  });
+
+  it("runs a prepared job's rows in any split, the same as one call (what pool threads share)", () => {
+    const kernels = wasmKernels();
+    if (kernels === undefined) throw new Error("no wasm SIMD in this Node");
+    const [M, N, K] = [3, 37, 512];
+    const words = packTernaryArray(Array.from({ length: N * K }, (_, i) => ((i * 5) % 3) - 1), N, K);
+    const x = Int8Array.from({ length: M * K }, (_, i) => ((i * 11) % 255) - 127);
+    const xScale = Float32Array.from({ length: M * 2 }, (_, i) => 1 + i / 7); // one divisor per row and 256-column group
+    const wScale = Float32Array.from({ length: N * 2 }, (_, i) => 0.25 + i / 100);
+    const ref = new Float32Array(M * N);
+    ternaryMatmulReference(x, xScale, words, wScale, M, N, K, 256, ref);
+    const p = prepareTernaryJob(kernels, x, xScale, words, wScale, M, N, K, 256);
+    if (p === undefined) throw new Error("wasm memory could not grow");
+    for (const [a, b] of [[20, 37], [0, 5], [5, 20]] as const) runTernaryRows(kernels, p.job, a, b);
+    const got = new Float32Array(M * N);
+    finishTernaryJob(kernels, p, got, 0, N);
+    expect(Array.from(got)).toEqual(Array.from(ref));
+  });
+
   it("declines what it does not cover (float activations, groups not of whole 64-column blocks), computing nothing", () => {
     const words = packTernaryArray([1, -1, 0, 1], 1, 4);
     const out = new Float32Array([7]);
@@ -152,6 +190,46 @@ function expectWithinRounding(got: Float32Array, a: Float32Array, bt: Float32Arr
     }
   }
 }
+
+describe("frozen weights resident in wasm memory", () => {
+  it("the CPU backend moves a packed-weight storage into the shared wasm memory at its first wasm product, once, with unchanged results", () => {
+    const kernels = wasmKernels();
+    if (kernels === undefined) throw new Error("no wasm SIMD in this Node");
+    expect(kernels.arena.shared).toBe(true); // Node has SharedArrayBuffer
+    const cpu = cpuBackend();
+    const [M, N, K] = [2, 24, 320];
+    const ts = Array.from({ length: N * K }, (_, i) => ((i * 13) % 3) - 1);
+    const w = packTernary(tensor(Float32Array.from(ts), [N, K], "float32", cpu));
+    const storage = w.words.storage as CpuStorage;
+    const before = storage.data;
+    expect(before.buffer).not.toBe(kernels.arena.memory.buffer);
+    const x = tensor(Int8Array.from({ length: M * K }, (_, i) => (i % 200) - 100), [M, K], "int8", cpu);
+    const xScale = tensor(new Float32Array([2, 3]), [M], "float32", cpu);
+    const wScale = tensor(Float32Array.from({ length: N }, (_, i) => 0.5 + i / 64), [N], "float32", cpu);
+    const y1 = ternaryMatmul(x, w, xScale, wScale, K).toArray();
+    const moved = storage.data;
+    expect(moved).not.toBe(before);
+    expect(moved.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(moved)).toEqual(Array.from(before));
+    const y2 = ternaryMatmul(x, w, xScale, wScale, K).toArray();
+    expect(storage.data).toBe(moved); // moved once
+    expect(y2).toEqual(y1);
+    const ref = new Float32Array(M * N);
+    ternaryMatmulReference(x.dataSync(), new Float32Array([2, 3]), before as Uint32Array, wScale.dataSync(), M, N, K, K, ref);
+    expect((y1 as number[][]).flat()).toEqual(Array.from(ref));
+  });
+
+  it("adoptWords gives an equal view of wasm memory (the same one when asked again); relocate refuses an array of another dtype or length", () => {
+    const words = Uint32Array.from({ length: 100 }, (_, i) => (i * 2654435761) >>> 0);
+    const view = adoptWords(words);
+    if (view === undefined) throw new Error("no shared wasm memory in this Node");
+    expect(Array.from(view)).toEqual(Array.from(words));
+    expect(adoptWords(view)).toBe(view);
+    const s = cpuBackend().upload(new Uint32Array(4), "uint32") as CpuStorage;
+    expect(() => s.relocate(new Uint32Array(5))).toThrow(BackendError);
+    expect(() => s.relocate(new Int32Array(4))).toThrow(/uint32 array of 4 values/);
+  });
+});
 
 describe("wasm float32 matmul", () => {
   it("A·B (row-major B) and A·Btᵀ match the reference within float32 rounding, tails in M, N and K", () => {

@@ -3,6 +3,7 @@
 import type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "../backend.js";
 import { type DType, type DTypeMap, type TypedArray, allocTyped, dtypeOfArray } from "../dtype.js";
 import { BackendError, DTypeError } from "../errors.js";
+import { isContiguous } from "../layout.js";
 import { numel } from "../shape.js";
 import { binaryKernel, unaryKernel } from "./elementwise.js";
 import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
@@ -13,6 +14,7 @@ import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../qua
 import { binaryWasm } from "../wasm/elementwise-wasm.js";
 import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
 import { sumWasm } from "../wasm/reduce-wasm.js";
+import { adoptWords, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
 import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
 /**
@@ -25,10 +27,36 @@ import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
  * ```
  */
 export class CpuStorage implements Storage {
+  #data: TypedArray;
   constructor(
     readonly backend: Backend,
-    readonly data: TypedArray,
-  ) {}
+    data: TypedArray,
+  ) {
+    this.#data = data;
+  }
+  /** The typed array (the same one until {@link CpuStorage.relocate} moves it). */
+  get data(): TypedArray {
+    return this.#data;
+  }
+  /**
+   * Replaces the backing array by `moved`, an array of the same dtype,
+   * length and values living elsewhere (the backend moves frozen ternary
+   * weights into the kernels' shared wasm memory this way, so that no second
+   * copy stays resident).
+   *
+   * @example
+   * ```ts
+   * const s = cpuBackend().upload(new Uint32Array([5]), "uint32") as CpuStorage;
+   * s.relocate(new Uint32Array([5]));
+   * ```
+   */
+  relocate(moved: TypedArray): void {
+    const d = this.#data;
+    if (dtypeOfArray(moved) !== dtypeOfArray(d) || moved.length !== d.length) {
+      throw new BackendError(`CpuStorage.relocate: needs a ${dtypeOfArray(d)} array of ${d.length} values, got ${dtypeOfArray(moved)} of ${moved.length}`);
+    }
+    this.#data = moved;
+  }
   get dtype(): DType {
     return dtypeOfArray(this.data) as DType;
   }
@@ -48,6 +76,22 @@ function dataOf(backend: Backend, s: Storage): TypedArray {
     throw new BackendError(`cpu: got a storage of backend "${s.backend.name}"; move it with .to(cpu) first`);
   }
   return s.data;
+}
+
+/**
+ * Moves whole packed-weight storages the WebAssembly kernel will read into
+ * the kernels' shared wasm memory, once (see `adoptWords`): the kernel then
+ * reads them in place, and the JavaScript copy is dropped.
+ */
+function residentWeights(backend: Backend, args: TernaryMatmulArgs): void {
+  const s = args.w.storage;
+  if (!(s instanceof CpuStorage) || s.backend !== backend || !(s.data instanceof Uint32Array)) return;
+  const l = args.w.layout;
+  if (!isContiguous(l) || l.offset !== 0 || numel(l.shape) !== s.data.length) return;
+  const x = dataOf(backend, args.x.storage);
+  if (!ternaryWasmApplies(x, args.k, args.groupSize)) return;
+  const moved = adoptWords(s.data);
+  if (moved !== undefined && moved !== s.data) s.relocate(moved);
 }
 
 /** Options of {@link cpuBackend}. */
@@ -247,6 +291,7 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const read = (v: View): TypedArray => rowMajor(dataOf(backend, v.storage), v.layout);
       const M = args.x.layout.shape[0];
       const N = args.w.layout.shape[0];
+      if (simd) residentWeights(backend, args);
       const out = new Float32Array(M * N);
       ternaryKernel(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);

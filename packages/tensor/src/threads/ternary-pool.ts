@@ -5,7 +5,12 @@
 // with `simd: false`) on its run of rows over shared memory, so the result
 // is identical to one thread. Weights are shared with the workers once per
 // weight array (copied into shared memory once unless they live there
-// already). Opt-in (pass `run` to cpuBackend); Node only.
+// already). With the WebAssembly kernels and a shared wasm memory (Node),
+// the workers instead instantiate the main thread's kernel module over that
+// memory: the main thread prepares each product once there (weights
+// resident, activations in the kernel's layout; ternary-wasm.ts) and every
+// thread runs its rows of it in place, with nothing copied per call.
+// Opt-in (pass `run` to cpuBackend); Node only.
 //
 // Shapes: x [M, K], xScale [M] or [M, G], packed w [N, ceil(K/16)],
 // wScale [N, G], out [M, N]; each thread computes out[:, n0..n1).
@@ -13,7 +18,10 @@ import { MessageChannel, type MessagePort, type Worker } from "node:worker_threa
 import type { TypedArray } from "../dtype.js";
 import { ArgumentError } from "../errors.js";
 import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
+import { finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
+import { wasmKernels } from "../wasm/wasm-kernels.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
+import { spinUntilEqual } from "./spin.js";
 import { startWorker } from "./worker-url.js";
 
 /** Options of {@link createTernaryPool}. */
@@ -84,11 +92,13 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
   const kernel: TernaryKernel = simd ? ternaryMatmulCpu : ternaryMatmulCpuJs;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.slots));
   const buffers = { x: growable(), xScale: growable(), wScale: growable(), out: growable() };
+  const kernels = simd ? wasmKernels() : undefined;
+  const wasm = kernels !== undefined && kernels.arena.shared ? { module: kernels.module, memory: kernels.arena.memory } : undefined;
   const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   for (let w = 0; w < threads - 1; w++) {
     const channel = new MessageChannel();
-    const data: TernaryWorkerData = { ctrl: ctrl.buffer, ...buffers, port: channel.port2, index: w, simd };
+    const data: TernaryWorkerData = { ctrl: ctrl.buffer, ...buffers, port: channel.port2, index: w, simd, ...(wasm !== undefined ? { wasm } : {}) };
     const worker = startWorker("ternary-worker", data, [channel.port2]); // the port travels in workerData, transferred
     workers.push(worker);
     ports.push(channel.port1);
@@ -128,11 +138,36 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
       kernel(x, xScale, w, wScale, M, N, K, groupSize, out);
       return;
     }
-    const G = Math.ceil(K / groupSize);
-    const wpr = Math.ceil(K / 16);
     // rows per thread, a multiple of 4 (the kernels' row tile); the main thread takes the first run
     const per = Math.ceil(N / threads / 4) * 4;
     const mainRows = Math.min(N, per);
+    const setRanges = (): void => {
+      workers.forEach((_, i) => {
+        const n0 = Math.min(N, mainRows + i * per);
+        ctrl[CTRL.ranges + 2 * i] = n0;
+        ctrl[CTRL.ranges + 2 * i + 1] = Math.min(N, n0 + per);
+      });
+    };
+    const waitWorkers = (): void => {
+      for (let i = 0; i < workers.length; i++) spinUntilEqual(ctrl, CTRL.done + i, job);
+    };
+    if (wasm !== undefined && kernels !== undefined && K > 0 && ternaryWasmApplies(x, K, groupSize)) {
+      const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
+      if (p !== undefined) {
+        ctrl.set(p.job, CTRL.jobArgs);
+        ctrl[CTRL.op] = CTRL.opWasmJob;
+        setRanges();
+        job = (job + 1) | 0;
+        Atomics.store(ctrl, CTRL.job, job);
+        Atomics.notify(ctrl, CTRL.job);
+        runTernaryRows(kernels, p.job, 0, mainRows);
+        waitWorkers();
+        finishTernaryJob(kernels, p, out, 0, N);
+        return;
+      }
+    }
+    const G = Math.ceil(K / groupSize);
+    const wpr = Math.ceil(K / 16);
     const id = register(w);
     ensure(buffers.x, M * K * (isInt8 ? 1 : 4));
     ensure(buffers.xScale, xScale.length * 4);
@@ -142,7 +177,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     else new Float32Array(buffers.x, 0, M * K).set(x);
     new Float32Array(buffers.xScale, 0, xScale.length).set(xScale);
     new Float32Array(buffers.wScale, 0, N * G).set(wScale.subarray(0, N * G));
-    ctrl[CTRL.op] = 1;
+    ctrl[CTRL.op] = CTRL.opBuffers;
     ctrl[CTRL.m] = M;
     ctrl[CTRL.n] = N;
     ctrl[CTRL.k] = K;
@@ -151,11 +186,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     ctrl[CTRL.xKind] = isInt8 ? 0 : 1;
     ctrl[CTRL.xScaleLength] = xScale.length;
     ctrl[CTRL.weights] = id;
-    workers.forEach((_, i) => {
-      const n0 = Math.min(N, mainRows + i * per);
-      ctrl[CTRL.ranges + 2 * i] = n0;
-      ctrl[CTRL.ranges + 2 * i + 1] = Math.min(N, n0 + per);
-    });
+    setRanges();
     job = (job + 1) | 0;
     Atomics.store(ctrl, CTRL.job, job);
     Atomics.notify(ctrl, CTRL.job);
@@ -174,10 +205,7 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     const tmp = outTmp.subarray(0, M * mainRows);
     kernel(x, xScale, mine, wScale.subarray(0, mainRows * G), M, mainRows, K, groupSize, tmp);
     for (let m = 0; m < M; m++) out.set(tmp.subarray(m * mainRows, (m + 1) * mainRows), m * N);
-    for (let i = 0; i < workers.length; i++) {
-      // sleep only on a value seen as "not done yet" (the timeout is a second guard)
-      for (let seen = Atomics.load(ctrl, CTRL.done + i); seen !== job; seen = Atomics.load(ctrl, CTRL.done + i)) Atomics.wait(ctrl, CTRL.done + i, seen, 100);
-    }
+    waitWorkers();
     const so = new Float32Array(buffers.out);
     for (let i = 0; i < workers.length; i++) {
       const n0 = ctrl[CTRL.ranges + 2 * i];

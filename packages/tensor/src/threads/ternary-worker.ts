@@ -5,15 +5,24 @@
 // `ternaryMatmulCpuJs` when the pool was started with `simd: false`) on its run of output rows, and
 // signals completion. Weights arrive once per weight array on a message port
 // (shared memory, never copied); activations and scales in shared buffers.
+// With the main thread's kernel module and shared wasm memory (op 2), it
+// instead runs its rows of a job the main thread prepared there
+// (ternary-wasm.ts), reading weights, activations and scales in place.
+// Between jobs it spins briefly before sleeping: a futex wake-up costs tens
+// of microseconds, a decode step hands off ~170 products.
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
+import { runTernaryRows } from "../wasm/ternary-wasm.js";
+import { kernelsOver } from "../wasm/wasm-kernels.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
+import { spinUntilChanged } from "./spin.js";
 
 const data = workerData as TernaryWorkerData;
 const ctrl = new Int32Array(data.ctrl);
 const port: MessagePort = data.port;
 const index = data.index;
 const kernel = data.simd ? ternaryMatmulCpu : ternaryMatmulCpuJs;
+const shared = data.wasm === undefined ? undefined : kernelsOver(data.wasm.module, data.wasm.memory);
 const weights = new Map<number, Uint32Array>();
 /** Stable row slices (the kernel caches its prepared form per array). */
 const slices = new Map<string, Uint32Array>();
@@ -27,9 +36,15 @@ function drain(): void {
 
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, CTRL.job, seen);
-  seen = Atomics.load(ctrl, CTRL.job);
-  if (ctrl[CTRL.op] === CTRL.stop) break;
+  seen = spinUntilChanged(ctrl, CTRL.job, seen, Infinity);
+  const op = ctrl[CTRL.op];
+  if (op === CTRL.stop) break;
+  if (op === CTRL.opWasmJob && shared !== undefined) {
+    runTernaryRows(shared, ctrl.subarray(CTRL.jobArgs, CTRL.slots), ctrl[CTRL.ranges + 2 * index], ctrl[CTRL.ranges + 2 * index + 1]);
+    Atomics.store(ctrl, CTRL.done + index, seen);
+    Atomics.notify(ctrl, CTRL.done + index);
+    continue;
+  }
   const M = ctrl[CTRL.m];
   const K = ctrl[CTRL.k];
   const groupSize = ctrl[CTRL.groupSize];

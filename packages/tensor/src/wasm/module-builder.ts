@@ -14,6 +14,12 @@ export const WASM_PREAMBLE: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0
 export interface ModuleSpec {
   /** Import `env.memory` with at least this many 64 KiB pages and no maximum (omit for no memory). */
   readonly memoryMinPages?: number;
+  /**
+   * Import a shared memory instead (threads proposal: limits flag 0x03,
+   * which requires a maximum): the `WebAssembly.Memory` given must be
+   * `shared: true` with at most this many pages as its maximum.
+   */
+  readonly sharedMemoryMaxPages?: number;
   /** The functions, each exported under its name, in function-index order. */
   readonly functions: readonly FunctionBuilder[];
 }
@@ -59,8 +65,13 @@ export function encodeModule(spec: ModuleSpec): Uint8Array {
   const out: number[] = [...WASM_PREAMBLE];
   out.push(...section(1, vec(types)));
   if (spec.memoryMinPages !== undefined) {
-    // import kind 0x02 = memory; limits flag 0x00 = min only (accepts a Memory with or without a maximum)
-    out.push(...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...unsignedLeb128(spec.memoryMinPages)]])));
+    const limits = spec.sharedMemoryMaxPages === undefined
+      // limits flag 0x00 = min only (accepts a Memory with or without a maximum)
+      ? [0x00, ...unsignedLeb128(spec.memoryMinPages)]
+      // limits flag 0x03 = shared, min and max
+      : [0x03, ...unsignedLeb128(spec.memoryMinPages), ...unsignedLeb128(spec.sharedMemoryMaxPages)];
+    // import kind 0x02 = memory
+    out.push(...section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]])));
   }
   out.push(...section(3, vec(typeOf.map((t) => unsignedLeb128(t)))));
   out.push(...section(7, vec(spec.functions.map((f, i) => [...name(f.name), 0x00, ...unsignedLeb128(i)]))));

@@ -50,6 +50,8 @@ export const CORE = {
   "f32.sub": 0x93,
   "f32.mul": 0x94,
   "f64.add": 0xa0,
+  "f64.mul": 0xa2,
+  "f64.div": 0xa3,
   "f32.demote_f64": 0xb6,
   "f64.convert_i32_s": 0xb7,
   "f64.promote_f32": 0xbb,
@@ -61,6 +63,7 @@ export type CoreOp = keyof typeof CORE;
 export const CORE_MEMORY = {
   "i32.load": [0x28, 2],
   "f32.load": [0x2a, 2],
+  "f64.load": [0x2b, 3],
   "i32.load8_s": [0x2c, 0],
   "i32.load8_u": [0x2d, 0],
   "i32.load16_s": [0x2e, 1],

@@ -1,25 +1,29 @@
 // The WebAssembly SIMD ternary x int8 kernel: int32 sums
-// Σ_k t[n,k]·x[m,k] for a tile of R weight rows by T tokens, with no
-// multiplies of unpacked codes. Weights and activations come in the layouts
-// that ternary-wasm.ts prepares:
+// Σ_k c[n,k]·x[m,k] of the weights' 2-bit codes c = t + 1 (0, 1, 2) for a
+// tile of R weight rows by T tokens, with no multiplies of unpacked codes.
+// It reads the packed words exactly as every backend stores them
+// (quant/packed-format.ts: 16 codes per uint32, LSB first), so frozen
+// weights need no conversion, only a place in wasm memory. Activations come
+// in the layout ternary-wasm.ts prepares:
 //
-// - weights, per row, blocks of 64 weights = one v128 of 8 int16 lanes; lane l
-//   holds weights k = 64b + 8j + l in bit pairs j = 0..7. Fields j < 7 hold
-//   c = t + 1 (0, 1, 2); field 7 holds t as a 2-bit two's complement number
-//   (-1 = 0b11), so the lane read as a signed int16 is
-//   v = Σ_{j<7} 4^j·c_j + 4^7·t_7, and the arithmetic shift v >> 2j equals
-//   s_j = Σ_{i≥j} 4^(i-j)·c̃_i exactly (c̃_7 = t_7, c̃_i = c_i otherwise).
-// - activations, per token, int16 x'_k = x_k - 4·x_(k-8) within each block
-//   (x'_k = x_k for field 0). Then Σ_j s_j·x'_j telescopes to Σ_i c̃_i·x_i,
-//   so one `i16x8.shr_s` and one `i32x4.dot_i16x8_s` per 8 weights give the
-//   products: no masks, no widening. The driver subtracts Σ x over fields
-//   0..6 (the +1 of the codes). Intermediate int32 lane sums may wrap; the
-//   final sum is exact because wasm integer adds are modulo 2^32 and the true
-//   result is small.
+// - weights: a block of 64 weights is 4 words = one v128 of 8 int16 lanes;
+//   lane l holds weights k = 64b + 8l + j in its bit pairs j = 0..7.
+//   Read as unsigned, v >>> 2j (`i16x8.shr_u`) is s_j = Σ_{i≥j} 4^(i-j)·c_i,
+//   and v & 3 is c_0. For j >= 1, s_j <= 4^7 - 1 fits a signed int16 even
+//   for code 3 (padding beyond a row's last word may hold anything).
+// - activations, per token and block, 8 vectors of 8 int16 lanes: vector j,
+//   lane l holds x'_(8l+j), with x'_k = x_k for fields 0 and 1 and
+//   x'_k = x_k - 4·x_(k-1) for fields 2..7. Then
+//   c_0·x_0 + Σ_{j≥1} s_j·x'_j telescopes to Σ_j c_j·x_j: one `v128.and` or
+//   `i16x8.shr_u` and one `i32x4.dot_i16x8_s` per 8 weights, no widening.
+//   The driver subtracts Σ x (the +1 of the codes). Intermediate int32 lane
+//   sums may wrap; the final sum is exact because wasm integer adds are
+//   modulo 2^32 and the true result is small.
 //
 // Measured on this machine (Node 20.20.2, one thread, W 4096x4096, min or
 // median of 11-21 interleaved runs while the 2 vCPUs were shared with other
-// jobs, load average 8-14):
+// jobs, load average 8-14), on the previous form of this kernel (its own
+// weight layout, the same instruction count per block):
 // - The kernel is bound by the latency of its accumulator chain (8 dependent
 //   i32x4.add per block): 1 row x 1 token with one accumulator 0.74 ms per
 //   matvec; with 2 or 4 accumulators ("chains") 0.51 ms; 1 row x 2 tokens
@@ -40,7 +44,7 @@ export const TERNARY_BLOCK = 64;
  * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, walks
  * the `blocks` blocks of each row once, in runs (scale groups) of
  * `groupBlocks` blocks (the last run may be shorter), and stores each run's
- * int32 `Σ_{b∈run} Σ_j s_j·x'_j` at `out + row·outRowStride + token·outTokenStride + 4·run`.
+ * int32 `Σ_{b∈run} (c_0·x_0 + Σ_{j≥1} s_j·x'_j)` at `out + row·outRowStride + token·outTokenStride + 4·run`.
  * All pointers and strides in bytes; `blocks` >= 1, `groupBlocks` >= 1
  * (`groupBlocks >= blocks`: one sum per row and token). Field j of each block
  * adds into accumulator `j % chains` of its (row, token).
@@ -64,8 +68,10 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   // `chains` independent accumulators per (row, token), summed at the end: shorter add dependency chains
   const acc = Array.from({ length: R * T * chains }, () => f.local("v128"));
   const s = f.local("v128");
+  const low2 = f.local("v128"); // 0x0003 in every int16 lane
   const zero = new Array<number>(16).fill(0);
 
+  f.i32Const(3).op("i16x8.splat").set(low2);
   f.open("block");
   f.get(ROWS).op("i32.eqz").brIf(0);
   f.get(BLOCKS).op("i32.eqz").brIf(0);
@@ -94,7 +100,8 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   for (let j = 0; j < 8; j++) {
     for (let i = 0; i < R; i++) {
       f.get(v[i]);
-      if (j > 0) f.i32Const(2 * j).op("i16x8.shr_s");
+      if (j === 0) f.get(low2).op("v128.and");
+      else f.i32Const(2 * j).op("i16x8.shr_u");
       f.set(s);
       for (let t = 0; t < T; t++) {
         const a = acc[(i * T + t) * chains + (j % chains)];

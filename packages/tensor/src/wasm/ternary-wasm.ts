@@ -1,70 +1,105 @@
-// The driver of the WebAssembly ternary kernel (ternary-kernel.ts): weights
-// converted once to the kernel's layout and kept in wasm memory (cached per
-// packed words array; released when that array is garbage collected),
-// activations widened and transformed per call, the int32 sums rescaled in
-// JavaScript exactly as the reference does (so results are bit-identical to
-// ternaryMatmulReference for int8 activations).
+// The driver of the WebAssembly ternary kernel (ternary-kernel.ts) and its
+// rescale step (ternary-rescale-kernel.ts). A product is a "job": the packed
+// words and their scales resident in wasm memory (the words as they are,
+// either adopted there as the CPU backend's own storage or copied once per
+// array; the scales as float64, once per weights and scale array), and per call the
+// activations in the kernel's layout, the per-group corrections, int32 sums
+// and float32 outputs. `runTernaryRows` runs any range of output rows of a
+// job, so threads sharing the memory split one job between them; results
+// are bit-identical to ternaryMatmulReference for int8 activations.
 //
 // Shapes: x [M, K] int8, xScale [M] or [M, G] (one divisor per row and scale
 // group, llama.cpp's Q8_K activation blocks), w packed [N, ceil(K/16)] words,
 // wScale [N, G] with G = ceil(K / groupSize), out [M, N] float32. Scale groups
 // must be whole 64-column blocks (groupSize % 64 === 0) or one group per row.
+// Words and scales are assumed immutable once used (as every CPU kernel's
+// prepared-weights cache does).
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "../quant/packed-format.js";
 import { TERNARY_BLOCK } from "./ternary-kernel.js";
-import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { type KernelFunctions, type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 
-/** Weights in the kernel's layout, in wasm memory at `ptr`. */
-interface WasmTernaryWeights {
+/** A copy of an array in wasm memory. */
+interface Copy {
   readonly ptr: number;
-  readonly rows: number;
-  readonly cols: number;
-  readonly blocks: number;
+  readonly length: number;
 }
 
-const cache = new WeakMap<Uint32Array, WasmTernaryWeights>();
+/** Word arrays that are views of the (shared) wasm memory: their offset. */
+const adopted = new WeakMap<Uint32Array, number>();
+const wordCopies = new WeakMap<Uint32Array, Copy>();
+/** The float64 copy of the scales last used with a words array (one per weights: a fresh scale array each call is copied each call, never hoarded). */
+const scaleCopies = new WeakMap<Uint32Array, Copy & { readonly scale: TypedArray }>();
 let registry: FinalizationRegistry<number> | undefined;
 
-/**
- * Writes words [N, ceil(K/16)] as the kernel's int16 lanes (see ternary-kernel.ts) into `dst`.
- * Code 3 is never written by the packer (unpackTernary rejects it) and is outside the kernels' contract.
- */
-function convertWeights(words: Uint32Array, N: number, K: number, blocks: number, dst: Uint16Array): void {
-  const wpr = wordsPerRow(K);
-  for (let n = 0; n < N; n++) {
-    const rowWords = n * wpr;
-    const rowLanes = n * blocks * 8;
-    for (let b = 0; b < blocks; b++) {
-      for (let l = 0; l < 8; l++) {
-        let v = 0;
-        for (let j = 0; j < 8; j++) {
-          const k = b * TERNARY_BLOCK + 8 * j + l;
-          const c = k < K ? ((words[rowWords + (k >>> 4)]) >>> (2 * (k & 15))) & 3 : 1;
-          // fields 0..6: the code c = t + 1; field 7: t in two's complement
-          v |= (j < 7 ? c : (c - 1) & 3) << (2 * j);
-        }
-        dst[rowLanes + b * 8 + l] = v;
-      }
-    }
-  }
+/** Bytes a v128 load of a row's last block may read past the end of the words. */
+const TAIL_BYTES = 16;
+
+function release(kernels: WasmKernels): FinalizationRegistry<number> {
+  registry ??= new FinalizationRegistry<number>((p) => kernels.arena.release(p));
+  return registry;
 }
 
-function weightsFor(kernels: WasmKernels, words: Uint32Array, N: number, K: number): WasmTernaryWeights | undefined {
-  const hit = cache.get(words);
-  if (hit !== undefined && hit.rows === N && hit.cols === K) return hit;
-  const blocks = Math.ceil(K / TERNARY_BLOCK);
-  const ptr = kernels.arena.alloc(N * blocks * 16);
+/**
+ * A copy of `words` in this realm's shared wasm memory, as a view the CPU
+ * backend keeps as the weights' storage (so the kernel reads them in place
+ * and no second copy stays resident); undefined where the memory is not
+ * shared (views of it would detach) or cannot grow. The block is released
+ * when the view is garbage collected.
+ *
+ * @example
+ * ```ts
+ * const resident = adoptWords(words) ?? words; // same values, now in wasm memory
+ * ```
+ */
+export function adoptWords(words: Uint32Array): Uint32Array | undefined {
+  const kernels = wasmKernels();
+  if (kernels === undefined || !kernels.arena.shared) return undefined;
+  if (adopted.has(words)) return words;
+  const ptr = kernels.arena.alloc(words.byteLength + TAIL_BYTES);
   if (ptr < 0) return undefined;
-  convertWeights(words, N, K, blocks, new Uint16Array(kernels.arena.memory.buffer, ptr, N * blocks * 8));
-  const prepared = { ptr, rows: N, cols: K, blocks };
+  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, words.length);
+  view.set(words);
+  adopted.set(view, ptr);
+  release(kernels).register(view, ptr);
+  return view;
+}
+
+/** The wasm offset of `words`: in place when adopted, else a copy made once per array; -1 when memory cannot grow. */
+function wordsPtr(kernels: WasmKernels, words: Uint32Array): number {
+  const at = adopted.get(words);
+  if (at !== undefined) return at;
+  const hit = wordCopies.get(words);
+  if (hit !== undefined && hit.length === words.length) return hit.ptr;
+  const ptr = kernels.arena.alloc(words.byteLength + TAIL_BYTES);
+  if (ptr < 0) return -1;
+  new Uint32Array(kernels.arena.memory.buffer, ptr, words.length).set(words);
   if (hit !== undefined) {
     kernels.arena.release(hit.ptr);
-    registry?.unregister(hit);
+    release(kernels).unregister(hit);
   }
-  cache.set(words, prepared);
-  registry ??= new FinalizationRegistry<number>((p) => kernels.arena.release(p));
-  registry.register(words, ptr, prepared);
-  return prepared;
+  const copy = { ptr, length: words.length };
+  wordCopies.set(words, copy);
+  release(kernels).register(words, ptr, copy);
+  return ptr;
+}
+
+/** The wasm offset of `scale[0 .. count)` as float64, copied once per (words, scale) pair; -1 when memory cannot grow. */
+function scalesPtr(kernels: WasmKernels, words: Uint32Array, scale: TypedArray, count: number): number {
+  const hit = scaleCopies.get(words);
+  if (hit !== undefined && hit.scale === scale && hit.length === count) return hit.ptr;
+  const ptr = kernels.arena.alloc(count * 8);
+  if (ptr < 0) return -1;
+  const dst = new Float64Array(kernels.arena.memory.buffer, ptr, count);
+  for (let i = 0; i < count; i++) dst[i] = scale[i];
+  if (hit !== undefined) {
+    kernels.arena.release(hit.ptr);
+    release(kernels).unregister(hit);
+  }
+  const copy = { ptr, length: count, scale };
+  scaleCopies.set(words, copy);
+  release(kernels).register(words, ptr, copy);
+  return ptr;
 }
 
 /**
@@ -78,6 +113,163 @@ function weightsFor(kernels: WasmKernels, words: Uint32Array, N: number, K: numb
  */
 export function ternaryWasmApplies(x: TypedArray, K: number, groupSize: number): boolean {
   return x instanceof Int8Array && (groupSize >= K || groupSize % TERNARY_BLOCK === 0) && wasmKernels() !== undefined;
+}
+
+/** Slots of a job's description (byte offsets in wasm memory, counts); see {@link runTernaryRows}. */
+export const JOB = { w: 0, rowStride: 1, xv: 2, xBytes: 3, sums: 4, M: 5, N: 6, blocks: 7, blocksPerGroup: 8, G: 9, corr: 10, wScale: 11, xScale: 12, perGroup: 13, out: 14, length: 15 } as const;
+
+/**
+ * One product, prepared in wasm memory: its description (`job`, see
+ * {@link JOB}) and the per-call blocks to release after reading `out`.
+ *
+ * @example
+ * ```ts
+ * const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, K);
+ * ```
+ */
+export interface TernaryJob {
+  readonly job: Int32Array;
+  readonly temps: readonly number[];
+}
+
+/**
+ * Prepares a product (see {@link TernaryJob}): words and scales resident,
+ * activations in the kernel's layout (see ternary-kernel.ts: vector j of
+ * block b holds x'_(64b + 8l + j) in lane l; x' = x in fields 0 and 1,
+ * x_k - 4·x_(k-1) in fields 2..7, 0 past K), the corrections Σ x per token
+ * and group, the divisors as float64. Undefined when memory cannot grow.
+ * Needs K > 0, M > 0 and an argument set {@link ternaryWasmApplies} accepts.
+ *
+ * @example
+ * ```ts
+ * const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, K);
+ * if (p !== undefined) runTernaryRows(kernels, p.job, 0, N);
+ * ```
+ */
+export function prepareTernaryJob(
+  kernels: WasmKernels,
+  x: TypedArray,
+  xScale: TypedArray,
+  w: Uint32Array,
+  wScale: TypedArray,
+  M: number,
+  N: number,
+  K: number,
+  groupSize: number,
+): TernaryJob | undefined {
+  const G = Math.ceil(K / groupSize);
+  const blocks = Math.ceil(K / TERNARY_BLOCK);
+  const blocksPerGroup = G === 1 ? blocks : groupSize / TERNARY_BLOCK;
+  const perGroup = G > 1 && xScale.length === M * G;
+  const wp = wordsPtr(kernels, w);
+  const sp = wp < 0 ? -1 : scalesPtr(kernels, w, wScale, N * G);
+  if (sp < 0) return undefined;
+  const { arena } = kernels;
+  const xBytes = blocks * TERNARY_BLOCK * 2;
+  const xsCount = perGroup ? M * G : M;
+  const temps = [arena.alloc(M * xBytes), arena.alloc(M * G * 4), arena.alloc(M * N * G * 4), arena.alloc(xsCount * 8), arena.alloc(M * N * 4)];
+  if (temps.some((p) => p < 0)) {
+    for (const p of temps) arena.release(p);
+    return undefined;
+  }
+  const [xv, corr, sums, xs, out] = temps as [number, number, number, number, number];
+  const buffer = arena.memory.buffer;
+  const xvv = new Int16Array(buffer, xv, M * blocks * TERNARY_BLOCK);
+  const cv = new Int32Array(buffer, corr, M * G);
+  cv.fill(0);
+  for (let m = 0; m < M; m++) {
+    const xo = m * K;
+    const vo = m * blocks * TERNARY_BLOCK;
+    for (let b = 0; b < blocks; b++) {
+      const g = Math.floor(b / blocksPerGroup);
+      let c = 0;
+      for (let l = 0; l < 8; l++) {
+        let prev = 0;
+        for (let j = 0; j < 8; j++) {
+          const k = b * TERNARY_BLOCK + 8 * l + j;
+          const xk = k < K ? x[xo + k] : 0;
+          xvv[vo + b * TERNARY_BLOCK + 8 * j + l] = j < 2 ? xk : xk - 4 * prev;
+          prev = xk;
+          c += xk;
+        }
+      }
+      cv[m * G + g] += c;
+    }
+  }
+  const xsv = new Float64Array(buffer, xs, xsCount);
+  for (let i = 0; i < xsCount; i++) xsv[i] = xScale[i];
+  const job = new Int32Array(JOB.length);
+  job[JOB.w] = wp;
+  job[JOB.rowStride] = wordsPerRow(K) * 4;
+  job[JOB.xv] = xv;
+  job[JOB.xBytes] = xBytes;
+  job[JOB.sums] = sums;
+  job[JOB.M] = M;
+  job[JOB.N] = N;
+  job[JOB.blocks] = blocks;
+  job[JOB.blocksPerGroup] = blocksPerGroup;
+  job[JOB.G] = G;
+  job[JOB.corr] = corr;
+  job[JOB.wScale] = sp;
+  job[JOB.xScale] = xs;
+  job[JOB.perGroup] = perGroup ? 1 : 0;
+  job[JOB.out] = out;
+  return { job, temps };
+}
+
+/**
+ * Runs output rows `[r0, r1)` of a prepared job: the int32 sums (two tokens
+ * at a time, then one) and their rescale into the job's float32 `out`
+ * `[M, N]`. Any thread whose instance shares the job's memory may run any
+ * disjoint range.
+ *
+ * @example
+ * ```ts
+ * runTernaryRows(kernels, p.job, 0, N);
+ * ```
+ */
+export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: number, r1: number): void {
+  const rows = r1 - r0;
+  if (rows <= 0) return;
+  const M = job[JOB.M];
+  const N = job[JOB.N];
+  const G = job[JOB.G];
+  const rowStride = job[JOB.rowStride];
+  const xBytes = job[JOB.xBytes];
+  const blocks = job[JOB.blocks];
+  const bpg = job[JOB.blocksPerGroup];
+  const outRow = G * 4;
+  const outToken = N * G * 4;
+  const wBase = job[JOB.w] + r0 * rowStride;
+  const sBase = job[JOB.sums] + r0 * outRow;
+  const xv = job[JOB.xv];
+  let m = 0;
+  for (; m + 2 <= M; m += 2) k.ternary1x2(wBase, rowStride, xv + m * xBytes, xBytes, sBase + m * outToken, outRow, outToken, rows, blocks, bpg);
+  if (m < M) k.ternary1x1(wBase, rowStride, xv + m * xBytes, xBytes, sBase + m * outToken, outRow, outToken, rows, blocks, bpg);
+  const perGroup = job[JOB.perGroup];
+  const wScale = job[JOB.wScale] + r0 * G * 8;
+  for (m = 0; m < M; m++) {
+    const xs = job[JOB.xScale] + (perGroup === 1 ? m * G * 8 : m * 8);
+    k.ternaryRescale(sBase + m * outToken, job[JOB.corr] + m * G * 4, wScale, xs, perGroup, job[JOB.out] + (m * N + r0) * 4, rows, G);
+  }
+}
+
+/**
+ * Copies rows `[r0, r1)` of a finished job's outputs into `out` `[M, N]` and
+ * releases the job's per-call blocks.
+ *
+ * @example
+ * ```ts
+ * finishTernaryJob(kernels, p, out, 0, N);
+ * ```
+ */
+export function finishTernaryJob(kernels: WasmKernels, p: TernaryJob, out: Float32Array, r0: number, r1: number): void {
+  const M = p.job[JOB.M];
+  const N = p.job[JOB.N];
+  const src = new Float32Array(kernels.arena.memory.buffer, p.job[JOB.out], M * N);
+  if (r0 === 0 && r1 === N) out.set(src);
+  else for (let m = 0; m < M; m++) out.set(src.subarray(m * N + r0, m * N + r1), m * N + r0);
+  for (const t of p.temps) kernels.arena.release(t);
 }
 
 /**
@@ -110,81 +302,14 @@ export function ternaryMatmulWasm(
 ): boolean {
   if (!ternaryWasmApplies(x, K, groupSize)) return false;
   const kernels = wasmKernels() as WasmKernels;
-  const rows = rowEnd - rowStart;
-  if (M === 0 || rows <= 0) return true;
-  const G = Math.ceil(K / groupSize);
+  if (M === 0 || rowEnd - rowStart <= 0) return true;
   if (K === 0) {
     for (let m = 0; m < M; m++) for (let n = rowStart; n < rowEnd; n++) out[m * N + n] = 0 / xScale[m];
     return true;
   }
-  const weights = weightsFor(kernels, w, N, K);
-  if (weights === undefined) return false;
-  const blocks = weights.blocks;
-  const blocksPerGroup = G === 1 ? blocks : groupSize / TERNARY_BLOCK;
-  const { arena } = kernels;
-  const xBytes = blocks * TERNARY_BLOCK * 2;
-  const xp = arena.alloc(M * xBytes);
-  const sums = arena.alloc(M * rows * G * 4);
-  try {
-    if (xp < 0 || sums < 0) return false;
-    const buffer = arena.memory.buffer;
-    // x'_k = x_k - 4·x_(k-8) inside each block (x'_k = x_k in field 0), and
-    // the correction Σ x over fields 0..6 of every group
-    const xv = new Int16Array(buffer, xp, M * blocks * TERNARY_BLOCK);
-    const corr = new Int32Array(M * G);
-    for (let m = 0; m < M; m++) {
-      const xo = m * K;
-      const vo = m * blocks * TERNARY_BLOCK;
-      for (let b = 0; b < blocks; b++) {
-        const g = Math.floor(b / blocksPerGroup);
-        let c = 0;
-        for (let i = 0; i < TERNARY_BLOCK; i++) {
-          const k = b * TERNARY_BLOCK + i;
-          const xk = k < K ? x[xo + k] : 0;
-          const prev = i >= 8 && k - 8 < K ? x[xo + k - 8] : 0;
-          xv[vo + k] = xk - 4 * prev;
-          if (i < 56) c += xk;
-        }
-        corr[m * G + g] = corr[m * G + g] + c;
-      }
-    }
-    const rowStride = blocks * 16;
-    const outRow = G * 4;
-    const outToken = rows * G * 4;
-    // one pass over each row: the kernel stores one sum per scale group (run of blocksPerGroup blocks)
-    const wBase = weights.ptr + rowStart * rowStride;
-    let m = 0;
-    for (; m + 2 <= M; m += 2) kernels.ternary1x2(wBase, rowStride, xp + m * xBytes, xBytes, sums + m * outToken, outRow, outToken, rows, blocks, blocksPerGroup);
-    if (m < M) kernels.ternary1x1(wBase, rowStride, xp + m * xBytes, xBytes, sums + m * outToken, outRow, outToken, rows, blocks, blocksPerGroup);
-    const s = new Int32Array(buffer, sums, M * rows * G);
-    if (G > 1 && xScale.length === M * G) {
-      // one divisor per row and group, in the reference's order of operations
-      for (let m = 0; m < M; m++) {
-        for (let r = 0; r < rows; r++) {
-          const n = rowStart + r;
-          const so = (m * rows + r) * G;
-          let y = 0;
-          for (let g = 0; g < G; g++) {
-            y += (wScale[n * G + g] * (s[so + g] - corr[m * G + g])) / xScale[m * G + g];
-          }
-          out[m * N + n] = y;
-        }
-      }
-      return true;
-    }
-    for (let m = 0; m < M; m++) {
-      const xs = xScale[m];
-      for (let r = 0; r < rows; r++) {
-        const n = rowStart + r;
-        const so = (m * rows + r) * G;
-        let y = 0;
-        for (let g = 0; g < G; g++) y += wScale[n * G + g] * (s[so + g] - corr[m * G + g]);
-        out[m * N + n] = y / xs;
-      }
-    }
-    return true;
-  } finally {
-    arena.release(xp);
-    arena.release(sums);
-  }
+  const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
+  if (p === undefined) return false;
+  runTernaryRows(kernels, p.job, rowStart, rowEnd);
+  finishTernaryJob(kernels, p, out, rowStart, rowEnd);
+  return true;
 }

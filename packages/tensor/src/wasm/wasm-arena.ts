@@ -3,7 +3,10 @@
 // is garbage collected); per-call operands are allocated and released around
 // each call. Growing a non-shared memory detaches its old ArrayBuffer, so
 // callers take typed-array views of `memory.buffer` only after their last
-// `alloc` and never keep them across calls.
+// `alloc` and never keep them across calls. A shared memory (`shared: true`,
+// where SharedArrayBuffer exists) never detaches: views of it stay valid, so
+// frozen weights can live there as the CPU backend's own storage, and worker
+// threads can run kernels over the same bytes.
 import type { WasmApi, WasmMemory } from "./webassembly-api.js";
 
 const PAGE = 65536;
@@ -28,8 +31,13 @@ export class WasmArena {
   /** End of the highest allocation ever made. */
   private top = ALIGN; // offset 0 stays unused, so no allocation is ever at address 0
 
-  constructor(api: WasmApi, initialPages = 16) {
-    this.memory = new api.Memory({ initial: initialPages });
+  /** True when the memory is shared (a SharedArrayBuffer that never detaches). */
+  readonly shared: boolean;
+
+  /** A new memory of `initialPages` pages; `shared` with a maximum of `maximumPages` (required by shared memories). */
+  constructor(api: WasmApi, initialPages = 16, opts: { readonly shared?: boolean; readonly maximumPages?: number } = {}) {
+    this.shared = opts.shared === true;
+    this.memory = this.shared ? new api.Memory({ initial: initialPages, maximum: opts.maximumPages ?? 65536, shared: true }) : new api.Memory({ initial: initialPages });
   }
 
   /** Bytes in use (allocated and not released). */

@@ -1,22 +1,35 @@
 // The one kernel module of this realm (main thread or worker): emitted,
 // compiled synchronously and instantiated on first use, over one WasmArena.
 // `wasmKernels()` is undefined where WebAssembly or its 128-bit SIMD is
-// missing; every caller then runs its JavaScript twin.
+// missing; every caller then runs its JavaScript twin. Where SharedArrayBuffer
+// exists (Node; browsers when cross-origin isolated) the memory is shared:
+// its views never detach, so frozen weights can live in it as the CPU
+// backend's storage, and worker threads instantiate the same compiled module
+// over the same memory (`kernelsOver`) to run kernels on those bytes.
 import { FunctionBuilder } from "./code-builder.js";
 import { WASM_BINARY_OPS, type WasmBinaryOp, emitBinaryF32 } from "./elementwise-kernel.js";
 import { emitMatmulNN, emitMatmulNT, emitPackPanels } from "./matmul-kernel.js";
 import { encodeModule } from "./module-builder.js";
 import { emitSumF32 } from "./reduce-kernel.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
+import { emitTernaryRescale } from "./ternary-rescale-kernel.js";
+import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
-import { type WasmApi, wasmApi } from "./webassembly-api.js";
+import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
 
 /** A kernel entry: i32 arguments (pointers, strides in bytes, counts). */
 export type KernelFn = (...args: number[]) => void;
 
-/** The instantiated kernels and their memory. */
-export interface WasmKernels {
-  readonly arena: WasmArena;
+/**
+ * The kernel functions of one instance (a realm's own, or a worker's over
+ * the main thread's shared memory).
+ *
+ * @example
+ * ```ts
+ * const fns: KernelFunctions | undefined = wasmKernels();
+ * ```
+ */
+export interface KernelFunctions {
   /** Ternary tiles: one row x one token (4 accumulator chains) or two tokens (measured fastest: ternary-kernel.ts). */
   readonly ternary1x1: KernelFn;
   readonly ternary1x2: KernelFn;
@@ -32,6 +45,22 @@ export interface WasmKernels {
   readonly binary: Readonly<Record<WasmBinaryOp, KernelFn>>;
   /** Float32 sum over gathered offsets, float64 accumulation in order. */
   readonly sumF32: KernelFn;
+  /** Int32 ternary sums to float32 outputs, for one token (ternary-rescale-kernel.ts). */
+  readonly ternaryRescale: KernelFn;
+}
+
+/**
+ * This realm's kernels, their memory and allocator, and the compiled module
+ * (which workers instantiate over the same memory when it is shared).
+ *
+ * @example
+ * ```ts
+ * wasmKernels()?.arena.shared; // true in Node
+ * ```
+ */
+export interface WasmKernels extends KernelFunctions {
+  readonly arena: WasmArena;
+  readonly module: WasmModule;
 }
 
 /**
@@ -86,18 +115,19 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitPackPanels("pack_panels"),
     ...Object.keys(WASM_BINARY_OPS).map((op) => emitBinaryF32(`${op}_f32`, op as WasmBinaryOp)),
     emitSumF32("sum_f32"),
+    emitTernaryRescale("ternary_rescale"),
   ];
 }
 
+/** The maximum of a shared memory, in 64 KiB pages (4 GiB: the whole 32-bit address space). */
+const SHARED_MAX_PAGES = 65536;
+
 let cached: WasmKernels | null | undefined;
 
-function instantiate(api: WasmApi): WasmKernels {
-  const arena = new WasmArena(api);
-  const module = new api.Module(encodeModule({ memoryMinPages: 1, functions: kernelFunctions() }));
-  const { exports } = new api.Instance(module, { env: { memory: arena.memory } });
+function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunctions {
+  const { exports } = new api.Instance(module, { env: { memory } });
   const fn = (name: string): KernelFn => exports[name] as KernelFn;
   return {
-    arena,
     ternary1x1: fn("ternary_1x1"),
     ternary1x2: fn("ternary_1x2"),
     nn4: fn("nn_4"),
@@ -107,16 +137,36 @@ function instantiate(api: WasmApi): WasmKernels {
     packPanels: fn("pack_panels"),
     binary: { add: fn("add_f32"), sub: fn("sub_f32"), mul: fn("mul_f32"), div: fn("div_f32") },
     sumF32: fn("sum_f32"),
+    ternaryRescale: fn("ternary_rescale"),
   };
 }
 
+/** A shared arena where the engine has shared memories, else a plain one. */
+function newArena(api: WasmApi): WasmArena {
+  if (typeof SharedArrayBuffer !== "undefined") {
+    try {
+      return new WasmArena(api, 16, { shared: true, maximumPages: SHARED_MAX_PAGES });
+    } catch {
+      // no shared memories here (e.g. a browser page that is not cross-origin isolated)
+    }
+  }
+  return new WasmArena(api);
+}
+
+function instantiate(api: WasmApi): WasmKernels {
+  const arena = newArena(api);
+  const module = new api.Module(encodeModule({ memoryMinPages: 1, ...(arena.shared ? { sharedMemoryMaxPages: SHARED_MAX_PAGES } : {}), functions: kernelFunctions() }));
+  return { arena, module, ...bind(api, module, arena.memory) };
+}
+
 /**
- * The kernels of this realm, built on first call; `undefined` without WebAssembly SIMD.
+ * This realm's kernels, instantiated on first use; undefined where
+ * WebAssembly or its 128-bit SIMD is missing.
  *
  * @example
  * ```ts
  * const k = wasmKernels();
- * if (k !== undefined) k.arena.memory.buffer.byteLength; // 1 MiB to start
+ * if (k === undefined) console.log("JavaScript kernels only");
  * ```
  */
 export function wasmKernels(): WasmKernels | undefined {
@@ -125,4 +175,21 @@ export function wasmKernels(): WasmKernels | undefined {
     cached = api !== undefined && wasmSimdSupported() ? instantiate(api) : null;
   }
   return cached ?? undefined;
+}
+
+/**
+ * The kernel functions of `module` (another realm's {@link WasmKernels}
+ * `module`, posted to this worker) instantiated over `memory` (that realm's
+ * shared `arena.memory`): the worker runs kernels on the main thread's bytes
+ * and never allocates.
+ *
+ * @example
+ * ```ts
+ * const fns = kernelsOver(workerData.module, workerData.memory);
+ * ```
+ */
+export function kernelsOver(module: WasmModule, memory: WasmMemory): KernelFunctions {
+  const api = wasmApi();
+  if (api === undefined) throw new BackendError("kernelsOver: this engine has no WebAssembly");
+  return bind(api, module, memory);
 }

@@ -2,9 +2,12 @@
 // because the project's TypeScript libs (ES2023 + node) do not declare it.
 // Reading it never throws: engines without WebAssembly give undefined.
 
-/** A `WebAssembly.Memory`: `buffer` is replaced (the old one detached) by every `grow`. */
+/**
+ * A `WebAssembly.Memory`: `buffer` is replaced by every `grow` (the old one
+ * detached; a shared memory's old SharedArrayBuffer stays valid at its old length).
+ */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   /** Grows by `pages` 64 KiB pages; returns the old size in pages; throws RangeError when it cannot. */
   grow(pages: number): number;
 }
@@ -24,7 +27,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   readonly Module: new (bytes: Uint8Array) => WasmModule;
   readonly Instance: new (module: WasmModule, imports: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => WasmInstance;
-  readonly Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  readonly Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /**
