@@ -10,7 +10,7 @@
 import { type BytesLike, type GgufFile, type GgufTensorInfo, dequantize, tensorData, toBytes } from "@bitnet-quantize/gguf";
 import { f16BitsToF32 } from "@bitnet-quantize/gguf/codecs";
 import { tensor } from "@bitnet-quantize/tensor";
-import { packTernaryArray, wordsPerRow } from "@bitnet-quantize/tensor/quant";
+import { allocPackedWords, packTernaryArray, packedWordsTensor, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import type { PackedWeights } from "../bit-linear.js";
 import { GgufModelError } from "./gguf-names.js";
 
@@ -39,7 +39,7 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
   const [N, K] = info.shape as [number, number];
   const B = K / QK;
   const wpr = wordsPerRow(K); // = 16 B
-  const words = new Uint32Array(N * wpr);
+  const words = allocPackedWords(N * wpr); // where the CPU kernels read it: the model is resident once
   const d = new Float32Array(N * B);
   let perRow = true; // every row's blocks with a non-zero code share one d
   let lastBits = -1;
@@ -106,11 +106,11 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
       }
       scales[r] = f32(s * scale);
     }
-    return { packed: { words: tensor(words, [N, wpr], "uint32"), shape: [N, K] }, scales: tensor(scales, [N, 1]), groupColumns: K };
+    return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, 1]), groupColumns: K };
   }
   const scales = new Float32Array(N * B);
   for (let i = 0; i < N * B; i++) scales[i] = f32(d[i] * scale);
-  return { packed: { words: tensor(words, [N, wpr], "uint32"), shape: [N, K] }, scales: tensor(scales, [N, B]), groupColumns: QK };
+  return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, B]), groupColumns: QK };
 }
 
 /** Decoded values: ternary with one magnitude m per tensor; the weight scale is m·scale. */
@@ -128,7 +128,7 @@ function packedFromValues(values: Float32Array, info: GgufTensorInfo, scale: num
   }
   const s = Math.fround(m * scale);
   return {
-    packed: { words: tensor(packTernaryArray(codes, N, K), [N, wordsPerRow(K)], "uint32"), shape: [N, K] },
+    packed: { words: packedWordsTensor(packTernaryArray(codes, N, K), N, wordsPerRow(K)), shape: [N, K] },
     scales: tensor(new Float32Array(N).fill(s), [N, 1]),
     groupColumns: K,
   };

@@ -2,7 +2,7 @@
 // synchronous loop in cpu/*.ts. This is the default backend.
 import type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "../backend.js";
 import { type DType, type DTypeMap, type TypedArray, allocTyped, dtypeOfArray } from "../dtype.js";
-import { BackendError, DTypeError } from "../errors.js";
+import { ArgumentError, BackendError, DTypeError } from "../errors.js";
 import { isContiguous } from "../layout.js";
 import { numel } from "../shape.js";
 import { binaryKernel, unaryKernel } from "./elementwise.js";
@@ -14,6 +14,7 @@ import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../qua
 import { binaryWasm } from "../wasm/elementwise-wasm.js";
 import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
 import { sumWasm } from "../wasm/reduce-wasm.js";
+import { threadedTernaryMatmul } from "../wasm/kernel-threads.js";
 import { adoptWords, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
 import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
@@ -124,6 +125,17 @@ export interface CpuBackendOptions {
    * pool) makes its own choice (see `createTernaryPool`'s `simd`).
    */
   readonly simd?: boolean;
+  /**
+   * Threads (the calling one included) for large WebAssembly ternary
+   * products: their output rows are split over worker threads that share
+   * the kernels' wasm memory, with results identical to one thread. Default:
+   * the machine's available parallelism, at most 4, where that works (Node
+   * 20.16+, SharedArrayBuffer); 1 elsewhere. `1` keeps every product on the
+   * calling thread. The workers start at the first large product and take
+   * rows once ready; they never keep the process alive. Ignored when
+   * `ternaryMatmul` is given or `simd` is false.
+   */
+  readonly threads?: number;
 }
 
 /** A typed array of `length` elements over a new SharedArrayBuffer. */
@@ -131,6 +143,31 @@ function allocShared<D extends DType>(dtype: D, length: number): DTypeMap[D] {
   const probe = allocTyped(dtype, 0);
   const ctor = probe.constructor as new (buffer: SharedArrayBuffer) => DTypeMap[D];
   return new ctor(new SharedArrayBuffer(length * probe.BYTES_PER_ELEMENT));
+}
+
+/** The backends cpuBackend made, and whether their storages must be shared memory. */
+const cpuBackends = new WeakMap<Backend, { readonly sharedMemory: boolean }>();
+
+/**
+ * True when `b` was made by {@link cpuBackend} (its storages are
+ * {@link CpuStorage}s over plain typed arrays).
+ *
+ * @example
+ * ```ts
+ * isCpuBackend(cpuBackend()); // true
+ * ```
+ */
+export function isCpuBackend(b: Backend): boolean {
+  return cpuBackends.has(b);
+}
+
+/**
+ * True when `b` is a CPU backend that may keep `data` itself as a storage:
+ * any array, or, for a `sharedMemory` backend, one over a SharedArrayBuffer.
+ */
+export function cpuBackendCanAdopt(b: Backend, data: TypedArray): boolean {
+  const info = cpuBackends.get(b);
+  return info !== undefined && (!info.sharedMemory || data.buffer instanceof SharedArrayBuffer);
 }
 
 /**
@@ -149,7 +186,8 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
   const shared = opts.sharedMemory === true && typeof SharedArrayBuffer !== "undefined";
   const simd = (opts.simd ?? true) && wasmSimdSupported();
   const wasmMatmul = simd && opts.matmul === undefined;
-  const ternaryKernel = opts.ternaryMatmul ?? (simd ? ternaryMatmulCpu : ternaryMatmulCpuJs);
+  if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) throw new ArgumentError(`cpuBackend: threads must be a positive integer, got ${opts.threads}`);
+  const ternaryKernel = opts.ternaryMatmul ?? (simd ? (opts.threads === 1 ? ternaryMatmulCpu : threadedTernaryMatmul(opts.threads)) : ternaryMatmulCpuJs);
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
@@ -297,5 +335,6 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       return new CpuStorage(backend, out);
     },
   };
+  cpuBackends.set(backend, { sharedMemory: shared });
   return backend;
 }

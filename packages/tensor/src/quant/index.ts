@@ -5,4 +5,5 @@ export { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } fro
 export type { PackedTernary } from "./packed-ternary.js";
 export { packTernary, ternaryMatmul, unpackTernary } from "./packed-ternary.js";
 export { ternaryMatmulReference } from "./ternary-reference.js";
+export { allocPackedWords, packedWordsTensor } from "./packed-words.js";
 export { ternaryMatmulCpu, type TernaryKernel } from "./ternary-matmul.js";

@@ -11,6 +11,7 @@ import { concat } from "../ops/join.js";
 import { sum } from "../ops/reduce.js";
 import { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } from "./packed-format.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
+import { packedWordsTensor } from "./packed-words.js";
 
 /**
  * Ternary values packed 16 per uint32 word (see packed-format.ts): `words`
@@ -47,7 +48,7 @@ export function packTernary(t: Tensor): PackedTernary {
   const rows = numel(t.shape) / Math.max(cols, 1);
   if (t.backend.readSync === undefined && cols > 0) return { words: packTernaryOps(t, rows, cols), shape: [...t.shape] };
   const words = packTernaryArray(t.dataSync(), cols === 0 ? 0 : rows, cols);
-  return { words: tensor(words, [cols === 0 ? 0 : rows, wordsPerRow(cols)], "uint32", t.backend), shape: [...t.shape] };
+  return { words: packedWordsTensor(words, cols === 0 ? 0 : rows, wordsPerRow(cols), t.backend), shape: [...t.shape] };
 }
 
 /**

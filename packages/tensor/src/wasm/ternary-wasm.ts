@@ -65,6 +65,28 @@ export function adoptWords(words: Uint32Array): Uint32Array | undefined {
   return view;
 }
 
+/**
+ * A zeroed array of `length` words in this realm's shared wasm memory (see
+ * {@link adoptWords}: the kernel reads it in place), or undefined where the
+ * memory is not shared or cannot grow.
+ *
+ * @example
+ * ```ts
+ * const words = residentWords(N * wordsPerRow(K)) ?? new Uint32Array(N * wordsPerRow(K));
+ * ```
+ */
+export function residentWords(length: number): Uint32Array | undefined {
+  const kernels = wasmKernels();
+  if (kernels === undefined || !kernels.arena.shared) return undefined;
+  const ptr = kernels.arena.alloc(length * 4 + TAIL_BYTES);
+  if (ptr < 0) return undefined;
+  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, length);
+  view.fill(0); // a released block keeps its old bytes
+  adopted.set(view, ptr);
+  release(kernels).register(view, ptr);
+  return view;
+}
+
 /** The wasm offset of `words`: in place when adopted, else a copy made once per array; -1 when memory cannot grow. */
 function wordsPtr(kernels: WasmKernels, words: Uint32Array): number {
   const at = adopted.get(words);
@@ -183,6 +205,25 @@ export function prepareTernaryJob(
     for (let b = 0; b < blocks; b++) {
       const g = Math.floor(b / blocksPerGroup);
       let c = 0;
+      if ((b + 1) * TERNARY_BLOCK <= K) {
+        // a whole block: the same values as the general loop below, unrolled, without bounds checks
+        for (let l = 0; l < 8; l++) {
+          const s = xo + b * TERNARY_BLOCK + 8 * l;
+          const o = vo + b * TERNARY_BLOCK + l;
+          const x0 = x[s], x1 = x[s + 1], x2 = x[s + 2], x3 = x[s + 3], x4 = x[s + 4], x5 = x[s + 5], x6 = x[s + 6], x7 = x[s + 7];
+          xvv[o] = x0;
+          xvv[o + 8] = x1;
+          xvv[o + 16] = x2 - 4 * x1;
+          xvv[o + 24] = x3 - 4 * x2;
+          xvv[o + 32] = x4 - 4 * x3;
+          xvv[o + 40] = x5 - 4 * x4;
+          xvv[o + 48] = x6 - 4 * x5;
+          xvv[o + 56] = x7 - 4 * x6;
+          c += x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7;
+        }
+        cv[m * G + g] += c;
+        continue;
+      }
       for (let l = 0; l < 8; l++) {
         let prev = 0;
         for (let j = 0; j < 8; j++) {

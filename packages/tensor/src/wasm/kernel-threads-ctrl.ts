@@ -1,0 +1,34 @@
+// The control block shared by the CPU backend's kernel threads
+// (kernel-threads.ts) and their worker module (kernel-worker.ts): int32
+// slots of one SharedArrayBuffer.
+import { JOB } from "./ternary-wasm.js";
+
+/** Slot numbers (and the op values). */
+export const KCTRL = {
+  /** Bumped by the main thread for each job (and for stop). */
+  job: 0,
+  /** The op of the current job: run rows of a ternary job, or stop. */
+  op: 1,
+  opRun: 1,
+  opStop: -1,
+  /** The job's description (ternary-wasm.ts JOB). */
+  args: 2,
+  /** Worker w's rows: [ranges + 2w, ranges + 2w + 1). */
+  ranges: 2 + JOB.length,
+  /** The last job worker w finished. */
+  done: 96,
+  /** 1 once worker w has instantiated the kernels and waits for jobs. */
+  ready: 160,
+  slots: 224,
+  /** Workers the block has room for. */
+  maxWorkers: 32,
+} as const;
+
+/** What a kernel worker starts with. */
+export interface KernelWorkerData {
+  readonly ctrl: SharedArrayBuffer;
+  readonly index: number;
+  /** The main thread's compiled kernel module and its shared memory. */
+  readonly module: unknown;
+  readonly memory: unknown;
+}

@@ -1,0 +1,183 @@
+// The CPU backend's own kernel threads, on by default where they can run:
+// Node 20.16+ (workers started through `process.getBuiltinModule`, so the
+// main entry keeps no `node:` import and still bundles for browsers) with a
+// shared wasm memory. The team starts lazily, at the first product large
+// enough to split, without blocking: until a worker says it is ready, its
+// rows run on the calling thread. Each large ternary product is prepared
+// once in the shared memory (ternary-wasm.ts) and its output rows are split
+// between the calling thread and the ready workers, so the result is
+// bit-identical to one thread. Workers are unreferenced: they never keep a
+// process alive.
+import { KCTRL, type KernelWorkerData } from "./kernel-threads-ctrl.js";
+import { nodeBuiltin, workerEntry } from "./node-worker.js";
+import { type TernaryJob, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
+import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { spinUntilEqual } from "../threads/spin.js";
+import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+
+/** The slice of a Node `Worker` used here. */
+interface NodeWorker {
+  unref(): void;
+  on(event: "error" | "exit", listener: (arg: unknown) => void): void;
+}
+
+interface WorkerThreadsModule {
+  readonly Worker: new (url: URL, opts: { readonly workerData: unknown; readonly execArgv?: string[] }) => NodeWorker;
+}
+
+/**
+ * Threads (the calling one included) the CPU backend uses by default: the
+ * machine's available parallelism, at most 4, where kernel threads can run
+ * (Node 20.16+ with a shared wasm memory); 1 elsewhere.
+ *
+ * @example
+ * ```ts
+ * defaultKernelThreads(); // 2 on a 2-core machine
+ * ```
+ */
+export function defaultKernelThreads(): number {
+  const kernels = wasmKernels();
+  if (kernels === undefined || !kernels.arena.shared || nodeBuiltin("node:worker_threads") === undefined) return 1;
+  const os = nodeBuiltin<{ availableParallelism?(): number; cpus(): readonly unknown[] }>("node:os");
+  const n = os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
+  return Math.max(1, Math.min(4, n));
+}
+
+/**
+ * A team of kernel worker threads over this realm's shared wasm memory.
+ *
+ * @example
+ * ```ts
+ * const team = kernelThreads(2);
+ * team?.runRows(kernels, job, N); // splits rows once its worker is ready
+ * ```
+ */
+export class KernelThreads {
+  readonly workers: number;
+  readonly #ctrl: Int32Array;
+  #job = 0;
+  #failed = false;
+
+  /** Starts `workers` workers (asynchronously: they become ready on their own). */
+  constructor(kernels: WasmKernels, workers: number, threadsModule: WorkerThreadsModule) {
+    this.workers = Math.min(workers, KCTRL.maxWorkers);
+    this.#ctrl = new Int32Array(new SharedArrayBuffer(4 * KCTRL.slots));
+    const { url, execArgv } = workerEntry("kernel-worker", import.meta.url);
+    for (let i = 0; i < this.workers; i++) {
+      const workerData: KernelWorkerData = { ctrl: this.#ctrl.buffer as SharedArrayBuffer, index: i, module: kernels.module, memory: kernels.arena.memory };
+      const w = new threadsModule.Worker(url, { workerData, ...(execArgv.length > 0 ? { execArgv: [...execArgv] } : {}) });
+      // a worker that fails never becomes ready: its rows stay on the calling thread
+      w.on("error", () => {
+        this.#failed = true;
+      });
+      w.unref();
+    }
+  }
+
+  /** Workers ready for jobs now. */
+  get ready(): number {
+    if (this.#failed) return 0;
+    let n = 0;
+    for (let i = 0; i < this.workers; i++) n += Atomics.load(this.#ctrl, KCTRL.ready + i);
+    return n;
+  }
+
+  /**
+   * Runs all `N` output rows of a prepared job: a share on each ready worker,
+   * the first share on the calling thread; returns when all are done.
+   *
+   * @example
+   * ```ts
+   * team.runRows(kernels, p, N);
+   * ```
+   */
+  runRows(kernels: WasmKernels, p: TernaryJob, N: number): void {
+    const ctrl = this.#ctrl;
+    const ready: number[] = [];
+    if (!this.#failed) for (let i = 0; i < this.workers; i++) if (Atomics.load(ctrl, KCTRL.ready + i) === 1) ready.push(i);
+    if (ready.length === 0) {
+      runTernaryRows(kernels, p.job, 0, N);
+      return;
+    }
+    // shares in whole 4-row tiles; the calling thread takes the first
+    const per = Math.ceil(N / (ready.length + 1) / 4) * 4;
+    const mine = Math.min(N, per);
+    ctrl.set(p.job, KCTRL.args);
+    for (let i = 0; i < this.workers; i++) {
+      ctrl[KCTRL.ranges + 2 * i] = 0;
+      ctrl[KCTRL.ranges + 2 * i + 1] = 0;
+    }
+    ready.forEach((w, j) => {
+      const n0 = Math.min(N, mine + j * per);
+      ctrl[KCTRL.ranges + 2 * w] = n0;
+      ctrl[KCTRL.ranges + 2 * w + 1] = Math.min(N, n0 + per);
+    });
+    ctrl[KCTRL.op] = KCTRL.opRun;
+    this.#job = (this.#job + 1) | 0;
+    Atomics.store(ctrl, KCTRL.job, this.#job);
+    Atomics.notify(ctrl, KCTRL.job);
+    runTernaryRows(kernels, p.job, 0, mine);
+    for (const w of ready) spinUntilEqual(ctrl, KCTRL.done + w, this.#job);
+  }
+}
+
+let team: KernelThreads | null | undefined;
+
+/**
+ * This realm's kernel thread team with `threads - 1` workers, started on
+ * first call (later calls get the same team, whatever they ask); undefined
+ * where kernel threads cannot run or `threads` < 2.
+ *
+ * @example
+ * ```ts
+ * const t = kernelThreads(defaultKernelThreads());
+ * ```
+ */
+export function kernelThreads(threads: number): KernelThreads | undefined {
+  if (threads < 2) return undefined;
+  if (team === undefined) {
+    const kernels = wasmKernels();
+    const wt = nodeBuiltin<WorkerThreadsModule>("node:worker_threads");
+    team = kernels !== undefined && kernels.arena.shared && wt !== undefined ? new KernelThreads(kernels, threads - 1, wt) : null;
+  }
+  return team ?? undefined;
+}
+
+/** Products below this many weight·token terms (M·N·K) stay on the calling thread: a hand-off costs tens of microseconds. */
+export const THREADED_MIN_WORK = 2 ** 21;
+
+/**
+ * The CPU backend's ternary kernel with kernel threads: a large product
+ * (at least {@link THREADED_MIN_WORK} terms and 8 rows per thread) that the
+ * WebAssembly kernel takes is split over this realm's kernel thread team
+ * (started at the first such product; `threads` defaults to
+ * {@link defaultKernelThreads}); anything else, and everything until a
+ * worker is ready, runs `ternaryMatmulCpu` on the calling thread. Results
+ * are bit-identical either way.
+ *
+ * @example
+ * ```ts
+ * const kernel = threadedTernaryMatmul(2);
+ * kernel(xCodes, xScale, words, wScale, M, N, K, K, out);
+ * ```
+ */
+export function threadedTernaryMatmul(threads?: number): TernaryKernel {
+  let n = threads;
+  return (x, xScale, w, wScale, M, N, K, groupSize, out) => {
+    n ??= defaultKernelThreads();
+    const big = n > 1 && M * N * K >= THREADED_MIN_WORK && N >= 8 * n && ternaryWasmApplies(x, K, groupSize);
+    const t = big ? kernelThreads(n) : undefined;
+    const kernels = wasmKernels();
+    if (t === undefined || kernels === undefined || t.ready === 0) {
+      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
+      return;
+    }
+    const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
+    if (p === undefined) {
+      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
+      return;
+    }
+    t.runRows(kernels, p, N);
+    finishTernaryJob(kernels, p, out, 0, N);
+  };
+}
