@@ -23,10 +23,10 @@ export { BitLinear } from "./bit-linear.js";
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, ffnActivation, headDim, resolveModelConfig,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionReference, ffnActivation, ffnActivationRows, headDim, resolveModelConfig,
   roundToFloat16, ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
 } from "./model/index.js";
 export type {
-  AttentionInputs, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
+  AttentionInputs, AttentionShape, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
   KVCacheType, LayerWeights, RopeTables, SampleOptions, TernaryProjection,
 } from "./model/index.js";
