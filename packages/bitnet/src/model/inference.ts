@@ -210,7 +210,7 @@ export class BitNetInference {
   #hostWeight(t: Tensor): Float32Array {
     let c = this.#onHost.get(t);
     if (c === undefined) {
-      c = t.cast("float32").dataSync();
+      c = this.#on(t).cast("float32").dataSync();
       this.#onHost.set(t, c);
     }
     return c;
