@@ -9,11 +9,11 @@ import { Module, rmsNorm } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
 import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub, zeros } from "@bitnet-quantize/tensor";
 import { type PackedTernary, packTernary, ternaryMatmul, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
-import { type ActivationMode, kernelActivations } from "./activation-mode.js";
+import { type ActivationMode, type KernelOperands, kernelActivations, kernelActivationsFromRows } from "./activation-mode.js";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
 import { Q8_K_BLOCK } from "./quantize-q8k.js";
-import { rmsNormTensor } from "./rms-norm.js";
+import { rmsNormRows, rmsNormTensor } from "./rms-norm.js";
 import { type TernaryWeights, absMeanTernary } from "./quantize-weights.js";
 import { int8STE, ternarySTE } from "./ste.js";
 import { VERSION } from "./version.js";
@@ -82,6 +82,36 @@ function frozenOn(f: Frozen, backend: Backend): Frozen {
 function keepFrozen(f: Frozen): Frozen {
   for (const t of [f.packed.words, f.wScale, f.quantized?.codes, f.quantized?.scales, f.blockScale]) if (t !== undefined && t !== null) keep(t);
   return f;
+}
+
+/**
+ * A projection input prepared once ({@link BitLinear.prepare}): the kernel
+ * operands `[M, in]` of the activations for `mode`, the input's leading shape
+ * (the output is `[...lead, out]`), and the quantizer settings they were made
+ * with, which a layer checks before it uses them.
+ *
+ * @example
+ * ```ts
+ * const input: ProjectionInput = new BitLinear(16, 8).freeze().prepare(randn([3, 16]), "int8");
+ * input.lead; // [3]
+ * ```
+ */
+export interface ProjectionInput {
+  readonly operands: KernelOperands;
+  readonly mode: ActivationMode;
+  readonly lead: readonly number[];
+  readonly inFeatures: number;
+  /** The input norm and quantizer settings (see `quantizerKey`): layers share an input only when theirs are equal. */
+  readonly quantizer: string;
+}
+
+/** The config fields a prepared input depends on, as one comparable string. */
+function quantizerKey(cfg: BitNetConfig): string {
+  return `useRmsNorm=${cfg.useRmsNorm} eps=${cfg.eps} bits=${cfg.activationBits} perToken=${cfg.perToken} rounding=${cfg.rounding}`;
+}
+
+function isProjectionInput(x: Tensor | ProjectionInput): x is ProjectionInput {
+  return "operands" in x && "quantizer" in x;
 }
 
 /** Parameter-free RMSNorm over the last axis, as BitNet applies inside BitLinear: x / sqrt(mean(x²) + eps) (autograd's rmsNorm). */
@@ -275,13 +305,14 @@ export class BitLinear extends Module {
   }
 
   #frozenForward(x: Tensor, f: Frozen, mode: ActivationMode = "int8"): Tensor {
-    const cfg = this.config;
-    const xn = cfg.useRmsNorm ? rmsNormTensor(x, cfg.eps) : x;
-    const lead = x.shape.slice(0, -1);
-    const M = numel(lead);
-    const a = kernelActivations(xn.reshape([M, this.inFeatures]), mode, cfg);
-    const [wScale, groupSize] = mode === "q8_K" ? [this.#blockScale(f), Q8_K_BLOCK] : [f.wScale, f.groupColumns];
-    const y = ternaryMatmul(a.x, f.packed, a.xScale, wScale, groupSize).reshape([...lead, this.outFeatures]);
+    return this.#run(this.prepare(x, mode), f);
+  }
+
+  /** The packed kernel on prepared operands, with the weight scales the mode needs, then the bias. */
+  #run(input: ProjectionInput, f: Frozen): Tensor {
+    const a = input.operands;
+    const [wScale, groupSize] = input.mode === "q8_K" ? [this.#blockScale(f), Q8_K_BLOCK] : [f.wScale, f.groupColumns];
+    const y = ternaryMatmul(a.x, f.packed, a.xScale, wScale, groupSize).reshape([...input.lead, this.outFeatures]);
     return f.bias === null ? y : add(y, f.bias);
   }
 
@@ -304,19 +335,96 @@ export class BitLinear extends Module {
    * The frozen inference forward on tensors: `x [..., in] -> [..., out]` on
    * the backend `x` lives on (the packed weights are copied there once), with
    * the activations treated as `mode` says (default `"int8"`, as trained). The
-   * one path every inference projection takes.
+   * one path every inference projection takes. Given a {@link ProjectionInput}
+   * (from {@link prepare}, possibly another layer's), the activations are not
+   * quantized again: layers that read the same input (q, k, v; gate, up)
+   * share one quantization; `mode` is then the input's.
    *
    * @example
    * ```ts
-   * layer.freeze().project(randn([1, 512]), "q8_K").shape; // [1, out]
+   * const layer = new BitLinear(512, 4, { seed: 1 }).freeze();
+   * layer.project(randn([1, 512]), "q8_K").shape; // [1, 4]
+   * layer.project(layer.prepare(randn([1, 512]), "q8_K")).shape; // [1, 4]
    * ```
    */
-  project(x: Tensor, mode: ActivationMode = "int8"): Tensor {
+  project(x: Tensor | ProjectionInput, mode: ActivationMode = "int8"): Tensor {
     if (this.#frozen === null) throw new BitNetError("BitLinear.project: the layer is not frozen; call freeze() first");
-    if (x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new BitNetError(`BitLinear.project: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
+    if (!isProjectionInput(x)) {
+      if (x.shape[x.ndim - 1] !== this.inFeatures) {
+        throw new BitNetError(`BitLinear.project: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
+      }
+      return this.#frozenForward(x, this.#frozenFor(x.backend), mode);
     }
-    return this.#frozenForward(x, this.#frozenFor(x.backend), mode);
+    if (x.inFeatures !== this.inFeatures) throw new BitNetError(`BitLinear.project: the prepared input has ${x.inFeatures} features; this layer takes ${this.inFeatures}`);
+    if (x.quantizer !== quantizerKey(this.config)) {
+      throw new BitNetError(`BitLinear.project: the prepared input was quantized with other settings (${x.quantizer}) than this layer's (${quantizerKey(this.config)})`);
+    }
+    return this.#run(x, this.#frozenFor(x.operands.x.backend));
+  }
+
+  /**
+   * The kernel operands of input `x [..., in]` for `mode`, made once (this
+   * layer's input norm when its config asks for one, then the activation
+   * quantizer, on x's backend), to pass to {@link project} of this layer and
+   * of every other layer with the same quantizer settings that reads the
+   * same input.
+   *
+   * @example
+   * ```ts
+   * const x = randn([2, 512], { seed: 1 });
+   * const [a, b] = [new BitLinear(512, 4, { seed: 1 }).freeze(), new BitLinear(512, 8, { seed: 2 }).freeze()];
+   * const input = a.prepare(x, "int8");
+   * b.project(input).shape; // [2, 8]
+   * ```
+   */
+  prepare(x: Tensor, mode: ActivationMode = "int8"): ProjectionInput {
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new BitNetError(`BitLinear.prepare: input [${x.shape.join(",")}] must end in inFeatures = ${this.inFeatures}`);
+    }
+    const cfg = this.config;
+    const xn = cfg.useRmsNorm ? rmsNormTensor(x, cfg.eps) : x;
+    const lead = x.shape.slice(0, -1);
+    const operands = kernelActivations(xn.reshape([numel(lead), this.inFeatures]), mode, cfg);
+    return { operands, mode, lead, inFeatures: this.inFeatures, quantizer: quantizerKey(cfg) };
+  }
+
+  /**
+   * {@link prepare} for activations on the host: `rows` rows of `in` float32
+   * values, normed (when the config asks) and quantized here; only the
+   * kernel operands are uploaded to `backend`. Bit-identical to `prepare` of
+   * the same values on a CPU backend.
+   *
+   * @example
+   * ```ts
+   * const layer = new BitLinear(4, 2, { seed: 1 }).freeze();
+   * const input = layer.prepareRows(new Float32Array([0.5, -1, 0.25, 0]), 1, "int8", getBackend());
+   * input.operands.x.toArray(); // [[64, -127, 32, 0]]
+   * layer.project(input).shape; // [1, 2]
+   * ```
+   */
+  prepareRows(data: Float32Array, rows: number, mode: ActivationMode, backend: Backend): ProjectionInput {
+    const K = this.inFeatures;
+    if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * K) throw new BitNetError(`BitLinear.prepareRows: ${data.length} values are not ${rows} rows of inFeatures = ${K}`);
+    const cfg = this.config;
+    const xn = cfg.useRmsNorm ? rmsNormRows(data, K, cfg.eps) : data;
+    return { operands: kernelActivationsFromRows(xn, rows, K, mode, cfg, backend), mode, lead: [rows], inFeatures: K, quantizer: quantizerKey(cfg) };
+  }
+
+  /**
+   * Projects one input through several frozen layers of the same input size
+   * and quantizer settings (q, k and v; gate and up), quantizing it once.
+   *
+   * @example
+   * ```ts
+   * const [q, k] = BitLinear.projectMany([new BitLinear(16, 8).freeze(), new BitLinear(16, 4).freeze()], randn([1, 16]), "int8");
+   * k.shape; // [1, 4]
+   * ```
+   */
+  static projectMany(layers: readonly BitLinear[], x: Tensor, mode: ActivationMode = "int8"): Tensor[] {
+    const first = layers[0];
+    if (first === undefined) return [];
+    const input = first.prepare(x, mode);
+    return layers.map((l) => l.project(input));
   }
 
   /**

@@ -7,26 +7,26 @@ export { roundTensor, roundingFunction } from "./rounding.js";
 export type { GroupSize, TernaryOptions, TernaryWeights } from "./quantize-weights.js";
 export { absMeanTernary, dequantizeTernary, expandScales } from "./quantize-weights.js";
 export type { Int8Activations, Int8Options } from "./quantize-activations.js";
-export { absMaxInt8, dequantizeInt8 } from "./quantize-activations.js";
+export { absMaxInt8, absMaxInt8Rows, dequantizeInt8, type AbsMaxRowsOptions } from "./quantize-activations.js";
 export type { BitNetConfigFields } from "./config.js";
 export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
 export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
 export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
-export type { BitLinearOptions, PackedWeights } from "./bit-linear.js";
-export { ACTIVATION_MODES, kernelActivations, type ActivationMode } from "./activation-mode.js";
-export { Q8_K_BLOCK, q8KActivations, type Q8KActivations } from "./quantize-q8k.js";
-export { rmsNormTensor } from "./rms-norm.js";
+export type { BitLinearOptions, PackedWeights, ProjectionInput } from "./bit-linear.js";
+export { ACTIVATION_MODES, kernelActivations, kernelActivationsFromRows, type ActivationMode, type KernelOperands } from "./activation-mode.js";
+export { Q8_K_BLOCK, q8KActivations, q8KQuantizeRows, type Q8KActivations } from "./quantize-q8k.js";
+export { rmsNormRows, rmsNormTensor } from "./rms-norm.js";
 export { BitLinear } from "./bit-linear.js";
 
 // model, tokenizer (issue 7)
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, ffnActivation, headDim, resolveModelConfig,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionReference, ffnActivation, ffnActivationRows, headDim, resolveModelConfig,
   roundToFloat16, ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
 } from "./model/index.js";
 export type {
-  AttentionInputs, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
+  AttentionInputs, AttentionShape, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
   KVCacheType, LayerWeights, RopeTables, SampleOptions, TernaryProjection,
 } from "./model/index.js";

@@ -2,9 +2,9 @@
 // scale = Qp / max(max|x|, eps), q = clamp(round(x · scale), -Qp - 1, Qp),
 // Qp = 2^(bits-1) - 1; and its inverse x ≈ q / scale. A pure function of
 // tensors: a fused loop on synchronous backends, tensor ops elsewhere (GPU).
-import { type Tensor, abs, clamp, div, max, maximum, mul, numel, tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, abs, clamp, div, fromStorage, max, maximum, mul, numel, roundHalfAway, tensor } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
-import { type RoundingMode, roundTensor, roundingFunction } from "./rounding.js";
+import { type RoundingMode, roundTensor } from "./rounding.js";
 import { checkEps, checkFinite, checkFloat, checkRounding, deferFiniteCheck } from "./validate.js";
 
 /** Options of {@link absMaxInt8}. */
@@ -74,44 +74,93 @@ export function absMaxInt8(x: Tensor, opts: Int8Options = {}): Int8Activations {
   }
 
   const data = x.dataSync();
-  checkFinite(op, name, data);
   const cols = x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : numel(x.shape) / cols;
-  const rnd = roundingFunction(rounding);
   const codes = new Int8Array(data.length);
-  const scaleCount = perToken ? rows : 1;
-  const scales = new Float64Array(Math.max(scaleCount, perToken ? 0 : 1));
-  const quantize = (start: number, end: number, scale: number): void => {
-    for (let i = start; i < end; i++) {
-      const q = rnd(data[i] * scale);
-      codes[i] = q > qp ? qp : q < -qp - 1 ? -qp - 1 : q;
-    }
+  const scales = new Float64Array(perToken ? rows : 1);
+  absMaxInt8Rows(data, cols, { qp, eps, rounding, perToken, op, name }, codes, scales);
+  const scaleShape = perToken ? [...x.shape.slice(0, -1), 1] : x.shape.map(() => 1);
+  const b = x.backend;
+  return {
+    // upload, not tensor(): the codes are int8 already (tensor() would range-check each one)
+    codes: fromStorage(b.upload(codes, "int8"), x.shape, "int8"),
+    scales: tensor(scales, scaleShape, x.dtype, b),
+    bits,
   };
+}
+
+/** The resolved settings of {@link absMaxInt8Rows}: Qp, eps, tie rule, scope, and the names errors use. */
+export interface AbsMaxRowsOptions {
+  readonly qp: number;
+  readonly eps: number;
+  readonly rounding: RoundingMode;
+  readonly perToken: boolean;
+  readonly op: string;
+  readonly name: string;
+}
+
+/** 1.5·2^52: `y + ROUND - ROUND` is y rounded to an integer, ties to even, for |y| < 2^51. */
+const ROUND = 6755399441055744;
+
+/**
+ * The AbsMax loop on host arrays (what {@link absMaxInt8} runs on backends
+ * with synchronous reads): rows of `cols` values of `data` into int8 `codes`
+ * (same length) and the float64 multipliers `scales` (one per row, or one
+ * for all with `perToken: false`). NaN or ±Infinity throws a
+ * `QuantizationError` naming the first bad index.
+ *
+ * @example
+ * ```ts
+ * const codes = new Int8Array(4);
+ * const scales = new Float64Array(1);
+ * absMaxInt8Rows([0.5, -1, 0.25, 0], 4, { qp: 127, eps: 1e-5, rounding: "half-even", perToken: true, op: "absMaxInt8", name: "x" }, codes, scales);
+ * Array.from(codes); // [64, -127, 32, 0]
+ * scales[0]; // 127
+ * ```
+ */
+export function absMaxInt8Rows(data: ArrayLike<number>, cols: number, o: AbsMaxRowsOptions, codes: Int8Array, scales: Float64Array): void {
+  const n = data.length;
+  const rows = cols === 0 ? 0 : n / cols;
+  if (codes.length !== n || scales.length !== (o.perToken ? rows : 1)) {
+    throw new QuantizationError(`${o.op}: ${n} values in rows of ${cols} need ${n} codes and ${o.perToken ? rows : 1} scales, got ${codes.length} and ${scales.length}`);
+  }
   const absMax = (start: number, end: number): number => {
     let m = 0;
     for (let i = start; i < end; i++) {
       const a = Math.abs(data[i]);
+      // NaN and ±Infinity fail `a < Infinity`: name the first bad value as checkFinite does
+      if (!(a < Infinity)) checkFinite(o.op, o.name, data);
       if (a > m) m = a;
     }
     return m;
   };
-  if (perToken) {
+  const hi = o.qp;
+  const lo = -o.qp - 1;
+  const quantize = o.rounding === "half-even"
+    ? (start: number, end: number, scale: number): void => {
+        // |x·scale| <= Qp: the 1.5·2^52 trick is roundHalfEven (a zero's sign is lost in int8 anyway)
+        for (let i = start; i < end; i++) {
+          const q = data[i] * scale + ROUND - ROUND;
+          codes[i] = q > hi ? hi : q < lo ? lo : q;
+        }
+      }
+    : (start: number, end: number, scale: number): void => {
+        for (let i = start; i < end; i++) {
+          const q = roundHalfAway(data[i] * scale);
+          codes[i] = q > hi ? hi : q < lo ? lo : q;
+        }
+      };
+  if (o.perToken) {
     for (let r = 0; r < rows; r++) {
-      const scale = qp / Math.max(absMax(r * cols, (r + 1) * cols), eps);
+      const scale = o.qp / Math.max(absMax(r * cols, (r + 1) * cols), o.eps);
       scales[r] = scale;
       quantize(r * cols, (r + 1) * cols, scale);
     }
   } else {
-    const scale = qp / Math.max(absMax(0, data.length), eps);
+    const scale = o.qp / Math.max(absMax(0, n), o.eps);
     scales[0] = scale;
-    quantize(0, data.length, scale);
+    quantize(0, n, scale);
   }
-  const scaleShape = perToken ? [...x.shape.slice(0, -1), 1] : x.shape.map(() => 1);
-  return {
-    codes: tensor(codes, x.shape, "int8", x.backend),
-    scales: tensor(scales, scaleShape, x.dtype, x.backend),
-    bits,
-  };
 }
 
 /**

@@ -7,7 +7,7 @@
 //
 // Shapes: x [..., K] with K a multiple of 256 -> codes [..., K] int8,
 // scales [..., K/256] (the divisors iscale; 1 for an all-zero block).
-import { type Tensor, numel, tensor } from "@bitnet-quantize/tensor";
+import { type Tensor, fromStorage } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { checkFinite, checkFloat } from "./validate.js";
 
@@ -57,40 +57,67 @@ export function q8KActivations(x: Tensor): Q8KActivations {
     throw new QuantizationError(`${op}: needs a backend with synchronous reads (got ${x.backend.name}); use "int8" or "float" activations there`);
   }
   const data = x.dataSync();
-  checkFinite(op, "activations", data);
-  const rows = K === 0 ? 0 : numel(x.shape) / K;
-  const B = K / Q8_K_BLOCK;
   const codes = new Int8Array(data.length);
-  const scales = new Float32Array(rows * B);
-  for (let r = 0; r < rows; r++) {
-    for (let b = 0; b < B; b++) {
-      const start = r * K + b * Q8_K_BLOCK;
-      let amax = 0;
-      let max = 0;
-      for (let i = start; i < start + Q8_K_BLOCK; i++) {
-        const v = data[i];
-        const a = Math.abs(v);
-        if (a > amax) {
-          amax = a;
-          max = v;
-        }
-      }
-      if (amax === 0) {
-        scales[r * B + b] = 1; // codes stay 0: the block contributes nothing
-        continue;
-      }
-      const iscale = f32(-127 / max);
-      for (let i = start; i < start + Q8_K_BLOCK; i++) {
-        // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
-        const y = f32(iscale * data[i]);
-        const q = y + ROUND - ROUND;
-        codes[i] = q > 127 ? 127 : q;
-      }
-      scales[r * B + b] = iscale;
-    }
-  }
+  const scales = new Float32Array(K === 0 ? 0 : (data.length / K) * (K / Q8_K_BLOCK));
+  q8KQuantizeRows(data, K, codes, scales, op);
+  const b = x.backend;
+  // upload, not tensor(): the codes are int8 already (tensor() would range-check each one)
   return {
-    codes: tensor(codes, x.shape, "int8", x.backend),
-    scales: tensor(scales, [...x.shape.slice(0, -1), B], "float32", x.backend),
+    codes: fromStorage(b.upload(codes, "int8"), x.shape, "int8"),
+    scales: fromStorage(b.upload(scales, "float32"), [...x.shape.slice(0, -1), K / Q8_K_BLOCK], "float32"),
   };
+}
+
+/**
+ * The Q8_K loop on host arrays (what {@link q8KActivations} runs): rows of
+ * `K` values of `data` (K a multiple of 256) into `codes` (same length) and
+ * `scales` (one divisor per block, 1 for an all-zero block). NaN or
+ * ±Infinity throws a `QuantizationError` naming the first bad index, as
+ * `q8KActivations` does.
+ *
+ * @example
+ * ```ts
+ * const codes = new Int8Array(256);
+ * const scales = new Float32Array(1);
+ * q8KQuantizeRows(new Float32Array(256).fill(-2, 0, 1), 256, codes, scales);
+ * codes[0]; // -127
+ * scales[0]; // 63.5
+ * ```
+ */
+export function q8KQuantizeRows(data: ArrayLike<number>, K: number, codes: Int8Array, scales: Float32Array, op = "q8KActivations"): void {
+  if (K % Q8_K_BLOCK !== 0) throw new QuantizationError(`${op}: the row length (${K}) must be a multiple of ${Q8_K_BLOCK}`);
+  const blocks = data.length / Q8_K_BLOCK;
+  if (!Number.isInteger(blocks) || codes.length !== data.length || scales.length !== blocks) {
+    throw new QuantizationError(`${op}: ${data.length} values need ${data.length} codes and ${blocks} scales, got ${codes.length} and ${scales.length}`);
+  }
+  // blocks in row-major order: the rows of K values are consecutive runs of blocks
+  for (let b = 0; b < blocks; b++) {
+    const start = b * Q8_K_BLOCK;
+    const end = start + Q8_K_BLOCK;
+    let amax = 0;
+    let max = 0;
+    for (let i = start; i < end; i++) {
+      const v = data[i];
+      const a = Math.abs(v);
+      // NaN and ±Infinity fail `a < Infinity`: name the first bad value as checkFinite does
+      if (!(a < Infinity)) checkFinite(op, "activations", data);
+      if (a > amax) {
+        amax = a;
+        max = v;
+      }
+    }
+    if (amax === 0) {
+      scales[b] = 1; // codes stay 0: the block contributes nothing
+      codes.fill(0, start, end);
+      continue;
+    }
+    const iscale = f32(-127 / max);
+    for (let i = start; i < end; i++) {
+      // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
+      const y = f32(iscale * data[i]);
+      const q = y + ROUND - ROUND;
+      codes[i] = q > 127 ? 127 : q;
+    }
+    scales[b] = iscale;
+  }
 }

@@ -7,6 +7,7 @@
 //
 // Shapes: x [..., C], weight [C] (optional) -> [..., C].
 import { type Tensor, add, div, mul, sqrt, sum } from "@bitnet-quantize/tensor";
+import { BitNetError } from "./errors.js";
 
 /**
  * `x / √(mean(x²) + eps) · weight` over the last axis, on x's backend.
@@ -24,4 +25,34 @@ export function rmsNormTensor(x: Tensor, eps: number, weight?: Tensor): Tensor {
   const meanSquare = wide ? div(sum(squares.cast("float64"), -1, { keepDims: true }), C).cast("float32") : div(sum(squares, -1, { keepDims: true }), C);
   const y = mul(x, div(1, sqrt(add(meanSquare, Math.fround(eps)))));
   return weight === undefined ? y : mul(y, weight);
+}
+
+const f32 = Math.fround;
+
+/**
+ * {@link rmsNormTensor} on host rows, bit for bit as it computes on the CPU:
+ * `x` holds rows of `C` float32 values; each square is rounded to float32
+ * and summed in double, `mean = f32(Σ / C)`, `scale = f32(1 / f32(√f32(mean + f32(eps))))`,
+ * `y = f32(x · scale)` (then `f32(y · weight)`). Writes `out` (default a new
+ * array; it may be `x` itself) and returns it. The inference pass's RMSNorm
+ * on backends with synchronous reads.
+ *
+ * @example
+ * ```ts
+ * Array.from(rmsNormRows(new Float32Array([3, 4]), 2, 0)); // [0.8485, 1.1314]
+ * ```
+ */
+export function rmsNormRows(x: Float32Array, C: number, eps: number, weight?: ArrayLike<number>, out: Float32Array = new Float32Array(x.length)): Float32Array {
+  if (!Number.isInteger(C) || C <= 0 || x.length % C !== 0) throw new BitNetError(`rmsNormRows: ${x.length} values are not rows of ${C}`);
+  if (out.length !== x.length) throw new BitNetError(`rmsNormRows: out has ${out.length} values, x has ${x.length}`);
+  if (weight !== undefined && weight.length !== C) throw new BitNetError(`rmsNormRows: weight has ${weight.length} values, rows have ${C}`);
+  const epsF = f32(eps);
+  for (let o = 0; o < x.length; o += C) {
+    let sum = 0;
+    for (let i = o; i < o + C; i++) sum += f32(x[i] * x[i]);
+    const scale = f32(1 / f32(Math.sqrt(f32(f32(sum / C) + epsF))));
+    if (weight === undefined) for (let i = 0; i < C; i++) out[o + i] = x[o + i] * scale;
+    else for (let i = 0; i < C; i++) out[o + i] = f32(x[o + i] * scale) * weight[i];
+  }
+  return out;
 }

@@ -2,7 +2,9 @@
 export { BitNetAttention, type AttentionInputs } from "./attention.js";
 export { BitNetModel, ternaryProjection, type BitNetModelOptions, type GenerateOptions, type TernaryProjection } from "./bitnet-model.js";
 export { BitNetDecoderLayer } from "./decoder-layer.js";
-export { BitNetInference, ffnActivation, type InferenceOptions, type InferenceWeights, type LayerWeights } from "./inference.js";
+export { cachedAttention, cachedAttentionReference, type AttentionShape } from "./cached-attention.js";
+export { ffnActivation, ffnActivationRows } from "./ffn-activation.js";
+export { BitNetInference, type InferenceOptions, type InferenceWeights, type LayerWeights } from "./inference.js";
 export { KVCache, type KVCacheType } from "./kv-cache.js";
 export { roundToFloat16 } from "./float16.js";
 export { BitNetMLP } from "./mlp.js";

@@ -2,28 +2,34 @@
 // over frozen BitLinear projections. Every projection is `BitLinear.project`
 // (the shared activation quantizer and the backend's packed `ternaryMatmul`:
 // the CPU lookup-table kernels, WebGPU, or any backend holding the weights);
-// every RMSNorm is `rmsNormTensor`; the lm_head is the backend's float
-// matmul. What stays here is the glue: embedding lookup, NEOX RoPE with
-// ggml's tables, causal softmax attention over the KV cache (in ggml's
-// float32 operation order; with an fp16 cache, q and the probabilities are
-// rounded to fp16 as llama.cpp's F16 matmuls do), the gated FFN activation,
-// and the residual adds. Not the training path (bitnet-model.ts) and not
-// sampling (sampling.ts).
+// layers that read one input (q, k, v; gate, up) share one prepared,
+// quantized input; the lm_head is the backend's float matmul. What stays
+// here is the glue: embedding lookup, NEOX RoPE with ggml's tables, causal
+// attention over the KV cache (cached-attention.ts), the RMSNorms, the gated
+// FFN activation, and the residual adds. Not the training path
+// (bitnet-model.ts) and not sampling (sampling.ts).
 //
 // The pass is written once as a generator that yields tensors it needs on
 // the host; `forward` reads them synchronously (CPU and other synchronous
-// backends), `forwardAsync` awaits them (WebGPU).
+// backends), `forwardAsync` awaits them (WebGPU). On a backend with
+// synchronous reads the activations stay on the host between projections:
+// RMSNorm (`rmsNormRows`), the FFN activation (`ffnActivationRows`) and the
+// activation quantizer (`BitLinear.prepareRows`) run as host loops,
+// bit-identical to the tensor ops (`rmsNormTensor`, `ffnActivation`,
+// `BitLinear.prepare`) that run everywhere else.
 //
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
-import { type Backend, type Tensor, add, div, exp, getBackend, indexSelect, matmul, mul, neg, relu, tensor } from "@bitnet-quantize/tensor";
+import { type Backend, type Tensor, getBackend, indexSelect, matmul, tensor } from "@bitnet-quantize/tensor";
 import type { ActivationMode } from "../activation-mode.js";
-import type { BitLinear } from "../bit-linear.js";
+import type { BitLinear, ProjectionInput } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
-import { rmsNormTensor } from "../rms-norm.js";
+import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
+import { cachedAttention } from "./cached-attention.js";
+import { ffnActivation, ffnActivationRows } from "./ffn-activation.js";
 import { roundToFloat16 } from "./float16.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
-import type { BitNetModelConfig, HiddenActivation } from "./model-config.js";
+import type { BitNetModelConfig } from "./model-config.js";
 import { type RopeTables, ropeInPlace, ropeTables } from "./rope.js";
 
 /**
@@ -90,30 +96,6 @@ export interface InferenceOptions {
   readonly lmHeadInput?: "f32" | "f16";
 }
 
-const f32 = Math.fround;
-
-/**
- * The FFN activation of the gate times up, on the backend: SiLU (`g / (1 + e^-g)`)
- * or squared ReLU. The one place a new activation goes.
- *
- * @example
- * ```ts
- * ffnActivation(gate, up, "silu"); // silu(gate) · up
- * ```
- */
-export function ffnActivation(gate: Tensor, up: Tensor, act: HiddenActivation): Tensor {
-  switch (act) {
-    case "silu":
-      return mul(div(gate, add(exp(neg(gate)), 1)), up);
-    case "relu2": {
-      const r = relu(gate);
-      return mul(mul(r, r), up);
-    }
-    default:
-      throw new BitNetError(`ffnActivation: unknown activation ${JSON.stringify(act)}`);
-  }
-}
-
 /** A tensor the pass needs on the host, and the slot the host copy comes back in. */
 type Need = Tensor;
 
@@ -135,6 +117,10 @@ export class BitNetInference {
   readonly backend: Backend;
   readonly #rope: RopeTables;
   readonly #onBackend = new Map<Tensor, Tensor>();
+  /** Host copies of the norm weights (tensors are immutable), for the host path. */
+  readonly #onHost = new Map<Tensor, Float32Array>();
+  /** Whether activations stay on the host between projections (the backend reads synchronously). */
+  readonly #host: boolean;
 
   /**
    * Prepares the RoPE tables; `"q8_K"` needs row lengths that are multiples of 256.
@@ -152,6 +138,7 @@ export class BitNetInference {
     this.lmHeadInput = o.lmHeadInput ?? "f32";
     if (this.lmHeadInput !== "f32" && this.lmHeadInput !== "f16") throw new BitNetError(`BitNetInference: lmHeadInput must be "f32" or "f16", got ${JSON.stringify(this.lmHeadInput)}`);
     this.backend = o.backend ?? weights.embedding.backend ?? getBackend();
+    this.#host = this.backend.readSync !== undefined;
     if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
     }
@@ -219,6 +206,29 @@ export class BitNetInference {
     return c;
   }
 
+  /** A norm weight's values on the host (read once). */
+  #hostWeight(t: Tensor): Float32Array {
+    let c = this.#onHost.get(t);
+    if (c === undefined) {
+      c = this.#on(t).cast("float32").dataSync();
+      this.#onHost.set(t, c);
+    }
+    return c;
+  }
+
+  /** The projection input of `x` ([N, C] on the host, or a tensor), for `layer` and the layers that share it. */
+  #prepare(layer: BitLinear, x: Float32Array | Tensor, N: number): ProjectionInput {
+    return x instanceof Float32Array ? layer.prepareRows(x, N, this.mode, this.backend) : layer.prepare(x, this.mode);
+  }
+
+  /** RMSNorm of `x` ([N, C] host rows) with `weight`: a host loop, or tensor ops off the host. `inPlace` lets the host loop overwrite x. */
+  #norm(x: Float32Array, C: number, weight: Tensor, inPlace: boolean): Float32Array | Tensor {
+    const eps = this.weights.config.normEps;
+    if (this.#host) return rmsNormRows(x, C, eps, this.#hostWeight(weight), inPlace ? x : undefined);
+    // a copy: the pass goes on writing x (uploads copy too, but without relying on when)
+    return rmsNormTensor(this.#tensor(x.slice(), [x.length / C, C]), eps, this.#on(weight));
+  }
+
   *#steps(ids: readonly number[], cache: KVCache, all: boolean): Generator<Need, Float32Array, Float32Array> {
     const c = this.weights.config;
     const N = ids.length;
@@ -238,13 +248,13 @@ export class BitNetInference {
     for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache);
     cache.advance(N);
     const rows = all ? N : 1;
-    let h = rmsNormTensor(this.#tensor(x.subarray((N - rows) * C), [rows, C]), c.normEps, this.#on(this.weights.outputNorm));
+    let h = this.#norm(x.subarray((N - rows) * C), C, this.weights.outputNorm, false);
     if (this.lmHeadInput === "f16") {
-      const hh = Float32Array.from(yield h, roundToFloat16);
-      h = this.#tensor(hh, [rows, C]);
+      const hh = h instanceof Float32Array ? h : yield h;
+      h = Float32Array.from(hh, roundToFloat16);
     }
-    const logits = matmul(h, this.#on(this.weights.embedding).transpose());
-    return Float32Array.from(yield logits);
+    const logits = matmul(h instanceof Float32Array ? this.#tensor(h, [rows, C]) : h, this.#on(this.weights.embedding).transpose());
+    return (yield logits).slice();
   }
 
   #tensor(data: Float32Array, shape: number[]): Tensor {
@@ -254,69 +264,36 @@ export class BitNetInference {
   *#layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): Generator<Need, void, Float32Array> {
     const c = this.weights.config;
     const w = this.weights.layers[l];
-    const mode = this.mode;
     const C = c.dim;
     const H = c.heads;
     const K = c.kvHeads;
     const D = C / H;
-    const G = H / K;
     const KD = K * D;
-    const f16 = cache.type === "f16";
-    const a = rmsNormTensor(this.#tensor(x, [N, C]), c.normEps, this.#on(w.attnNorm));
-    // copies: a host read may alias storage the next op reuses
-    const q = Float32Array.from(yield w.q.project(a, mode));
-    const k = Float32Array.from(yield w.k.project(a, mode));
-    const v = yield w.v.project(a, mode);
-    const kc = cache.keys[l];
-    const vc = cache.values[l];
+    // q, k and v read one normed input, quantized once; copies: a host read may alias storage the next op reuses
+    const a = this.#prepare(w.q, this.#norm(x, C, w.attnNorm, false), N);
+    const q = (yield w.q.project(a)).slice();
+    const k = (yield w.k.project(a)).slice();
+    const v = yield w.v.project(a);
     for (let n = 0; n < N; n++) {
       const pos = start + n;
       for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
       for (let h = 0; h < K; h++) ropeInPlace(k, n * KD + h * D, D, this.#rope, pos);
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
-    // llama.cpp's F16 cache: K·q and V·p are F16 matmuls, which round q and p to fp16
-    if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
-    const scale = f32(1 / Math.sqrt(D));
     const att = new Float32Array(N * C);
-    const p = new Float64Array(start + N);
-    for (let n = 0; n < N; n++) {
-      const T = start + n + 1; // causal: positions 0..start+n
-      for (let h = 0; h < H; h++) {
-        const kh = Math.floor(h / G);
-        const qo = n * C + h * D;
-        let m = -Infinity;
-        for (let t = 0; t < T; t++) {
-          let s = 0;
-          const ko = t * KD + kh * D;
-          for (let d = 0; d < D; d++) s += q[qo + d] * kc[ko + d];
-          const sc = f32(f32(s) * scale);
-          p[t] = sc;
-          if (sc > m) m = sc;
-        }
-        let sum = 0;
-        for (let t = 0; t < T; t++) {
-          const e = f32(Math.exp(f32(p[t] - m)));
-          p[t] = e;
-          sum += e;
-        }
-        const inv = f32(1 / sum);
-        for (let t = 0; t < T; t++) {
-          const pt = f32(p[t] * inv);
-          p[t] = f16 ? roundToFloat16(pt) : pt;
-        }
-        for (let d = 0; d < D; d++) {
-          let s = 0;
-          for (let t = 0; t < T; t++) s += p[t] * vc[t * KD + kh * D + d];
-          att[qo + d] = s;
-        }
-      }
-    }
-    const o = yield w.o.project(rmsNormTensor(this.#tensor(att, [N, C]), c.normEps, this.#on(w.attnSubNorm)), mode);
+    cachedAttention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
+    const o = yield w.o.project(this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
-    const f = rmsNormTensor(this.#tensor(Float32Array.from(x), [N, C]), c.normEps, this.#on(w.ffnNorm));
-    const g = ffnActivation(w.gate.project(f, mode), w.up.project(f, mode), c.hiddenActivation);
-    const dn = yield w.down.project(rmsNormTensor(g, c.normEps, this.#on(w.ffnSubNorm)), mode);
+    // gate and up read one normed input, quantized once
+    const f = this.#prepare(w.gate, this.#norm(x, C, w.ffnNorm, false), N);
+    let hidden: Float32Array | Tensor;
+    if (this.#host) {
+      const g = (yield w.gate.project(f)).slice();
+      hidden = rmsNormRows(ffnActivationRows(g, yield w.up.project(f), c.hiddenActivation, g), c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
+    } else {
+      hidden = rmsNormTensor(ffnActivation(w.gate.project(f), w.up.project(f), c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
+    }
+    const dn = yield w.down.project(this.#prepare(w.down, hidden, N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
   }
 }

@@ -1,0 +1,67 @@
+// The gated FFN activation of the gate and up projections: SiLU(gate) · up or
+// ReLU²(gate) · up. Written twice: in tensor ops (any backend, WebGPU) and as
+// one host loop (backends with synchronous reads), which rounds to float32
+// after every step exactly where the tensor ops store a float32 result, so
+// the two agree bit for bit. Not the projections around it.
+//
+// Shapes: gate, up [N, F] -> [N, F].
+import { type Tensor, add, div, exp, mul, neg, relu } from "@bitnet-quantize/tensor";
+import { BitNetError } from "../errors.js";
+import type { HiddenActivation } from "./model-config.js";
+
+const f32 = Math.fround;
+
+/**
+ * The FFN activation of the gate times up, on the backend: SiLU (`g / (1 + e^-g)`)
+ * or squared ReLU. The one place a new activation goes (with its host twin,
+ * {@link ffnActivationRows}).
+ *
+ * @example
+ * ```ts
+ * ffnActivation(tensor([[-1, 0, 2]]), tensor([[1, 1, 1]]), "silu").toArray(); // [[-0.2689, 0, 1.7616]]
+ * ```
+ */
+export function ffnActivation(gate: Tensor, up: Tensor, act: HiddenActivation): Tensor {
+  switch (act) {
+    case "silu":
+      return mul(div(gate, add(exp(neg(gate)), 1)), up);
+    case "relu2": {
+      const r = relu(gate);
+      return mul(mul(r, r), up);
+    }
+    default:
+      throw new BitNetError(`ffnActivation: unknown activation ${JSON.stringify(act)}`);
+  }
+}
+
+/**
+ * {@link ffnActivation} on host arrays, bit-identical to it on the CPU: SiLU
+ * is `f32(f32(g / f32(f32(e^-g) + 1)) · u)`, ReLU² `f32(f32(r · r) · u)`.
+ * Writes `out` (default a new array; it may be `gate` or `up`) and returns it.
+ *
+ * @example
+ * ```ts
+ * Array.from(ffnActivationRows(new Float32Array([-1, 0, 2]), new Float32Array([1, 1, 1]), "silu")); // [-0.2689, 0, 1.7616]
+ * ```
+ */
+export function ffnActivationRows(gate: Float32Array, up: Float32Array, act: HiddenActivation, out: Float32Array = new Float32Array(gate.length)): Float32Array {
+  const n = gate.length;
+  if (up.length !== n || out.length !== n) throw new BitNetError(`ffnActivationRows: gate, up and out must have one length, got ${n}, ${up.length} and ${out.length}`);
+  switch (act) {
+    case "silu":
+      for (let i = 0; i < n; i++) {
+        const g = gate[i];
+        out[i] = f32(g / f32(f32(Math.exp(-g)) + 1)) * up[i];
+      }
+      return out;
+    case "relu2":
+      for (let i = 0; i < n; i++) {
+        const g = gate[i];
+        const r = g > 0 ? g : g !== g ? g : 0; // relu's reference: keeps NaN, maps -0 to 0
+        out[i] = f32(r * r) * up[i];
+      }
+      return out;
+    default:
+      throw new BitNetError(`ffnActivationRows: unknown activation ${JSON.stringify(act)}`);
+  }
+}
