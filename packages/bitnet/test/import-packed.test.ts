@@ -1,11 +1,14 @@
 // GGUF projections straight to packed weights: TQ2_0 codes re-packed exactly,
 // fp16 block scales kept per row or per 256-block, `.scale` applied, the
-// invalid code 3 refused; decoded types must be ternary with one magnitude.
+// invalid code 3 refused; decoded types must be ternary with one magnitude;
+// the packer reused across tensors (its one scratch buffer) gives each
+// tensor the words packedProjection gives it alone.
 import { describe, expect, it } from "vitest";
 import { findTensor, parseGguf, writeGguf } from "@bitnet-quantize/gguf";
 import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
 import { BitLinear } from "@bitnet-quantize/bitnet";
 import { GgufModelError, packedProjection } from "@bitnet-quantize/bitnet/gguf";
+import { projectionPacker } from "../src/gguf/packed-from-gguf.js";
 import { randn } from "@bitnet-quantize/tensor";
 
 const N = 3;
@@ -81,5 +84,30 @@ describe("packedProjection", () => {
     const corrupt = Uint8Array.from(t.bytes);
     corrupt[t.file.dataOffset + 3] = 0xff; // four codes 3
     expect(() => packedProjection(parseGguf(corrupt), corrupt, findTensor(t.file, "w"), 1)).toThrow(/code 3/);
+  });
+});
+
+describe("projectionPacker", () => {
+  it("reused over tensors of different sizes, gives each the words and scales packedProjection gives it alone", () => {
+    const big = values((r) => 0.25 * (r + 1));
+    const small = values((r, b) => (b === 0 ? 0.5 : 0.125) * (r + 1)).subarray(0, N * 256);
+    const bytes = writeGguf({
+      metadata: [],
+      tensors: [
+        { name: "big", shape: [N, K], type: "TQ2_0", values: big },
+        { name: "small", shape: [N, 256], type: "TQ2_0", values: small },
+        { name: "big2", shape: [N, K], type: "TQ2_0", values: big.map((x) => -x) },
+      ],
+    });
+    const file = parseGguf(bytes);
+    const pack = projectionPacker();
+    const got = ["big", "small", "big2", "small"].map((name) => pack(file, bytes, findTensor(file, name), 1));
+    for (const [i, name] of ["big", "small", "big2", "small"].entries()) {
+      const want = packedProjection(file, bytes, findTensor(file, name), 1);
+      const w = got[i];
+      expect(w?.packed.shape).toEqual(want.packed.shape);
+      expect(Array.from(w?.packed.words.dataSync() ?? [])).toEqual(Array.from(want.packed.words.dataSync()));
+      expect(Array.from(w?.scales.dataSync() ?? [])).toEqual(Array.from(want.scales.dataSync()));
+    }
   });
 });

@@ -17,7 +17,7 @@ import { BitNetConfig } from "../config.js";
 import { BitNetModel } from "../model/bitnet-model.js";
 import { absMeanTernary } from "../quantize-weights.js";
 import { SpmTokenizer } from "../tokenizer/spm-tokenizer.js";
-import { packedProjection } from "./packed-from-gguf.js";
+import { projectionPacker } from "./packed-from-gguf.js";
 import { GgufModelError, NORMS, PROJECTIONS } from "./gguf-names.js";
 import { validateModelMetadata } from "./model-metadata.js";
 
@@ -117,6 +117,7 @@ function importGgufUnchecked(input: BytesLike, opts: ImportGgufOptions): Importe
     }
   };
   const c = config;
+  const packed = projectionPacker(); // one scratch buffer for every projection's repack
   noGrad(() => {
     model.embed_tokens.weight.value = tensor(read("token_embd.weight", [c.vocabSize, c.dim]), [c.vocabSize, c.dim]);
     model.getParameter("norm.weight").value = tensor(read("output_norm.weight", [c.dim]), [c.dim]);
@@ -137,7 +138,7 @@ function importGgufUnchecked(input: BytesLike, opts: ImportGgufOptions): Importe
         if (!trainable) {
           const info = find(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
           try {
-            sub.loadPacked(packedProjection(file, bytes, info, scale));
+            sub.loadPacked(packed(file, bytes, info, scale));
           } catch (e) {
             throw decodeError(info, e);
           }
