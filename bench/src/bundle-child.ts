@@ -16,7 +16,14 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const threads = join(here, "..", "..", "packages", "tensor", "src", "threads");
 
-/** A bundled child: the script to run with `node`, and how to delete it. */
+/**
+ * A bundled child: the script to run with `node`, and how to delete it.
+ *
+ * @example
+ * ```ts
+ * const { script, dispose }: BundledChild = await bundleChild("inference-child.ts");
+ * ```
+ */
 export interface BundledChild {
   readonly script: string;
   dispose(): void;

@@ -9,7 +9,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** What llama-cli evaluated and printed for one prompt. */
+/**
+ * What llama-cli evaluated and printed for one prompt.
+ *
+ * @example
+ * ```ts
+ * const { promptIds, ids, stdout }: LlamaGreedy = llamaGreedy(cli, "model.gguf", "one day", 32);
+ * ```
+ */
 export interface LlamaGreedy {
   /** The prompt's ids as llama.cpp tokenized them (BOS first). */
   readonly promptIds: readonly number[];
@@ -19,7 +26,14 @@ export interface LlamaGreedy {
   readonly stdout: string;
 }
 
-/** llama-cli in `bin` (a build's bin folder, or llama-cli/llama-bench itself). */
+/**
+ * llama-cli in `bin` (a build's bin folder, or llama-cli/llama-bench itself).
+ *
+ * @example
+ * ```ts
+ * llamaCliPath("/opt/llama/build/bin"); // "/opt/llama/build/bin/llama-cli"
+ * ```
+ */
 export function llamaCliPath(bin: string): string {
   const dir = existsSync(bin) && statSync(bin).isDirectory() ? bin : dirname(bin);
   return join(dir, "llama-cli");

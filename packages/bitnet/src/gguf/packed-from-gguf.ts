@@ -31,7 +31,14 @@ export function packedProjection(file: GgufFile, input: BytesLike, info: GgufTen
   return projectionPacker()(file, input, info, scale);
 }
 
-/** {@link packedProjection} as a function that can be called for many tensors. */
+/**
+ * {@link packedProjection} as a function that can be called for many tensors.
+ *
+ * @example
+ * ```ts
+ * const pack: ProjectionPacker = projectionPacker();
+ * ```
+ */
 export type ProjectionPacker = (file: GgufFile, input: BytesLike, info: GgufTensorInfo, scale: number) => PackedWeights;
 
 /**
