@@ -29,6 +29,15 @@ export interface BundledChild {
   dispose(): void;
 }
 
+/** The installed `webgpu` package's entry as a file URL (a bundle in a temporary folder cannot find it by name), else its name. */
+function resolveWebgpu(): string {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve("webgpu")).href;
+  } catch {
+    return "webgpu";
+  }
+}
+
 /**
  * Bundles `entry` (a `.ts` file in this folder) and the worker modules into
  * a new temporary folder (ESM, platform node, the sources through the
@@ -45,7 +54,7 @@ export async function bundleChild(entry: string): Promise<BundledChild> {
   const dir = mkdtempSync(join(tmpdir(), "bitnet-quantize-bench-child-"));
   const name = entry.replace(/\.ts$/, "");
   const workers = Object.fromEntries(readdirSync(threads).filter((f) => f.endsWith("-worker.ts")).map((f) => [f.slice(0, -".ts".length), join(threads, f)]));
-  const webgpu = pathToFileURL(createRequire(import.meta.url).resolve("webgpu")).href;
+  const webgpu = resolveWebgpu();
   try {
     await build({
       entryPoints: { [name]: join(here, entry), ...workers },
