@@ -1,7 +1,14 @@
 // One measurement of the inference benchmark, in a fresh process so that
 // resident memory is the loaded model's: import a GGUF, then time a prompt
-// and greedy decoding. Prints one JSON line. Started by inference.bench.ts:
+// and greedy decoding. Prints one JSON line. Started by inference.bench.ts,
+// bundled by esbuild (bundle-child.ts) and run on plain node:
+//   node --expose-gc inference-child.js FILE THREADS [webgpu]
+// (from the sources it also runs as
 //   node --expose-gc --conditions=@bitnet-quantize/source --import tsx bench/src/inference-child.ts FILE THREADS [webgpu]
+// with tsx's own memory in every RSS.) Resident memory is read after a
+// settle(): a full GC, then a timer tick and a second GC, because V8 releases
+// a collected ArrayBuffer's memory (the file's 177 MB) only after the GC, on
+// a later task; read straight after one gc() it still counts.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { importGguf } from "@bitnet-quantize/bitnet/gguf";
@@ -15,10 +22,18 @@ const DECODE = 16;
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const rssMiB = (): number => process.memoryUsage().rss / 2 ** 20;
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+/** Collects garbage until freed buffers have been given back (see the header). */
+async function settle(): Promise<void> {
+  gc();
+  await tick();
+  gc();
+  await tick();
+}
 // the CPU backend's own kernel threads (on by default; 1 = the calling thread only): the
 // workers share the kernels' wasm memory and read the imported weights in place
 setBackend(cpuBackend({ threads }));
-gc();
+await settle();
 const rssBefore = rssMiB();
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -29,8 +44,10 @@ const loadMs = performance.now() - t0;
 const cpu1 = process.cpuUsage(cpu0);
 const loadCpuMs = (cpu1.user + cpu1.system) / 1000;
 bytes = null;
-gc();
+await settle();
 const rssLoaded = rssMiB();
+/** What the model holds in typed arrays (weights, scales, embedding). */
+const modelMiB = process.memoryUsage().arrayBuffers / 2 ** 20;
 
 let backend: Backend | undefined;
 if (where === "webgpu") {
@@ -40,7 +57,7 @@ if (where === "webgpu") {
 }
 const ids = tokenizer.encode("Once upon a time there was a little cat. The cat liked to play in the sun with a red ball and a dog");
 const prompt = Array.from({ length: PROMPT }, (_, i) => ids[i % ids.length]);
-const result: Record<string, number | string> = { threads, where: where ?? "cpu", fileMiB, loadMs, loadCpuMs, rssBeforeMiB: rssBefore, rssLoadedMiB: rssLoaded };
+const result: Record<string, number | string> = { threads, where: where ?? "cpu", fileMiB, loadMs, loadCpuMs, rssBeforeMiB: rssBefore, rssLoadedMiB: rssLoaded, modelMiB };
 // Q8_K activations need synchronous reads: CPU only
 for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : (["int8"] as const)) {
   const inf = model.inference({ activations, kvCache: "f16", ...(backend !== undefined ? { backend } : {}) });
@@ -67,7 +84,7 @@ for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : 
   result[`${activations}PromptTokPerS`] = (PROMPT * 1000) / promptMs;
   result[`${activations}DecodeTokPerS`] = (DECODE * 1000) / decodeMs;
 }
-gc();
+await settle();
 result["rssAfterMiB"] = rssMiB();
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -5,16 +5,16 @@
 // llama-bench and llama-cli, e.g. llama.cpp/build/bin; a path to llama-cli
 // or llama-bench itself also works), llama-bench on the same file with -t 1
 // and -t 2, side by side, with the ratios. Reports load time, resident
-// memory (RSS after import, GC'd, with the file's bytes dropped), prompt
-// and decode tokens/s.
+// memory (before the import, after it with the file's bytes dropped and
+// collected, after the run), prompt and decode tokens/s. The children run
+// bundled by esbuild on plain node (bundle-child.ts): the resident memory a
+// user of the built packages sees, without tsx's.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { type BundledChild, bundleChild } from "./bundle-child.js";
 import { LARGE, buildLargeModelFile } from "./large-model.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 interface Ours {
   readonly threads: number;
@@ -22,8 +22,12 @@ interface Ours {
   readonly fileMiB: number;
   readonly loadMs: number;
   readonly loadCpuMs: number;
+  /** Resident memory before the file is read, after the import (file dropped, GC settled), after the run. */
+  readonly rssBeforeMiB: number;
   readonly rssLoadedMiB: number;
   readonly rssAfterMiB: number;
+  /** Typed-array memory after the import: what the model holds. */
+  readonly modelMiB: number;
   readonly q8_KPromptTokPerS?: number;
   readonly q8_KDecodeTokPerS?: number;
   readonly int8PromptTokPerS: number;
@@ -33,8 +37,8 @@ interface Ours {
   readonly int8DecodeCpuMsPerTok: number;
 }
 
-function ours(file: string, threads: number, where?: string): Ours | string {
-  const args = ["--expose-gc", "--conditions=@bitnet-quantize/source", "--import", "tsx", join(here, "inference-child.ts"), file, String(threads), ...(where !== undefined ? [where] : [])];
+function ours(child: BundledChild, file: string, threads: number, where?: string): Ours | string {
+  const args = ["--expose-gc", child.script, file, String(threads), ...(where !== undefined ? [where] : [])];
   try {
     const out = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: (where === undefined ? 15 : 6) * 60_000 });
     const line = out.trim().split("\n").pop() ?? "";
@@ -86,16 +90,23 @@ export async function run(): Promise<void> {
   const file = await buildLargeModelFile(join(tmpdir(), "bitnet-quantize-bench", `large-${LARGE.layers}x${LARGE.dim}-tq2_0.gguf`));
   const fileMiB = statSync(file).size / 2 ** 20;
   console.log(`model: ${file} (${f(fileMiB)} MiB; ${LARGE.layers} layers, dim ${LARGE.dim}, ffn ${LARGE.ffnDim}, ${LARGE.heads} heads, ${LARGE.kvHeads} kv heads)`);
-  const rows: [string, Ours | string][] = [
-    ["ours, 1 thread", ours(file, 1)],
-    ["ours, 2 threads", ours(file, 2)],
-  ];
-  if (await hasAdapter()) rows.push(["ours, WebGPU", ours(file, 1, "webgpu")]);
-  console.log("\n| run | load ms (CPU ms) | RSS after load MiB (x file) | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  const child = await bundleChild("inference-child.ts");
+  const rows: [string, Ours | string][] = [];
+  try {
+    rows.push(["ours, 1 thread", ours(child, file, 1)], ["ours, 2 threads", ours(child, file, 2)]);
+    if (await hasAdapter()) rows.push(["ours, WebGPU", ours(child, file, 1, "webgpu")]);
+  } finally {
+    child.dispose();
+  }
+  console.log("\nRSS: resident memory of the child (plain node, the sources bundled by esbuild): before the import, after it (the file's bytes dropped and collected), after the run; x file = over the file's size; model = the typed arrays the imported model holds.");
+  console.log("\n| run | load ms (CPU ms) | RSS before MiB | RSS after import MiB (x file) | increase MiB (x file) | model MiB | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [name, r] of rows) {
     if (typeof r === "string") console.log(`| ${name} | failed: ${r} |`);
-    else console.log(`| ${name} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
+    else {
+      const up = r.rssLoadedMiB - r.rssBeforeMiB;
+      console.log(`| ${name} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssBeforeMiB, 0)} | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(up, 0)} (${f(up / fileMiB, 2)}) | ${f(r.modelMiB, 0)} | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
+    }
   }
   const one = rows[0]?.[1];
   const two = rows[1]?.[1];

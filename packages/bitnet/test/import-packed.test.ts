@@ -1,12 +1,14 @@
 // GGUF projections straight to packed weights: TQ2_0 codes re-packed exactly,
 // fp16 block scales kept per row or per 256-block, `.scale` applied, the
-// invalid code 3 refused; decoded types must be ternary with one magnitude.
+// invalid code 3 refused; decoded types must be ternary with one magnitude;
+// the packer reused across tensors (its one scratch buffer) gives each
+// tensor the words packedProjection gives it alone.
 import { describe, expect, it } from "vitest";
 import { findTensor, parseGguf, writeGguf } from "@bitnet-quantize/gguf";
 import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
 import { BitLinear } from "@bitnet-quantize/bitnet";
 import { GgufModelError, packedProjection } from "@bitnet-quantize/bitnet/gguf";
-import { randn } from "@bitnet-quantize/tensor";
+import { type CpuStorage, randn } from "@bitnet-quantize/tensor";
 
 const N = 3;
 const K = 512;
@@ -81,5 +83,26 @@ describe("packedProjection", () => {
     const corrupt = Uint8Array.from(t.bytes);
     corrupt[t.file.dataOffset + 3] = 0xff; // four codes 3
     expect(() => packedProjection(parseGguf(corrupt), corrupt, findTensor(t.file, "w"), 1)).toThrow(/code 3/);
+  });
+});
+
+describe("packedProjection's words", () => {
+  it("TQ2_0 words are filled in the CPU kernels' shared wasm memory and taken over by the tensor (no copy), for tensors of any size in a row", () => {
+    const big = values((r) => 0.25 * (r + 1));
+    const small = values((r, b) => (b === 0 ? 0.5 : 0.125) * (r + 1)).subarray(0, N * 256);
+    const bytes = writeGguf({
+      metadata: [],
+      tensors: [
+        { name: "big", shape: [N, K], type: "TQ2_0", values: big },
+        { name: "small", shape: [N, 256], type: "TQ2_0", values: small },
+      ],
+    });
+    const file = parseGguf(bytes);
+    for (const name of ["big", "small", "big"]) {
+      const w = packedProjection(file, bytes, findTensor(file, name), 1);
+      const data = (w.packed.words.storage as CpuStorage).data;
+      expect(data.buffer).toBeInstanceOf(SharedArrayBuffer); // the kernels' memory (Node has SharedArrayBuffer)
+      expect(Array.from(w.packed.words.dataSync())).toEqual(Array.from(data));
+    }
   });
 });

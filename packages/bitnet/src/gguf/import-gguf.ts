@@ -137,7 +137,7 @@ function importGgufUnchecked(input: BytesLike, opts: ImportGgufOptions): Importe
         if (!trainable) {
           const info = find(`${name}.weight`, [sub.outFeatures, sub.inFeatures]);
           try {
-            sub.loadPacked(packedProjection(file, bytes, info, scale));
+            sub.loadPacked(packedProjection(file, bytes, info, scale)); // TQ2_0 words are filled where the CPU kernels read them, never copied
           } catch (e) {
             throw decodeError(info, e);
           }
