@@ -13,6 +13,8 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { type Backend, cpuBackend, setBackend } from "@bitnet-quantize/tensor";
+// internal: the bench reads how much of the kernels' wasm memory is in use
+import { wasmKernels } from "../../packages/tensor/src/wasm/wasm-kernels.js";
 
 const [file, threadsArg, where] = process.argv.slice(2);
 if (file === undefined) throw new Error("usage: inference-child.ts FILE THREADS [webgpu]");
@@ -46,8 +48,8 @@ const loadCpuMs = (cpu1.user + cpu1.system) / 1000;
 bytes = null;
 await settle();
 const rssLoaded = rssMiB();
-/** What the model holds in typed arrays (weights, scales, embedding). */
-const modelMiB = process.memoryUsage().arrayBuffers / 2 ** 20;
+/** What the model holds in typed arrays (weights, scales, embedding): JavaScript buffers plus the blocks in use in the kernels' wasm memory (where the CPU backend keeps packed weights). */
+const modelMiB = (process.memoryUsage().arrayBuffers + (wasmKernels()?.arena.used ?? 0)) / 2 ** 20;
 
 let backend: Backend | undefined;
 if (where === "webgpu") {

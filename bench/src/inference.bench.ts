@@ -98,7 +98,7 @@ export async function run(): Promise<void> {
   } finally {
     child.dispose();
   }
-  console.log("\nRSS: resident memory of the child (plain node, the sources bundled by esbuild): before the import, after it (the file's bytes dropped and collected), after the run; x file = over the file's size; model = the typed arrays the imported model holds.");
+  console.log("\nRSS: resident memory of the child (plain node, the sources bundled by esbuild): before the import, after it (the file's bytes dropped and collected), after the run; x file = over the file's size; model = the typed arrays the imported model holds (JavaScript buffers and the blocks in use in the kernels' wasm memory, where the CPU backend keeps packed weights).");
   console.log("\n| run | load ms (CPU ms) | RSS before MiB | RSS after import MiB (x file) | increase MiB (x file) | model MiB | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [name, r] of rows) {

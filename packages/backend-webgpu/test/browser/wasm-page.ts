@@ -51,6 +51,19 @@ async function run(): Promise<WasmBrowserReport> {
     const ran = ternaryMatmulWasm(x, xs, words, ws, M, N, K, gs, got);
     if (!ran || got.some((v, i) => v !== want[i])) ternaryMismatches.push(`${M}x${N}x${K}/g${gs}${ran ? "" : " (did not run)"}`);
   }
+  // one divisor per row and 256-column group (llama.cpp's Q8_K activation blocks)
+  for (const [M, N, K] of [[1, 64, 1536], [3, 17, 512]] as const) {
+    const G = K / 256;
+    const words = packTernaryArray(Array.from({ length: N * K }, () => Math.floor(rnd() * 3) - 1), N, K);
+    const x = Int8Array.from({ length: M * K }, () => Math.floor(rnd() * 255) - 127);
+    const xs = Float32Array.from({ length: M * G }, () => 0.1 + rnd());
+    const ws = Float32Array.from({ length: N * G }, () => 0.1 + rnd());
+    const want = new Float32Array(M * N);
+    const got = new Float32Array(M * N);
+    ternaryMatmulReference(x, xs, words, ws, M, N, K, 256, want);
+    const ran = ternaryMatmulWasm(x, xs, words, ws, M, N, K, 256, got);
+    if (!ran || got.some((v, i) => !Object.is(v, want[i]))) ternaryMismatches.push(`${M}x${N}x${K}/g256 per-group divisors${ran ? "" : " (did not run)"}`);
+  }
   let matmulRelErr = 0;
   const backend = cpuBackend();
   for (const [M, K, N] of [[1, 3, 5], [7, 33, 19], [64, 130, 70]] as const) {
