@@ -18,7 +18,8 @@ import { residentWords } from "../wasm/ternary-wasm.js";
  *
  * @example
  * ```ts
- * const words = allocPackedWords(N * wordsPerRow(K)); // fill, then packedWordsTensor(words, N, K)
+ * const words = allocPackedWords(4 * wordsPerRow(32)); // zeroed; fill with packed codes
+ * words.length; // 8
  * ```
  */
 export function allocPackedWords(length: number): Uint32Array {
@@ -34,7 +35,9 @@ export function allocPackedWords(length: number): Uint32Array {
  *
  * @example
  * ```ts
- * const packed = { words: packedWordsTensor(words, N, wordsPerRow(K)), shape: [N, K] };
+ * const words = packTernaryArray([1, 0, -1, 1], 2, 2);
+ * const packed = { words: packedWordsTensor(words, 2, wordsPerRow(2)), shape: [2, 2] };
+ * packed.words.shape; // [2, 1]
  * ```
  */
 export function packedWordsTensor(words: Uint32Array, rows: number, wordsPerRow: number, backend: Backend = getBackend()): Tensor<"uint32"> {
