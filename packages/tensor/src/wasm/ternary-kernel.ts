@@ -30,6 +30,11 @@
 //   (two chains by construction) 0.49 ms per token.
 // - More rows per tile did not help: 2 rows 0.78-1.1 ms, 4 rows 1.0-1.5 ms (more
 //   live v128 values than V8 keeps in registers); 8 tokens as 2 rows x 4 tokens 12 ms.
+// - Runs (scale groups) cost: a decode step's 168 products of the large
+//   model took 26 ms with one group per row against 34 ms with Q8_K's
+//   256-column groups when each run zeroed its accumulators and stored a
+//   horizontal sum; storing cumulative lane sums instead took 32.4 ms. Two or
+//   four blocks per loop iteration (memarg offsets) were slower: 42-45 ms.
 // - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
 //   not disturbed). An earlier measurement put the extend +
 //   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
@@ -50,8 +55,11 @@ export const TERNARY_BLOCK = 64;
  * Emits `name(w, rowStride, x, xStride, out, outRowStride, outTokenStride, rows, blocks, groupBlocks)`:
  * for rows `0 .. rows-1` (a multiple of `R`) and tokens `0 .. T-1`, walks
  * the `blocks` blocks of each row once, in runs (scale groups) of
- * `groupBlocks` blocks (the last run may be shorter), and stores each run's
- * int32 `Σ_{b∈run} (c_0·x_0 + Σ_{j≥1} s_j·x'_j)` at `out + row·outRowStride + token·outTokenStride + 4·run`.
+ * `groupBlocks` blocks (the last run may be shorter), and at the end of each
+ * run stores the accumulators' four int32 lane sums so far (cumulative over
+ * the row: no zeroing and no horizontal sum per run; the rescale step takes
+ * differences and adds the lanes) as one v128 at
+ * `out + row·outRowStride + token·outTokenStride + 16·run`.
  * All pointers and strides in bytes; `blocks` >= 1, `groupBlocks` >= 1
  * (`groupBlocks >= blocks`: one sum per row and token). Field j of each block
  * adds into accumulator `j % chains` of its (row, token).
@@ -96,8 +104,8 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   }
   f.get(OUT).set(outG);
   f.get(BLOCKS).set(rem);
-  f.open("loop"); // over runs of groupBlocks blocks (scale groups)
   for (const a of acc) f.v128Const(zero).set(a);
+  f.open("loop"); // over runs of groupBlocks blocks (scale groups)
   // b = min(groupBlocks, rem); rem -= b
   f.get(GROUP_BLOCKS).set(b);
   f.get(rem).get(GROUP_BLOCKS).op("i32.lt_u").open("if").get(rem).set(b).end();
@@ -120,20 +128,18 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   for (let t = 0; t < T; t++) f.get(xp[t]).i32Const(128).op("i32.add").set(xp[t]);
   f.get(b).i32Const(1).op("i32.sub").variable("local.tee", b).brIf(0);
   f.end();
-  // horizontal sums, stored as int32
+  // the run's end: the chains' lane sums so far (cumulative over the row), stored as one v128
   for (let i = 0; i < R; i++) {
     for (let t = 0; t < T; t++) {
-      const a = acc[(i * T + t) * chains];
-      for (let c = 1; c < chains; c++) f.get(a).get(acc[(i * T + t) * chains + c]).op("i32x4.add").set(a);
       f.get(outG);
       if (i > 0) f.get(OUT_ROW).i32Const(i).op("i32.mul").op("i32.add");
       if (t > 0) f.get(OUT_TOKEN).i32Const(t).op("i32.mul").op("i32.add");
-      f.get(a).lane("i32x4.extract_lane", 0).get(a).lane("i32x4.extract_lane", 1).op("i32.add");
-      f.get(a).lane("i32x4.extract_lane", 2).get(a).lane("i32x4.extract_lane", 3).op("i32.add").op("i32.add");
-      f.memory("i32.store");
+      f.get(acc[(i * T + t) * chains]);
+      for (let c = 1; c < chains; c++) f.get(acc[(i * T + t) * chains + c]).op("i32x4.add");
+      f.memory("v128.store");
     }
   }
-  f.get(outG).i32Const(4).op("i32.add").set(outG);
+  f.get(outG).i32Const(16).op("i32.add").set(outG);
   f.get(rem).brIf(0);
   f.end();
   f.get(OUT).get(OUT_ROW).i32Const(R).op("i32.mul").op("i32.add").set(OUT);

@@ -13,7 +13,9 @@ import type { ValType } from "./opcodes.js";
 
 /**
  * Emits `name(sums, corr, wScale, xScale, perGroup, out, rows, groups)` for
- * one token: `sums` int32 `[rows, groups]`, `corr` int32 `[groups]`, `wScale`
+ * one token: `sums` int32 `[rows, groups, 4]`, the kernel's cumulative lane
+ * sums at the end of each group (a group's sum is the lanes of its vector
+ * minus the previous one's, added; int32 arithmetic wraps, the true sums are small), `corr` int32 `[groups]`, `wScale`
  * float64 `[rows, groups]`, `xScale` float64 (`[groups]` when `perGroup` is
  * 1, else one value; float64 holds any float32 or float64 divisor exactly), `out` float32 `[rows]`; pointers in bytes, `groups` >= 1.
  *
@@ -32,6 +34,8 @@ export function emitTernaryRescale(name: string): FunctionBuilder {
   const xp = f.local("i32");
   const y = f.local("f64");
   const p = f.local("f64");
+  const prev = f.local("v128"); // the previous run's cumulative lane sums
+  const d = f.local("v128");
 
   f.open("block");
   f.get(ROWS).op("i32.eqz").brIf(0);
@@ -41,16 +45,21 @@ export function emitTernaryRescale(name: string): FunctionBuilder {
   f.get(GROUPS).set(g);
   f.get(CORR).set(cp);
   f.get(XSCALE).set(xp);
+  f.v128Const(new Array<number>(16).fill(0)).set(prev);
   f.open("loop"); // over groups
   // p = w · f64(s - corr)
   f.get(WSCALE).memory("f64.load");
-  f.get(SUMS).memory("i32.load").get(cp).memory("i32.load").op("i32.sub").op("f64.convert_i32_s");
+  // this group's sum: the lanes of (cumulative - previous cumulative), added
+  f.get(SUMS).memory("v128.load").variable("local.tee", d).get(prev).op("i32x4.sub").get(d).set(prev).set(d);
+  f.get(d).lane("i32x4.extract_lane", 0).get(d).lane("i32x4.extract_lane", 1).op("i32.add");
+  f.get(d).lane("i32x4.extract_lane", 2).get(d).lane("i32x4.extract_lane", 3).op("i32.add").op("i32.add");
+  f.get(cp).memory("i32.load").op("i32.sub").op("f64.convert_i32_s");
   f.op("f64.mul").set(p);
   f.get(PER_GROUP).open("if");
   f.get(p).get(xp).memory("f64.load").op("f64.div").set(p);
   f.end();
   f.get(y).get(p).op("f64.add").set(y);
-  f.get(SUMS).i32Const(4).op("i32.add").set(SUMS);
+  f.get(SUMS).i32Const(16).op("i32.add").set(SUMS);
   f.get(WSCALE).i32Const(8).op("i32.add").set(WSCALE);
   f.get(cp).i32Const(4).op("i32.add").set(cp);
   f.get(xp).i32Const(8).op("i32.add").set(xp);

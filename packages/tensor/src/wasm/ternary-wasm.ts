@@ -189,7 +189,7 @@ export function prepareTernaryJob(
   const { arena } = kernels;
   const xBytes = blocks * TERNARY_BLOCK * 2;
   const xsCount = perGroup ? M * G : M;
-  const temps = [arena.alloc(M * xBytes), arena.alloc(M * G * 4), arena.alloc(M * N * G * 4), arena.alloc(xsCount * 8), arena.alloc(M * N * 4)];
+  const temps = [arena.alloc(M * xBytes), arena.alloc(M * G * 4), arena.alloc(M * N * G * 16), arena.alloc(xsCount * 8), arena.alloc(M * N * 4)];
   if (temps.some((p) => p < 0)) {
     for (const p of temps) arena.release(p);
     return undefined;
@@ -279,8 +279,8 @@ export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: n
   const xBytes = job[JOB.xBytes];
   const blocks = job[JOB.blocks];
   const bpg = job[JOB.blocksPerGroup];
-  const outRow = G * 4;
-  const outToken = N * G * 4;
+  const outRow = G * 16;
+  const outToken = N * G * 16;
   const wBase = job[JOB.w] + r0 * rowStride;
   const sBase = job[JOB.sums] + r0 * outRow;
   const xv = job[JOB.xv];
