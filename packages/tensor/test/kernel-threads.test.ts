@@ -5,7 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { ArgumentError, type CpuStorage, cpuBackend, tensor } from "@bitnet-quantize/tensor";
 import { allocPackedWords, packTernaryArray, packedWordsTensor, ternaryMatmul, ternaryMatmulReference } from "@bitnet-quantize/tensor/quant";
-import { defaultKernelThreads, kernelThreads, threadedTernaryMatmul } from "../src/wasm/kernel-threads.js";
+import { KernelThreads, defaultKernelThreads, kernelThreads, threadedTernaryMatmul } from "../src/wasm/kernel-threads.js";
+import { nodeBuiltin } from "../src/wasm/node-worker.js";
+import { JOB, prepareTernaryJob } from "../src/wasm/ternary-wasm.js";
+import { wasmKernels } from "../src/wasm/wasm-kernels.js";
 
 function product(M: number, N: number, K: number, groupSize: number, seed: number) {
   const ts = Array.from({ length: N * K }, (_, i) => ((i * 7 + seed) % 3) - 1);
@@ -59,6 +62,26 @@ describe("kernel threads", () => {
       return Array.from(ternaryMatmul(tensor(x, [M, K], "int8", cpu), w, tensor(xScale.subarray(0, M), [M], "float32", cpu), tensor(wScale, [N], "float32", cpu), K).dataSync());
     };
     expect(run(2)).toEqual(run(1));
+  });
+
+  it("a job that traps in a worker does not hang the caller: its rows are redone on the calling thread (which throws too here) and the team is not used again", async () => {
+    const kernels = wasmKernels();
+    const wt = nodeBuiltin<ConstructorParameters<typeof KernelThreads>[2]>("node:worker_threads");
+    if (kernels === undefined || wt === undefined) throw new Error("kernel threads cannot run in this Node");
+    const team = new KernelThreads(kernels, 1, wt);
+    for (let i = 0; i < 200 && team.ready === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(team.ready).toBe(1);
+    const [M, N, K] = [1, 8, 64];
+    const { x, xScale, words, wScale } = product(M, N, K, K, 5);
+    const p = prepareTernaryJob(kernels, x, xScale.subarray(0, M), words, wScale, M, N, K, K);
+    if (p === undefined) throw new Error("wasm memory could not grow");
+    // rows 0..3 (the calling thread's share) stay inside the memory, rows 4..7 (the worker's) start past its end
+    const L = kernels.arena.memory.buffer.byteLength;
+    const w0 = p.job[JOB.w];
+    p.job[JOB.rowStride] = Math.ceil((L - w0) / 4 / 16) * 16;
+    expect(() => team.runRows(kernels, p, N)).toThrow(/out of bounds/);
+    expect(team.ready).toBe(0); // failed: later products stay on the calling thread
+    for (const t of p.temps) kernels.arena.release(t);
   });
 
   it("reject a thread count that is not a positive integer", () => {

@@ -16,7 +16,7 @@
 // wScale [N, G], out [M, N]; each thread computes out[:, n0..n1).
 import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import type { TypedArray } from "../dtype.js";
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, BackendError } from "../errors.js";
 import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
 import { finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
 import { wasmKernels } from "../wasm/wasm-kernels.js";
@@ -59,6 +59,11 @@ export interface TernaryPool {
 }
 
 const MAX_WORKERS = (CTRL.done - CTRL.ranges) / 2 - 1;
+
+/** What was thrown, as an Error (rethrown once the workers are done). */
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new BackendError(`ternary pool: ${String(e)}`);
+}
 
 /** A shared buffer that grows in place (views made without a length track it). */
 function growable(): SharedArrayBuffer {
@@ -148,8 +153,17 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
         ctrl[CTRL.ranges + 2 * i + 1] = Math.min(N, n0 + per);
       });
     };
-    const waitWorkers = (): void => {
+    /** Waits for every worker; false when one of them threw (then the product is computed here alone). */
+    const waitWorkers = (): boolean => {
       for (let i = 0; i < workers.length; i++) spinUntilEqual(ctrl, CTRL.done + i, job);
+      let ok = true;
+      for (let i = 0; i < workers.length; i++) {
+        if (Atomics.load(ctrl, CTRL.error + i) !== 0) {
+          Atomics.store(ctrl, CTRL.error + i, 0);
+          ok = false;
+        }
+      }
+      return ok;
     };
     if (wasm !== undefined && kernels !== undefined && K > 0 && ternaryWasmApplies(x, K, groupSize)) {
       const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
@@ -160,9 +174,19 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
         job = (job + 1) | 0;
         Atomics.store(ctrl, CTRL.job, job);
         Atomics.notify(ctrl, CTRL.job);
-        runTernaryRows(kernels, p.job, 0, mainRows);
-        waitWorkers();
-        finishTernaryJob(kernels, p, out, 0, N);
+        let failed: Error | undefined;
+        try {
+          runTernaryRows(kernels, p.job, 0, mainRows);
+        } catch (e) {
+          failed = asError(e);
+        }
+        const ok = waitWorkers(); // before the job's blocks are released: the workers read them
+        try {
+          if (failed !== undefined) throw failed;
+          if (!ok) runTernaryRows(kernels, p.job, mainRows, N); // a worker threw: the workers' rows again, here
+        } finally {
+          finishTernaryJob(kernels, p, out, 0, N);
+        }
         return;
       }
     }
@@ -203,9 +227,20 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
     }
     if (outTmp.length < M * mainRows) outTmp = new Float32Array(M * mainRows);
     const tmp = outTmp.subarray(0, M * mainRows);
-    kernel(x, xScale, mine, wScale.subarray(0, mainRows * G), M, mainRows, K, groupSize, tmp);
+    let failed: Error | undefined;
+    try {
+      kernel(x, xScale, mine, wScale.subarray(0, mainRows * G), M, mainRows, K, groupSize, tmp);
+    } catch (e) {
+      failed = asError(e);
+    }
+    const ok = waitWorkers();
+    if (failed !== undefined) throw failed;
+    if (!ok) {
+      // a worker threw: the whole product here, on one thread (throwing here too if the arguments are bad)
+      kernel(x, xScale, w, wScale, M, N, K, groupSize, out);
+      return;
+    }
     for (let m = 0; m < M; m++) out.set(tmp.subarray(m * mainRows, (m + 1) * mainRows), m * N);
-    waitWorkers();
     const so = new Float32Array(buffers.out);
     for (let i = 0; i < workers.length; i++) {
       const n0 = ctrl[CTRL.ranges + 2 * i];

@@ -22,7 +22,9 @@ export const CTRL = {
   done: 64,
   /** op 2: a prepared WebAssembly job's description (ternary-wasm.ts JOB, 15 slots) at jobArgs.. */
   jobArgs: 96,
-  slots: 112,
+  /** 1 once a job threw in worker w: error + w (the main thread then computes the product alone). */
+  error: 112,
+  slots: 144,
   /** The ops: run the JavaScript-or-wasm kernel over the shared buffers, or rows of a wasm job in the shared wasm memory. */
   opBuffers: 1,
   opWasmJob: 2,

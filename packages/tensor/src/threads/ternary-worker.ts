@@ -12,7 +12,7 @@
 // of microseconds, a decode step hands off ~170 products.
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
-import { runTernaryRows } from "../wasm/ternary-wasm.js";
+import { JOB, runTernaryRows } from "../wasm/ternary-wasm.js";
 import { kernelsOver } from "../wasm/wasm-kernels.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
 import { spinUntilChanged } from "./spin.js";
@@ -34,16 +34,11 @@ function drain(): void {
   }
 }
 
-let seen = 0;
-for (;;) {
-  seen = spinUntilChanged(ctrl, CTRL.job, seen, Infinity);
-  const op = ctrl[CTRL.op];
-  if (op === CTRL.stop) break;
+/** Runs this worker's rows of the current job. */
+function runJob(op: number): void {
   if (op === CTRL.opWasmJob && shared !== undefined) {
-    runTernaryRows(shared, ctrl.subarray(CTRL.jobArgs, CTRL.slots), ctrl[CTRL.ranges + 2 * index], ctrl[CTRL.ranges + 2 * index + 1]);
-    Atomics.store(ctrl, CTRL.done + index, seen);
-    Atomics.notify(ctrl, CTRL.done + index);
-    continue;
+    runTernaryRows(shared, ctrl.subarray(CTRL.jobArgs, CTRL.jobArgs + JOB.length), ctrl[CTRL.ranges + 2 * index], ctrl[CTRL.ranges + 2 * index + 1]);
+    return;
   }
   const M = ctrl[CTRL.m];
   const K = ctrl[CTRL.k];
@@ -51,25 +46,37 @@ for (;;) {
   const G = ctrl[CTRL.groups];
   const n0 = ctrl[CTRL.ranges + 2 * index];
   const n1 = ctrl[CTRL.ranges + 2 * index + 1];
-  if (n1 > n0) {
-    const id = ctrl[CTRL.weights];
-    let w = weights.get(id);
-    while (w === undefined) {
-      drain();
-      w = weights.get(id);
-    }
-    const wpr = Math.ceil(K / 16);
-    const key = `${id}:${n0}:${n1}`;
-    let sub = slices.get(key);
-    if (sub === undefined) {
-      sub = w.subarray(n0 * wpr, n1 * wpr);
-      slices.set(key, sub);
-    }
-    const x = ctrl[CTRL.xKind] === 0 ? new Int8Array(data.x, 0, M * K) : new Float32Array(data.x, 0, M * K);
-    const xScale = new Float32Array(data.xScale, 0, ctrl[CTRL.xScaleLength]);
-    const wScale = new Float32Array(data.wScale, n0 * G * 4, (n1 - n0) * G);
-    const out = new Float32Array(data.out, M * n0 * 4, M * (n1 - n0));
-    kernel(x, xScale, sub, wScale, M, n1 - n0, K, groupSize, out);
+  if (n1 <= n0) return;
+  const id = ctrl[CTRL.weights];
+  let w = weights.get(id);
+  while (w === undefined) {
+    drain();
+    w = weights.get(id);
+  }
+  const wpr = Math.ceil(K / 16);
+  const key = `${id}:${n0}:${n1}`;
+  let sub = slices.get(key);
+  if (sub === undefined) {
+    sub = w.subarray(n0 * wpr, n1 * wpr);
+    slices.set(key, sub);
+  }
+  const x = ctrl[CTRL.xKind] === 0 ? new Int8Array(data.x, 0, M * K) : new Float32Array(data.x, 0, M * K);
+  const xScale = new Float32Array(data.xScale, 0, ctrl[CTRL.xScaleLength]);
+  const wScale = new Float32Array(data.wScale, n0 * G * 4, (n1 - n0) * G);
+  const out = new Float32Array(data.out, M * n0 * 4, M * (n1 - n0));
+  kernel(x, xScale, sub, wScale, M, n1 - n0, K, groupSize, out);
+}
+
+let seen = 0;
+for (;;) {
+  seen = spinUntilChanged(ctrl, CTRL.job, seen, Infinity);
+  const op = ctrl[CTRL.op];
+  if (op === CTRL.stop) break;
+  try {
+    runJob(op);
+  } catch {
+    // a trap or a throw (a bad job): say so, so the main thread computes the product itself instead of waiting forever
+    Atomics.store(ctrl, CTRL.error + index, 1);
   }
   Atomics.store(ctrl, CTRL.done + index, seen);
   Atomics.notify(ctrl, CTRL.done + index);

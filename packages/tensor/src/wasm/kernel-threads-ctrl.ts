@@ -19,7 +19,9 @@ export const KCTRL = {
   done: 96,
   /** 1 once worker w has instantiated the kernels and waits for jobs. */
   ready: 160,
-  slots: 224,
+  /** 1 once a job threw in worker w (its rows are then redone on the calling thread, and the team stops). */
+  error: 224,
+  slots: 288,
   /** Workers the block has room for. */
   maxWorkers: 32,
 } as const;

@@ -84,7 +84,9 @@ export class KernelThreads {
 
   /**
    * Runs all `N` output rows of a prepared job: a share on each ready worker,
-   * the first share on the calling thread; returns when all are done.
+   * the first share on the calling thread; returns when all are done. Rows
+   * whose worker threw are redone on the calling thread, and the team is
+   * not used again.
    *
    * @example
    * ```ts
@@ -118,6 +120,12 @@ export class KernelThreads {
     Atomics.notify(ctrl, KCTRL.job);
     runTernaryRows(kernels, p.job, 0, mine);
     for (const w of ready) spinUntilEqual(ctrl, KCTRL.done + w, this.#job);
+    for (const w of ready) {
+      if (Atomics.load(ctrl, KCTRL.error + w) === 0) continue;
+      // the worker's rows threw there: stop using the team, redo them here (throwing here too if the job is bad)
+      this.#failed = true;
+      runTernaryRows(kernels, p.job, ctrl[KCTRL.ranges + 2 * w], ctrl[KCTRL.ranges + 2 * w + 1]);
+    }
   }
 }
 

@@ -22,7 +22,12 @@ Atomics.store(ctrl, KCTRL.ready + index, 1);
 for (;;) {
   seen = spinUntilChanged(ctrl, KCTRL.job, seen, Infinity);
   if (ctrl[KCTRL.op] === KCTRL.opStop) break;
-  runTernaryRows(fns, ctrl.subarray(KCTRL.args, KCTRL.ranges), ctrl[KCTRL.ranges + 2 * index], ctrl[KCTRL.ranges + 2 * index + 1]);
+  try {
+    runTernaryRows(fns, ctrl.subarray(KCTRL.args, KCTRL.ranges), ctrl[KCTRL.ranges + 2 * index], ctrl[KCTRL.ranges + 2 * index + 1]);
+  } catch {
+    // a trap (a bad job): say so, so the calling thread redoes these rows instead of waiting forever
+    Atomics.store(ctrl, KCTRL.error + index, 1);
+  }
   Atomics.store(ctrl, KCTRL.done + index, seen);
   Atomics.notify(ctrl, KCTRL.done + index);
 }
