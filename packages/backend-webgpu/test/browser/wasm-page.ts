@@ -2,7 +2,7 @@
 // the CPU backend with its WebAssembly SIMD kernels and with them off, and
 // holds the wasm ternary kernel (exactly) and float matmul (within float32
 // rounding) to their references, in the browser's own engine. Leaves the
-// report in globalThis.__wasmReport for the test to read.
+// report in globalThis.__report for the test to read.
 import { cpuBackend, matmul, randn, wasmSimdSupported } from "@bitnet-quantize/tensor";
 import { packTernaryArray, ternaryMatmulReference } from "@bitnet-quantize/tensor/quant";
 import { ternaryMatmulWasm } from "../../../tensor/src/wasm/ternary-wasm.js";
@@ -89,5 +89,5 @@ async function run(): Promise<WasmBrowserReport> {
   return { userAgent: nav?.userAgent ?? "?", simd: wasmSimdSupported(), cases: cases.length, failures, ternaryMismatches, matmulRelErr };
 }
 
-const slot = globalThis as { __wasmReport?: Promise<WasmBrowserReport | { error: string }> };
-slot.__wasmReport = run().catch((e: unknown) => ({ error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ""}` : String(e) }));
+const slot = globalThis as { __report?: Promise<WasmBrowserReport | { error: string }> };
+slot.__report = run().catch((e: unknown) => ({ error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ""}` : String(e) }));

@@ -129,9 +129,10 @@ export interface CpuBackendOptions {
    * Threads (the calling one included) for large WebAssembly ternary
    * products: their output rows are split over worker threads that share
    * the kernels' wasm memory, with results identical to one thread. Default:
-   * the machine's available parallelism, at most 4, where that works (Node
-   * 20.16+, SharedArrayBuffer); 1 elsewhere. `1` keeps every product on the
-   * calling thread. The workers start at the first large product and take
+   * the machine's available parallelism, at most 4, in Node 20.16+; 1
+   * elsewhere. In a browser, a cross-origin isolated page may ask for more
+   * (module workers from `kernel-worker.js` beside the tensor package's code,
+   * which the app must serve). `1` keeps every product on the calling thread. The workers start at the first large product and take
    * rows once ready; they never keep the process alive. Ignored when
    * `ternaryMatmul` is given or `simd` is false.
    */

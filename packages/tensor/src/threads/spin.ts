@@ -1,7 +1,8 @@
 // Waiting on a slot of a shared Int32Array for another thread: spin on
 // Atomics.load for up to about a millisecond (a decode step's hand-offs
 // come that often), then sleep with Atomics.wait. Sleeping sooner cost far
-// more than the futex wake-up: measured on this 2-vCPU VM (one decode step
+// more than the futex wake-up (where Atomics.wait is refused, on a browser
+// page's main thread, it only spins): measured on this 2-vCPU VM (one decode step
 // of the large-shaped model, 168 products split over 2 threads), spinning
 // ~0.15 ms left the calling thread's own half of the rows at 24-31 ms
 // instead of 17-18 ms and the step at 54-57 ms (slower than one thread's
@@ -14,6 +15,18 @@ const CHECK_EVERY = 256;
 
 function now(): number {
   return performance.now();
+}
+
+/** False once Atomics.wait has refused this thread (a browser page's main thread may not block): it then only spins. */
+let canWait = true;
+
+function sleep(ctrl: Int32Array, slot: number, value: number, ms: number): void {
+  if (!canWait) return;
+  try {
+    Atomics.wait(ctrl, slot, value, ms);
+  } catch {
+    canWait = false;
+  }
 }
 
 /**
@@ -36,7 +49,7 @@ export function spinUntilChanged(ctrl: Int32Array, slot: number, seen: number, s
   for (;;) {
     const v = Atomics.load(ctrl, slot);
     if (v !== seen) return v;
-    Atomics.wait(ctrl, slot, seen, sleepMs);
+    sleep(ctrl, slot, seen, sleepMs);
   }
 }
 
@@ -54,5 +67,5 @@ export function spinUntilEqual(ctrl: Int32Array, slot: number, want: number, sle
     if (Atomics.load(ctrl, slot) === want) return;
     if (i % CHECK_EVERY === 0 && now() > until) break;
   }
-  for (let v = Atomics.load(ctrl, slot); v !== want; v = Atomics.load(ctrl, slot)) Atomics.wait(ctrl, slot, v, sleepMs);
+  for (let v = Atomics.load(ctrl, slot); v !== want; v = Atomics.load(ctrl, slot)) sleep(ctrl, slot, v, sleepMs);
 }
