@@ -13,13 +13,17 @@ export const KCTRL = {
   opStop: -1,
   /** The job's description (ternary-wasm.ts JOB). */
   args: 2,
-  /** Worker w's rows: [ranges + 2w, ranges + 2w + 1). */
-  ranges: 2 + JOB.length,
+  /** The next output row to take (every thread takes `chunk` rows at a time with Atomics.add), the rows in all, the chunk. */
+  next: 2 + JOB.length,
+  rows: 3 + JOB.length,
+  chunk: 4 + JOB.length,
+  /** The job worker w takes part in (set by the calling thread for the workers it counted ready). */
+  member: 32,
   /** The last job worker w finished. */
   done: 96,
   /** 1 once worker w has instantiated the kernels and waits for jobs. */
   ready: 160,
-  /** 1 once a job threw in worker w (its rows are then redone on the calling thread, and the team stops). */
+  /** 1 + the first row of the chunk that threw in worker w, 0 if none (the calling thread redoes it; the team stops). */
   error: 224,
   slots: 288,
   /** Workers the block has room for. */

@@ -3,8 +3,8 @@
 // so the main entry keeps no `node:` import and still bundles for
 // browsers); opt-in on cross-origin isolated browser pages (module workers
 // from `new URL("./kernel-worker.js", import.meta.url)`: an app's bundler,
-// or the app itself, must serve that file beside this module's code; not on
-// by default there, as it measured no faster in Chromium). The team starts lazily, at the first product large
+// or the app itself, must serve that file beside this module's code, which
+// is why it is not on by default there). The team starts lazily, at the first product large
 // enough to split, without blocking: until a worker says it is ready, its
 // rows run on the calling thread. Each large ternary product is prepared
 // once in the shared memory (ternary-wasm.ts) and its output rows are split
@@ -15,6 +15,7 @@ import { KCTRL, type KernelWorkerData } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin, workerEntry } from "./node-worker.js";
 import { type TernaryJob, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { BackendError } from "../errors.js";
 import { spinUntilEqual } from "../threads/spin.js";
 import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
 
@@ -46,8 +47,9 @@ export function defaultKernelThreads(): number {
     const os = nodeBuiltin<{ availableParallelism?(): number; cpus(): readonly unknown[] }>("node:os");
     return Math.max(1, Math.min(4, os?.availableParallelism?.() ?? os?.cpus().length ?? 1));
   }
-  // Browsers: opt-in (`cpuBackend({ threads: 2 })` on a cross-origin isolated page). Measured in headless
-  // Chromium 156 here, a 4096x1536 decode product took 0.19-0.29 ms on two threads against 0.21 ms on one.
+  // Browsers: opt-in (`cpuBackend({ threads: 2 })` on a cross-origin isolated page that serves
+  // kernel-worker.js; a page that does not would log a failed worker load). Measured in headless Chromium 156
+  // here: a 4096x1536 decode product took 0.15-0.18 ms on two threads against 0.21-0.24 ms on one.
   return 1;
 }
 
@@ -117,10 +119,10 @@ export class KernelThreads {
   }
 
   /**
-   * Runs all `N` output rows of a prepared job: a share on each ready worker,
-   * the first share on the calling thread; returns when all are done. Rows
-   * whose worker threw are redone on the calling thread, and the team is
-   * not used again.
+   * Runs all `N` output rows of a prepared job on the calling thread and the
+   * ready workers, each taking chunks of rows from a shared counter; returns
+   * when all are done. A chunk that threw in a worker is redone on the
+   * calling thread, and the team is not used again.
    *
    * @example
    * ```ts
@@ -135,30 +137,38 @@ export class KernelThreads {
       runTernaryRows(kernels, p.job, 0, N);
       return;
     }
-    // shares in whole 4-row tiles; the calling thread takes the first
-    const per = Math.ceil(N / (ready.length + 1) / 4) * 4;
-    const mine = Math.min(N, per);
+    // chunks of whole 4-row tiles, about 4 per thread, taken from a shared counter by every thread: a thread
+    // that starts late or runs slow (these vCPUs are not always two cores) takes fewer
+    const chunk = Math.max(4, Math.ceil(N / ((ready.length + 1) * 4) / 4) * 4);
     ctrl.set(p.job, KCTRL.args);
-    for (let i = 0; i < this.workers; i++) {
-      ctrl[KCTRL.ranges + 2 * i] = 0;
-      ctrl[KCTRL.ranges + 2 * i + 1] = 0;
-    }
-    ready.forEach((w, j) => {
-      const n0 = Math.min(N, mine + j * per);
-      ctrl[KCTRL.ranges + 2 * w] = n0;
-      ctrl[KCTRL.ranges + 2 * w + 1] = Math.min(N, n0 + per);
-    });
-    ctrl[KCTRL.op] = KCTRL.opRun;
-    this.#job = (this.#job + 1) | 0;
-    Atomics.store(ctrl, KCTRL.job, this.#job);
-    Atomics.notify(ctrl, KCTRL.job);
-    runTernaryRows(kernels, p.job, 0, mine);
-    for (const w of ready) spinUntilEqual(ctrl, KCTRL.done + w, this.#job);
+    ctrl[KCTRL.rows] = N;
+    ctrl[KCTRL.chunk] = chunk;
+    Atomics.store(ctrl, KCTRL.next, 0);
+    const job = (this.#job + 1) | 0;
+    this.#job = job;
     for (const w of ready) {
-      if (Atomics.load(ctrl, KCTRL.error + w) === 0) continue;
-      // the worker's rows threw there: stop using the team, redo them here (throwing here too if the job is bad)
+      ctrl[KCTRL.member + w] = job;
+      ctrl[KCTRL.error + w] = 0;
+    }
+    ctrl[KCTRL.op] = KCTRL.opRun;
+    Atomics.store(ctrl, KCTRL.job, job);
+    Atomics.notify(ctrl, KCTRL.job);
+    let failed: Error | undefined;
+    try {
+      for (let r0 = Atomics.add(ctrl, KCTRL.next, chunk); r0 < N; r0 = Atomics.add(ctrl, KCTRL.next, chunk)) runTernaryRows(kernels, p.job, r0, Math.min(N, r0 + chunk));
+    } catch (e) {
+      failed = e instanceof Error ? e : new BackendError("kernel threads: a job threw a non-Error value");
+      Atomics.store(ctrl, KCTRL.next, N); // no more chunks for anyone
+    }
+    // the workers may still be in their last chunk: wait before the caller releases the job's blocks
+    for (const w of ready) spinUntilEqual(ctrl, KCTRL.done + w, job);
+    if (failed !== undefined) throw failed;
+    for (const w of ready) {
+      const at = Atomics.load(ctrl, KCTRL.error + w);
+      if (at === 0) continue;
+      // a chunk threw in the worker: stop using the team, redo it here (throwing here too if the job is bad)
       this.#failed = true;
-      runTernaryRows(kernels, p.job, ctrl[KCTRL.ranges + 2 * w], ctrl[KCTRL.ranges + 2 * w + 1]);
+      runTernaryRows(kernels, p.job, at - 1, Math.min(N, at - 1 + chunk));
     }
   }
 }

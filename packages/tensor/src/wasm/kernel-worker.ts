@@ -2,17 +2,34 @@
 // instantiates the main thread's compiled kernel module over the main
 // thread's shared wasm memory, says it is ready, then runs its rows of each
 // ternary job the main thread prepared there (ternary-wasm.ts), reading
-// weights, activations and scales in place. Between jobs it spins briefly
+// weights, activations and scales in place: chunks of rows taken from a
+// shared counter, so faster threads take more. Between jobs it spins briefly
 // before sleeping (spin.ts). In Node it starts with its data as
 // `workerData` (through `process.getBuiltinModule`: it imports no `node:`
 // module); in a browser (a module worker of a cross-origin isolated page)
 // with its data as the first message.
 import { KCTRL, type KernelWorkerData } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin } from "./node-worker.js";
-import { runTernaryRows } from "./ternary-wasm.js";
-import { kernelsOver } from "./wasm-kernels.js";
+import { JOB, runTernaryRows } from "./ternary-wasm.js";
+import { type KernelFunctions, kernelsOver } from "./wasm-kernels.js";
 import type { WasmMemory, WasmModule } from "./webassembly-api.js";
 import { spinUntilChanged } from "../threads/spin.js";
+
+/** Takes chunks of the current job's rows until none are left (or one throws: then says which, and stops). */
+function takeChunks(ctrl: Int32Array, fns: KernelFunctions, index: number): void {
+  const job = ctrl.subarray(KCTRL.args, KCTRL.args + JOB.length);
+  const rows = ctrl[KCTRL.rows];
+  const chunk = ctrl[KCTRL.chunk];
+  for (let r0 = Atomics.add(ctrl, KCTRL.next, chunk); r0 < rows; r0 = Atomics.add(ctrl, KCTRL.next, chunk)) {
+    try {
+      runTernaryRows(fns, job, r0, Math.min(rows, r0 + chunk));
+    } catch {
+      // a trap (a bad job): say where, so the calling thread redoes these rows instead of waiting forever
+      Atomics.store(ctrl, KCTRL.error + index, r0 + 1);
+      return;
+    }
+  }
+}
 
 /** Serves jobs until told to stop (never returns otherwise: this worker's loop). */
 function serve(data: KernelWorkerData): void {
@@ -24,12 +41,7 @@ function serve(data: KernelWorkerData): void {
   for (;;) {
     seen = spinUntilChanged(ctrl, KCTRL.job, seen, Infinity);
     if (ctrl[KCTRL.op] === KCTRL.opStop) break;
-    try {
-      runTernaryRows(fns, ctrl.subarray(KCTRL.args, KCTRL.ranges), ctrl[KCTRL.ranges + 2 * index], ctrl[KCTRL.ranges + 2 * index + 1]);
-    } catch {
-      // a trap (a bad job): say so, so the calling thread redoes these rows instead of waiting forever
-      Atomics.store(ctrl, KCTRL.error + index, 1);
-    }
+    if (Atomics.load(ctrl, KCTRL.member + index) === seen) takeChunks(ctrl, fns, index);
     Atomics.store(ctrl, KCTRL.done + index, seen);
     Atomics.notify(ctrl, KCTRL.done + index);
   }
