@@ -21,6 +21,18 @@ const b = original.logits(ids);
 assert.ok(a.every((v, i) => Math.abs(v - b[i]) < 1e-4));
 // #endregion import
 
+// #region large
+import { cpuBackend, getBackend, setBackend } from "@bitnet-quantize/tensor";
+
+const before = getBackend();
+const llamaLike = { maxTokens: 8, activations: "q8_K", kvCache: "f16", lmHeadInput: "f16" } as const;
+setBackend(cpuBackend({ threads: 2 })); // the default in Node is the machine's cores, at most 4
+const threaded = importGguf(bytes).model.generate(ids, llamaLike);
+setBackend(cpuBackend({ threads: 1 }));
+assert.deepEqual(importGguf(bytes).model.generate(ids, llamaLike), threaded); // the same tokens on one thread
+setBackend(before);
+// #endregion large
+
 // #region convert
 // Converting is importing and encoding again with another weight type:
 // TQ2_0 (2 bits per weight) -> TQ1_0 (1.6 bits) or F16, the ternary codes unchanged.
