@@ -35,6 +35,9 @@
 //   256-column groups when each run zeroed its accumulators and stored a
 //   horizontal sum; storing cumulative lane sums instead took 32.4 ms. Two or
 //   four blocks per loop iteration (memarg offsets) were slower: 42-45 ms.
+//   Rescaling inside this kernel at each run's end (no separate pass, no
+//   sums in memory) was slower still: 40.5 ms with Q8_K groups, 28 ms with
+//   one group per row (26-27 ms with the separate rescale step).
 // - The JavaScript base-3 LUT kernel took 3.9-4.4 ms in the same runs (when
 //   not disturbed). An earlier measurement put the extend +
 //   i32x4.dot_i16x8_s form at 0.69 ms and the TL1 i8x16.swizzle form at 0.66 ms.
