@@ -150,21 +150,14 @@ function allocShared<D extends DType>(dtype: D, length: number): DTypeMap[D] {
 const cpuBackends = new WeakMap<Backend, { readonly sharedMemory: boolean }>();
 
 /**
- * True when `b` was made by {@link cpuBackend} (its storages are
- * {@link CpuStorage}s over plain typed arrays).
+ * True when `b` was made by {@link cpuBackend} and may keep `data` itself as
+ * a storage: any array, or, for a `sharedMemory` backend, one over a
+ * SharedArrayBuffer (internal: packedWordsTensor takes arrays over with it).
  *
  * @example
  * ```ts
- * isCpuBackend(cpuBackend()); // true
+ * cpuBackendCanAdopt(cpuBackend(), new Uint32Array(4)); // true
  * ```
- */
-export function isCpuBackend(b: Backend): boolean {
-  return cpuBackends.has(b);
-}
-
-/**
- * True when `b` is a CPU backend that may keep `data` itself as a storage:
- * any array, or, for a `sharedMemory` backend, one over a SharedArrayBuffer.
  */
 export function cpuBackendCanAdopt(b: Backend, data: TypedArray): boolean {
   const info = cpuBackends.get(b);

@@ -6,20 +6,21 @@
 // is identical to one thread. Weights are shared with the workers once per
 // weight array (copied into shared memory once unless they live there
 // already). With the WebAssembly kernels and a shared wasm memory (Node),
-// the workers instead instantiate the main thread's kernel module over that
-// memory: the main thread prepares each product once there (weights
-// resident, activations in the kernel's layout; ternary-wasm.ts) and every
-// thread runs its rows of it in place, with nothing copied per call.
-// Opt-in (pass `run` to cpuBackend); Node only.
+// the pool is instead its own team of the CPU backend's kernel threads
+// (wasm/kernel-threads.ts: each product prepared once in the shared memory,
+// rows taken in chunks by every thread, nothing copied per call); products
+// the wasm kernel does not take (float activations) then run on the calling
+// thread. Opt-in (pass `run` to cpuBackend); Node only.
 //
 // Shapes: x [M, K], xScale [M] or [M, G], packed w [N, ceil(K/16)],
 // wScale [N, G], out [M, N]; each thread computes out[:, n0..n1).
-import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { TypedArray } from "../dtype.js";
 import { ArgumentError, BackendError } from "../errors.js";
 import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
-import { finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
-import { wasmKernels } from "../wasm/wasm-kernels.js";
+import { KernelThreads } from "../wasm/kernel-threads.js";
+import { finishTernaryJob, prepareTernaryJob, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
+import { type WasmKernels, wasmKernels } from "../wasm/wasm-kernels.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
 import { spinUntilEqual } from "./spin.js";
 import { startWorker } from "./worker-url.js";
@@ -31,9 +32,9 @@ export interface TernaryPoolOptions {
   /** Products below this many weight·token terms (M·N·K) stay on the main thread: a hand-off costs about 50 µs (default 2^21). */
   readonly minWork?: number;
   /**
-   * Run the WebAssembly SIMD kernel where it applies, on every thread (each
-   * worker instantiates its own module and memory), as cpuBackend does by
-   * default (default true); `false` keeps every thread on the JavaScript
+   * Run the WebAssembly SIMD kernel where it applies, as cpuBackend does by
+   * default (default true: with a shared wasm memory the pool is a team of
+   * kernel threads over it); `false` keeps every thread on the JavaScript
    * kernels. Results are identical either way.
    */
   readonly simd?: boolean;
@@ -66,6 +67,33 @@ function asError(e: unknown): Error {
 }
 
 /** A shared buffer that grows in place (views made without a length track it). */
+/**
+ * The pool as its own team of kernel threads over the shared wasm memory
+ * (started and ready before it returns): large products the wasm kernel
+ * takes are split by the team, anything else runs on the calling thread.
+ */
+async function teamPool(kernels: WasmKernels, threads: number, minWork: number): Promise<TernaryPool> {
+  const team = threads > 1 ? new KernelThreads(kernels, threads - 1, { Worker }) : undefined;
+  for (let i = 0; i < 600 && team !== undefined && team.ready < threads - 1; i++) await new Promise((r) => setTimeout(r, 50));
+  if (team !== undefined && team.ready < threads - 1) {
+    await team.close();
+    throw new BackendError(`createTernaryPool: ${threads - 1 - team.ready} of ${threads - 1} workers did not start`);
+  }
+  const run: TernaryKernel = (x, xScale, w, wScale, M, N, K, groupSize, out) => {
+    const p = team !== undefined && M * N * K >= minWork && N >= 8 * threads && K > 0 && ternaryWasmApplies(x, K, groupSize) ? prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize) : undefined;
+    if (p === undefined || team === undefined) {
+      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
+      return;
+    }
+    try {
+      team.runRows(kernels, p, N);
+    } finally {
+      finishTernaryJob(kernels, p, out, 0, N);
+    }
+  };
+  return { threads, run, close: async () => team?.close() };
+}
+
 function growable(): SharedArrayBuffer {
   return new SharedArrayBuffer(0, { maxByteLength: 2 ** 31 });
 }
@@ -98,12 +126,12 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.slots));
   const buffers = { x: growable(), xScale: growable(), wScale: growable(), out: growable() };
   const kernels = simd ? wasmKernels() : undefined;
-  const wasm = kernels !== undefined && kernels.arena.shared ? { module: kernels.module, memory: kernels.arena.memory } : undefined;
+  if (kernels !== undefined && kernels.arena.shared) return teamPool(kernels, threads, minWork);
   const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   for (let w = 0; w < threads - 1; w++) {
     const channel = new MessageChannel();
-    const data: TernaryWorkerData = { ctrl: ctrl.buffer, ...buffers, port: channel.port2, index: w, simd, ...(wasm !== undefined ? { wasm } : {}) };
+    const data: TernaryWorkerData = { ctrl: ctrl.buffer, ...buffers, port: channel.port2, index: w, simd };
     const worker = startWorker("ternary-worker", data, [channel.port2]); // the port travels in workerData, transferred
     workers.push(worker);
     ports.push(channel.port1);
@@ -165,31 +193,6 @@ export async function createTernaryPool(opts: TernaryPoolOptions = {}): Promise<
       }
       return ok;
     };
-    if (wasm !== undefined && kernels !== undefined && K > 0 && ternaryWasmApplies(x, K, groupSize)) {
-      const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
-      if (p !== undefined) {
-        ctrl.set(p.job, CTRL.jobArgs);
-        ctrl[CTRL.op] = CTRL.opWasmJob;
-        setRanges();
-        job = (job + 1) | 0;
-        Atomics.store(ctrl, CTRL.job, job);
-        Atomics.notify(ctrl, CTRL.job);
-        let failed: Error | undefined;
-        try {
-          runTernaryRows(kernels, p.job, 0, mainRows);
-        } catch (e) {
-          failed = asError(e);
-        }
-        const ok = waitWorkers(); // before the job's blocks are released: the workers read them
-        try {
-          if (failed !== undefined) throw failed;
-          if (!ok) runTernaryRows(kernels, p.job, mainRows, N); // a worker threw: the workers' rows again, here
-        } finally {
-          finishTernaryJob(kernels, p, out, 0, N);
-        }
-        return;
-      }
-    }
     const G = Math.ceil(K / groupSize);
     const wpr = Math.ceil(K / 16);
     const id = register(w);

@@ -1,7 +1,6 @@
 // The shared control block and messages between the ternary pool and its
 // workers (ternary-pool.ts, ternary-worker.ts). Int32 slots of `ctrl`.
 import type { MessagePort } from "node:worker_threads";
-import type { WasmMemory, WasmModule } from "../wasm/webassembly-api.js";
 
 /** Slot numbers in the control block (and the stop op). */
 export const CTRL = {
@@ -20,14 +19,11 @@ export const CTRL = {
   ranges: 16,
   /** The last job worker w finished: done + w. */
   done: 64,
-  /** op 2: a prepared WebAssembly job's description (ternary-wasm.ts JOB, 15 slots) at jobArgs.. */
-  jobArgs: 96,
   /** 1 once a job threw in worker w: error + w (the main thread then computes the product alone). */
-  error: 112,
-  slots: 144,
-  /** The ops: run the JavaScript-or-wasm kernel over the shared buffers, or rows of a wasm job in the shared wasm memory. */
+  error: 96,
+  slots: 128,
+  /** The op: run the kernel over the shared buffers. */
   opBuffers: 1,
-  opWasmJob: 2,
 } as const;
 
 /** What a worker starts with. */
@@ -41,8 +37,6 @@ export interface TernaryWorkerData {
   readonly index: number;
   /** Run the WebAssembly kernel where it applies (ternaryMatmulCpu), else the JavaScript ones (ternaryMatmulCpuJs). */
   readonly simd: boolean;
-  /** The main thread's compiled kernel module and its shared memory (op 2), when it has them. */
-  readonly wasm?: { readonly module: WasmModule; readonly memory: WasmMemory };
 }
 
 /** A weight array shared with the workers once, under an id. */

@@ -5,15 +5,10 @@
 // `ternaryMatmulCpuJs` when the pool was started with `simd: false`) on its run of output rows, and
 // signals completion. Weights arrive once per weight array on a message port
 // (shared memory, never copied); activations and scales in shared buffers.
-// With the main thread's kernel module and shared wasm memory (op 2), it
-// instead runs its rows of a job the main thread prepared there
-// (ternary-wasm.ts), reading weights, activations and scales in place.
 // Between jobs it spins briefly before sleeping: a futex wake-up costs tens
 // of microseconds, a decode step hands off ~170 products.
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
-import { JOB, runTernaryRows } from "../wasm/ternary-wasm.js";
-import { kernelsOver } from "../wasm/wasm-kernels.js";
 import { CTRL, type TernaryWorkerData, type WeightsMessage } from "./ternary-protocol.js";
 import { spinUntilChanged } from "./spin.js";
 
@@ -22,7 +17,6 @@ const ctrl = new Int32Array(data.ctrl);
 const port: MessagePort = data.port;
 const index = data.index;
 const kernel = data.simd ? ternaryMatmulCpu : ternaryMatmulCpuJs;
-const shared = data.wasm === undefined ? undefined : kernelsOver(data.wasm.module, data.wasm.memory);
 const weights = new Map<number, Uint32Array>();
 /** Stable row slices (the kernel caches its prepared form per array). */
 const slices = new Map<string, Uint32Array>();
@@ -35,11 +29,7 @@ function drain(): void {
 }
 
 /** Runs this worker's rows of the current job. */
-function runJob(op: number): void {
-  if (op === CTRL.opWasmJob && shared !== undefined) {
-    runTernaryRows(shared, ctrl.subarray(CTRL.jobArgs, CTRL.jobArgs + JOB.length), ctrl[CTRL.ranges + 2 * index], ctrl[CTRL.ranges + 2 * index + 1]);
-    return;
-  }
+function runJob(): void {
   const M = ctrl[CTRL.m];
   const K = ctrl[CTRL.k];
   const groupSize = ctrl[CTRL.groupSize];
@@ -70,10 +60,9 @@ function runJob(op: number): void {
 let seen = 0;
 for (;;) {
   seen = spinUntilChanged(ctrl, CTRL.job, seen, Infinity);
-  const op = ctrl[CTRL.op];
-  if (op === CTRL.stop) break;
+  if (ctrl[CTRL.op] === CTRL.stop) break;
   try {
-    runJob(op);
+    runJob();
   } catch {
     // a trap or a throw (a bad job): say so, so the main thread computes the product itself instead of waiting forever
     Atomics.store(ctrl, CTRL.error + index, 1);

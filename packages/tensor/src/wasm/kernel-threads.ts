@@ -21,11 +21,20 @@ import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js
 
 /** The slice of a Node `Worker` used here. */
 interface NodeWorker {
+  ref(): void;
   unref(): void;
   on(event: "error" | "exit", listener: (arg: unknown) => void): void;
 }
 
-interface WorkerThreadsModule {
+/**
+ * What {@link KernelThreads} needs of Node's `worker_threads` module.
+ *
+ * @example
+ * ```ts
+ * const wt: WorkerThreadsModule = await import("node:worker_threads");
+ * ```
+ */
+export interface WorkerThreadsModule {
   readonly Worker: new (url: URL, opts: { readonly workerData: unknown; readonly execArgv?: string[] }) => NodeWorker;
 }
 
@@ -63,6 +72,7 @@ function browserWorker(): BrowserWorkerConstructor | undefined {
 interface BrowserWorker {
   postMessage(message: unknown): void;
   addEventListener(type: "error", listener: () => void): void;
+  terminate(): void;
 }
 
 type BrowserWorkerConstructor = new (url: URL, opts: { readonly type: "module" }) => BrowserWorker;
@@ -79,6 +89,8 @@ type BrowserWorkerConstructor = new (url: URL, opts: { readonly type: "module" }
 export class KernelThreads {
   readonly workers: number;
   readonly #ctrl: Int32Array;
+  readonly #node: NodeWorker[] = [];
+  readonly #browser: BrowserWorker[] = [];
   #job = 0;
   #failed = false;
 
@@ -101,13 +113,38 @@ export class KernelThreads {
         const w = new threadsModule(new URL("./kernel-worker.js", import.meta.url), { type: "module" });
         w.addEventListener("error", fail);
         w.postMessage(data);
+        this.#browser.push(w);
         continue;
       }
       const { url, execArgv } = workerEntry("kernel-worker", import.meta.url);
       const w = new threadsModule.Worker(url, { workerData: data, ...(execArgv.length > 0 ? { execArgv: [...execArgv] } : {}) });
       w.on("error", fail);
       w.unref();
+      this.#node.push(w);
     }
+  }
+
+  /**
+   * Stops the workers (after which every product runs on the calling
+   * thread); resolves once Node's workers have exited.
+   *
+   * @example
+   * ```ts
+   * await team.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#failed = true;
+    const exits = this.#node.map((w) => new Promise<void>((resolve) => w.on("exit", () => resolve())));
+    for (const w of this.#node) w.ref(); // keep the process alive until they are gone
+    this.#ctrl[KCTRL.op] = KCTRL.opStop;
+    this.#job = (this.#job + 1) | 0;
+    Atomics.store(this.#ctrl, KCTRL.job, this.#job);
+    Atomics.notify(this.#ctrl, KCTRL.job);
+    for (const w of this.#browser) w.terminate();
+    await Promise.all(exits);
+    this.#node.length = 0;
+    this.#browser.length = 0;
   }
 
   /** Workers ready for jobs now. */
