@@ -10,7 +10,7 @@
 // wScale [N, G], out [M, N]; G = ceil(K / groupSize).
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "./packed-format.js";
-import { LUT5_ENTRIES } from "./lut5.js";
+import { LUT5_ENTRIES, writeLut5Table } from "./lut5.js";
 import { scratchTable } from "./scratch.js";
 
 /** Base-3 indices, 5 weights per byte, each scale group padded to whole uint32s. */
@@ -88,21 +88,7 @@ export function ternaryMatmulLut5Grouped(x: TypedArray, xScale: TypedArray, w: P
         const x2 = k + 2 < k1 ? x[xo + k + 2] : 0;
         const x3 = k + 3 < k1 ? x[xo + k + 3] : 0;
         const x4 = k + 4 < k1 ? x[xo + k + 4] : 0;
-        for (let a = -1; a <= 1; a++) {
-          const sa = a * x0;
-          for (let b = -1; b <= 1; b++) {
-            const sb = sa + b * x1;
-            for (let c = -1; c <= 1; c++) {
-              const sc = sb + c * x2;
-              for (let d = -1; d <= 1; d++) {
-                const sd = sc + d * x3;
-                table[e++] = sd - x4;
-                table[e++] = sd;
-                table[e++] = sd + x4;
-              }
-            }
-          }
-        }
+        e = writeLut5Table(table, e, x0, x1, x2, x3, x4);
       }
     }
     const xsRow = xScale[m];

@@ -49,6 +49,38 @@ export function prepareBase3x5(words: Uint32Array, rows: number, cols: number): 
 }
 
 /**
+ * Writes the 243 sums `Σ_j (c_j - 1)·x_j` of five activations, for every
+ * base-3 code `c` of five weights (the first weight most significant), at
+ * `table[at ..]`; returns the index after them. The one table both
+ * 5-weights-per-lookup kernels (this file's and lut5-grouped.ts) read.
+ *
+ * @example
+ * ```ts
+ * const t = new Int16Array(243);
+ * writeLut5Table(t, 0, 1, 2, 3, 4, 5); // 243; t[242] = 15 (all +1), t[0] = -15
+ * ```
+ */
+export function writeLut5Table(table: Int16Array | Float32Array, at: number, x0: number, x1: number, x2: number, x3: number, x4: number): number {
+  let e = at;
+  for (let a = -1; a <= 1; a++) {
+    const sa = a * x0;
+    for (let b = -1; b <= 1; b++) {
+      const sb = sa + b * x1;
+      for (let c = -1; c <= 1; c++) {
+        const sc = sb + c * x2;
+        for (let d = -1; d <= 1; d++) {
+          const sd = sc + d * x3;
+          table[e++] = sd - x4;
+          table[e++] = sd;
+          table[e++] = sd + x4;
+        }
+      }
+    }
+  }
+  return e;
+}
+
+/**
  * `out[m,n] = wScale[n]·(Σ_k t[n,k]·x[m,k]) / xScale[m]`, one token at a time.
  *
  * @example
@@ -73,22 +105,7 @@ export function ternaryMatmulLut5(x: TypedArray, xScale: TypedArray, w: Prepared
       const x2 = k + 2 < K ? x[xo + k + 2] : 0;
       const x3 = k + 3 < K ? x[xo + k + 3] : 0;
       const x4 = k + 4 < K ? x[xo + k + 4] : 0;
-      let e = base;
-      for (let a = -1; a <= 1; a++) {
-        const sa = a * x0;
-        for (let b = -1; b <= 1; b++) {
-          const sb = sa + b * x1;
-          for (let c = -1; c <= 1; c++) {
-            const sc = sb + c * x2;
-            for (let d = -1; d <= 1; d++) {
-              const sd = sc + d * x3;
-              table[e++] = sd - x4;
-              table[e++] = sd;
-              table[e++] = sd + x4;
-            }
-          }
-        }
-      }
+      writeLut5Table(table, base, x0, x1, x2, x3, x4);
     }
     const xs = xScale[m];
     // 4 rows at a time: their lookups fall in the same 4-group stretch of the
