@@ -1,5 +1,5 @@
-// The harness of the Chromium page checks (browser-wasm.test.ts,
-// browser-threads.test.ts): bundles entry points with esbuild from the
+// The harness of the Chromium page checks (browser.test.ts,
+// browser-wasm.test.ts, browser-threads.test.ts): bundles entry points with esbuild from the
 // packages' sources, serves them (and a page loading the first) from
 // 127.0.0.1 with the headers asked for, opens the page in Debian's Chromium
 // through playwright-core and returns what the page leaves in
@@ -25,14 +25,16 @@ export interface PageRun {
 /**
  * Bundles `entries` (output name without `.js` -> source file; the first
  * is the page's module script), serves them with `headers` on every
- * response, and returns the page's `globalThis.__report` once it is set.
+ * response, opens the page in Chromium (with `flags` added to the usual
+ * ones, e.g. `--enable-unsafe-webgpu`), and returns the page's
+ * `globalThis.__report` once it is set.
  *
  * @example
  * ```ts
  * const { report } = await runChromiumPage({ page: join(here, "browser", "wasm-page.ts") });
  * ```
  */
-export async function runChromiumPage(entries: Readonly<Record<string, string>>, headers: Readonly<Record<string, string>> = {}): Promise<PageRun> {
+export async function runChromiumPage(entries: Readonly<Record<string, string>>, headers: Readonly<Record<string, string>> = {}, flags: readonly string[] = []): Promise<PageRun> {
   const bundle = await build({
     entryPoints: { ...entries },
     outdir: "/out",
@@ -59,7 +61,7 @@ export async function runChromiumPage(entries: Readonly<Record<string, string>>,
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const profile = mkdtempSync(join(tmpdir(), "bitnet-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...flags, ...FLAGS], headless: true });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const logs: string[] = [];

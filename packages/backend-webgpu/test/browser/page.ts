@@ -1,6 +1,6 @@
 // The browser check's page: runs the packed ternary matmul, a few float ops and
 // a few training steps on navigator.gpu, compares each with the CPU backend,
-// and leaves the report in globalThis.__webgpuReport for the test to read.
+// and leaves the report in globalThis.__report for the test to read.
 import { type Backend, cpuBackend, matmul, randint, randn, sum } from "@bitnet-quantize/tensor";
 import { packTernary, ternaryMatmul } from "@bitnet-quantize/tensor/quant";
 import { Var, relu } from "@bitnet-quantize/autograd";
@@ -74,5 +74,5 @@ async function run(): Promise<BrowserReport> {
   return report;
 }
 
-const slot = globalThis as { __webgpuReport?: Promise<BrowserReport | { error: string }> };
-slot.__webgpuReport = run().catch((e: unknown) => ({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
+const slot = globalThis as { __report?: Promise<BrowserReport | { error: string }> };
+slot.__report = run().catch((e: unknown) => ({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
