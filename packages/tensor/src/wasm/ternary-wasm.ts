@@ -53,13 +53,19 @@ function release(kernels: WasmKernels): FinalizationRegistry<number> {
  * ```
  */
 export function adoptWords(words: Uint32Array): Uint32Array | undefined {
+  if (adopted.has(words)) return words;
+  const view = newResident(words.length);
+  view?.set(words);
+  return view;
+}
+
+/** A view of a new block of `length` words in the shared wasm memory, known to the kernel and released with the view; undefined where there is none. */
+function newResident(length: number): Uint32Array | undefined {
   const kernels = wasmKernels();
   if (kernels === undefined || !kernels.arena.shared) return undefined;
-  if (adopted.has(words)) return words;
-  const ptr = kernels.arena.alloc(words.byteLength + TAIL_BYTES);
+  const ptr = kernels.arena.alloc(length * 4 + TAIL_BYTES);
   if (ptr < 0) return undefined;
-  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, words.length);
-  view.set(words);
+  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, length);
   adopted.set(view, ptr);
   release(kernels).register(view, ptr);
   return view;
@@ -76,15 +82,7 @@ export function adoptWords(words: Uint32Array): Uint32Array | undefined {
  * ```
  */
 export function residentWords(length: number): Uint32Array | undefined {
-  const kernels = wasmKernels();
-  if (kernels === undefined || !kernels.arena.shared) return undefined;
-  const ptr = kernels.arena.alloc(length * 4 + TAIL_BYTES);
-  if (ptr < 0) return undefined;
-  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, length);
-  view.fill(0); // a released block keeps its old bytes
-  adopted.set(view, ptr);
-  release(kernels).register(view, ptr);
-  return view;
+  return newResident(length)?.fill(0); // a released block keeps its old bytes
 }
 
 /** The wasm offset of `words`: in place when adopted, else a copy made once per array; -1 when memory cannot grow. */
