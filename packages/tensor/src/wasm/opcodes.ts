@@ -115,6 +115,12 @@ export const SIMD = {
   "f32x4.div": 0xe7,
   "f32x4.min": 0xe8,
   "f32x4.max": 0xe9,
+  "f64x2.splat": 0x14,
+  "f64x2.add": 0xf0,
+  "f64x2.mul": 0xf2,
+  "f64x2.div": 0xf3,
+  "f64x2.convert_low_i32x4_s": 0xfe,
+  "f32x4.demote_f64x2_zero": 0x5e,
 } as const;
 /** A SIMD instruction name without immediates. */
 export type SimdOp = keyof typeof SIMD;
@@ -141,6 +147,7 @@ export const SIMD_LANE = {
   "i32x4.replace_lane": [0x1c, 4],
   "f32x4.extract_lane": [0x1f, 4],
   "f32x4.replace_lane": [0x20, 4],
+  "f64x2.replace_lane": [0x22, 2],
 } as const;
 /** A SIMD lane instruction name. */
 export type SimdLaneOp = keyof typeof SIMD_LANE;

@@ -287,9 +287,14 @@ export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: n
   if (m < M) k.ternary1x1(wBase, rowStride, xv + m * xBytes, xBytes, sBase + m * outToken, outRow, outToken, rows, blocks, bpg);
   const perGroup = job[JOB.perGroup];
   const wScale = job[JOB.wScale] + r0 * G * 8;
+  const rows4 = rows - (rows % 4);
   for (m = 0; m < M; m++) {
     const xs = job[JOB.xScale] + (perGroup === 1 ? m * G * 8 : m * 8);
-    k.ternaryRescale(sBase + m * outToken, job[JOB.corr] + m * G * 4, wScale, xs, perGroup, job[JOB.out] + (m * N + r0) * 4, rows, G);
+    const sums = sBase + m * outToken;
+    const corr = job[JOB.corr] + m * G * 4;
+    const out = job[JOB.out] + (m * N + r0) * 4;
+    if (rows4 > 0) k.ternaryRescale4(sums, corr, wScale, xs, perGroup, out, rows4, G);
+    if (rows4 < rows) k.ternaryRescale(sums + rows4 * outRow, corr, wScale + rows4 * G * 8, xs, perGroup, out + rows4 * 4, rows - rows4, G);
   }
 }
 

@@ -12,7 +12,7 @@ import { emitMatmulNN, emitMatmulNT, emitPackPanels } from "./matmul-kernel.js";
 import { encodeModule } from "./module-builder.js";
 import { emitSumF32 } from "./reduce-kernel.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
-import { emitTernaryRescale } from "./ternary-rescale-kernel.js";
+import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -47,6 +47,8 @@ export interface KernelFunctions {
   readonly sumF32: KernelFn;
   /** Int32 ternary sums to float32 outputs, for one token (ternary-rescale-kernel.ts). */
   readonly ternaryRescale: KernelFn;
+  /** The same, four rows at a time (rows a multiple of 4), bit-identical to it. */
+  readonly ternaryRescale4: KernelFn;
 }
 
 /**
@@ -116,6 +118,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     ...Object.keys(WASM_BINARY_OPS).map((op) => emitBinaryF32(`${op}_f32`, op as WasmBinaryOp)),
     emitSumF32("sum_f32"),
     emitTernaryRescale("ternary_rescale"),
+    emitTernaryRescale4("ternary_rescale4"),
   ];
 }
 
@@ -138,6 +141,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     binary: { add: fn("add_f32"), sub: fn("sub_f32"), mul: fn("mul_f32"), div: fn("div_f32") },
     sumF32: fn("sum_f32"),
     ternaryRescale: fn("ternary_rescale"),
+    ternaryRescale4: fn("ternary_rescale4"),
   };
 }
 
