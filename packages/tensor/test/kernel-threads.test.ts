@@ -89,6 +89,63 @@ describe("kernel threads", () => {
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 
+  it("never wait for a late worker: its chunk is redone on the calling thread, its job's blocks are held until it is done, and a busy worker sits out the next products", async () => {
+    const kernels = wasmKernels();
+    const wt = nodeBuiltin<ConstructorParameters<typeof KernelThreads>[2]>("node:worker_threads");
+    if (kernels === undefined || wt === undefined) throw new Error("kernel threads cannot run in this Node");
+    const team = new KernelThreads(kernels, 1, wt);
+    try {
+      for (let i = 0; i < 200 && team.ready === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(team.ready).toBe(1);
+      const [M, N, K] = [1, 4096, 1024];
+      const { words, wScale } = product(M, N, K, 256, 1); // one weight matrix: resident once, so the arena's use is steady
+      const run = (seed: number): { free: boolean; ms: number; exact: boolean } => {
+        const { x, xScale } = product(M, N, K, 256, seed);
+        const p = prepareTernaryJob(kernels, x, xScale, words, wScale, M, N, K, 256);
+        if (p === undefined) throw new Error("wasm memory could not grow");
+        const t0 = performance.now();
+        const free = team.runRows(kernels, p, N);
+        const ms = performance.now() - t0;
+        const got = new Float32Array(M * N);
+        finishTernaryJob(kernels, p, got, 0, N, free);
+        const want = new Float32Array(M * N);
+        ternaryMatmulReference(x, xScale, words, wScale, M, N, K, 256, want);
+        return { free, ms, exact: got.every((v, i) => v === want[i]) };
+      };
+      expect(run(1).exact).toBe(true); // also makes the weights resident
+      const used = kernels.arena.used;
+      // the worker sleeps 400 ms inside each chunk it takes; it takes one if it is awake when the job starts
+      // (right after another product it spins, but a loaded machine may deschedule it): try a few times
+      let late: ReturnType<typeof run> | undefined;
+      for (let attempt = 0; attempt < 10 && late === undefined; attempt++) {
+        const rescued = team.rescued;
+        expect(run(2).exact).toBe(true);
+        team.stallWorkers(400);
+        const r = run(3);
+        team.stallWorkers(0);
+        expect(r.exact).toBe(true);
+        if (team.rescued > rescued) late = r;
+        else await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (late === undefined) throw new Error("the worker never took a chunk in 10 tries");
+      expect(late.ms).toBeLessThan(300); // its chunk was redone here, not waited for
+      expect(late.free).toBe(false); // the worker may still write into the job's blocks: held
+      expect(kernels.arena.used).toBeGreaterThan(used);
+      expect(run(4)).toMatchObject({ free: true, exact: true }); // the busy worker sits this one out
+      await new Promise((r) => setTimeout(r, 600)); // the worker wakes, finishes its late chunk
+      for (let seed = 5; seed < 25; seed++) expect(run(seed).exact).toBe(true);
+      // each product first releases the held blocks its workers are done with; one that was itself free leaves nothing held
+      let clean = false;
+      for (let seed = 25; seed < 45 && !clean; seed++) {
+        await new Promise((r) => setTimeout(r, 20));
+        clean = run(seed).free && kernels.arena.used === used;
+      }
+      expect(clean).toBe(true);
+    } finally {
+      await team.close();
+    }
+  });
+
   it("reject a thread count that is not a positive integer", () => {
     expect(() => cpuBackend({ threads: 0 })).toThrow(ArgumentError);
     expect(() => cpuBackend({ threads: 1.5 })).toThrow(/threads must be a positive integer, got 1.5/);

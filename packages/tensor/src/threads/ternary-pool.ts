@@ -85,10 +85,11 @@ async function teamPool(kernels: WasmKernels, threads: number, minWork: number):
       ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
       return;
     }
+    let free = true;
     try {
-      team.runRows(kernels, p, N);
+      free = team.runRows(kernels, p, N);
     } finally {
-      finishTernaryJob(kernels, p, out, 0, N);
+      finishTernaryJob(kernels, p, out, 0, N, free);
     }
   };
   return { threads, run, close: async () => team?.close() };

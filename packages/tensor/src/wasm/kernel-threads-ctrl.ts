@@ -17,6 +17,8 @@ export const KCTRL = {
   next: 2 + JOB.length,
   rows: 3 + JOB.length,
   chunk: 4 + JOB.length,
+  /** Fault injection for tests: milliseconds each worker sleeps after taking a chunk, before running it (a descheduled worker on a busy machine); 0 in use. */
+  stall: 31,
   /** The job worker w takes part in (set by the calling thread for the workers it counted ready). */
   member: 32,
   /** The last job worker w finished. */
@@ -25,7 +27,11 @@ export const KCTRL = {
   ready: 160,
   /** 1 + the first row of the chunk that threw in worker w, 0 if none (the calling thread redoes it; the team stops). */
   error: 224,
-  slots: 288,
+  /** The last job whose chunk c a worker finished (c = first row / chunk), so the calling thread knows which chunks are done without waiting for a whole worker. */
+  chunkDone: 288,
+  /** Chunks a job has at most: about 4 per thread (kernel-threads.ts), 33 threads. */
+  maxChunks: 160,
+  slots: 448,
   /** Workers the block has room for. */
   maxWorkers: 32,
 } as const;

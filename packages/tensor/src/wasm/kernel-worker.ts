@@ -3,7 +3,8 @@
 // thread's shared wasm memory, says it is ready, then runs its rows of each
 // ternary job the main thread prepared there (ternary-wasm.ts), reading
 // weights, activations and scales in place: chunks of rows taken from a
-// shared counter, so faster threads take more. Between jobs it spins briefly
+// shared counter, so faster threads take more, each marked done when
+// finished (the main thread redoes a chunk that is late). Between jobs it spins briefly
 // before sleeping (spin.ts). In Node it starts with its data as
 // `workerData` (through `process.getBuiltinModule`: it imports no `node:`
 // module); in a browser (a module worker of a cross-origin isolated page)
@@ -16,13 +17,16 @@ import type { WasmMemory, WasmModule } from "./webassembly-api.js";
 import { spinUntilChanged } from "../threads/spin.js";
 
 /** Takes chunks of the current job's rows until none are left (or one throws: then says which, and stops). */
-function takeChunks(ctrl: Int32Array, fns: KernelFunctions, index: number): void {
+function takeChunks(ctrl: Int32Array, fns: KernelFunctions, index: number, seen: number): void {
   const job = ctrl.subarray(KCTRL.args, KCTRL.args + JOB.length);
   const rows = ctrl[KCTRL.rows];
   const chunk = ctrl[KCTRL.chunk];
   for (let r0 = Atomics.add(ctrl, KCTRL.next, chunk); r0 < rows; r0 = Atomics.add(ctrl, KCTRL.next, chunk)) {
+    const stall = ctrl[KCTRL.stall];
+    if (stall > 0) Atomics.wait(ctrl, KCTRL.stall, stall, stall);
     try {
       runTernaryRows(fns, job, r0, Math.min(rows, r0 + chunk));
+      Atomics.store(ctrl, KCTRL.chunkDone + r0 / chunk, seen);
     } catch {
       // a trap (a bad job): say where, so the calling thread redoes these rows instead of waiting forever
       Atomics.store(ctrl, KCTRL.error + index, r0 + 1);
@@ -41,7 +45,7 @@ function serve(data: KernelWorkerData): void {
   for (;;) {
     seen = spinUntilChanged(ctrl, KCTRL.job, seen, Infinity);
     if (ctrl[KCTRL.op] === KCTRL.opStop) break;
-    if (Atomics.load(ctrl, KCTRL.member + index) === seen) takeChunks(ctrl, fns, index);
+    if (Atomics.load(ctrl, KCTRL.member + index) === seen) takeChunks(ctrl, fns, index, seen);
     Atomics.store(ctrl, KCTRL.done + index, seen);
     Atomics.notify(ctrl, KCTRL.done + index);
   }

@@ -300,20 +300,21 @@ export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: n
 
 /**
  * Copies rows `[r0, r1)` of a finished job's outputs into `out` `[M, N]` and
- * releases the job's per-call blocks.
+ * releases the job's per-call blocks (unless `release` is false: a kernel
+ * thread may still write into them, and its team releases them later).
  *
  * @example
  * ```ts
  * finishTernaryJob(kernels, p, out, 0, N);
  * ```
  */
-export function finishTernaryJob(kernels: WasmKernels, p: TernaryJob, out: Float32Array, r0: number, r1: number): void {
+export function finishTernaryJob(kernels: WasmKernels, p: TernaryJob, out: Float32Array, r0: number, r1: number, release = true): void {
   const M = p.job[JOB.M];
   const N = p.job[JOB.N];
   const src = new Float32Array(kernels.arena.memory.buffer, p.job[JOB.out], M * N);
   if (r0 === 0 && r1 === N) out.set(src);
   else for (let m = 0; m < M; m++) out.set(src.subarray(m * N + r0, m * N + r1), m * N + r0);
-  for (const t of p.temps) kernels.arena.release(t);
+  if (release) for (const t of p.temps) kernels.arena.release(t);
 }
 
 /**
