@@ -10,7 +10,7 @@
 // - "nt": C[rows, Np] = A[rows, Kp] · Bt[Np, Kp]ᵀ, both read along k ("dot
 //   form", the transposed operand of a linear layer's forward and of the
 //   weight gradient): tile R rows x S rows of Bt in R·S f32x4 accumulators,
-//   k by 8, horizontal sums at the end.
+//   k by 4 (one v128 of each row per step), horizontal sums at the end.
 //
 // Measured on this machine (Node 20.20.2, one thread, 2 shared vCPUs, AMD
 // EPYC; [64,1024]x[1024,4096], medians of 9-11 interleaved runs, JavaScript
@@ -35,6 +35,10 @@
 //   the k-by-4 and k-by-2 kernels (not retried with k by 1).
 // - "splat" A (one v128.load of 4 values per row, i8x16.shuffle to broadcast)
 //   25.3 vs 27.2 GFLOP/s for loadsplat in an in-cache loop; not kept.
+// "nt", kernel alone (no copies): 4x2 with k by 8 (two v128 per row and
+// step, before) 20.8 ms, k by 4 16.3 ms, k by 16 22.9 ms; tiles with k by 4:
+// 2x4 16.6, 2x2 17.3, 4x3 21.3, 3x3 24.9 ms. Kept 4x2, k by 4. Lane l
+// still sums the k with k mod 4 = l in order, so results are unchanged.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
@@ -122,7 +126,7 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
 /**
  * Emits `name(a, lda, bt, ldbt, c, ldc, rows, colBlocks, ksteps)`: C = A·Btᵀ
  * on a tile grid of R rows of A x S rows of Bt, `rows` a multiple of R,
- * `colBlocks` = Np/S, `ksteps` = Kp/8; strides in bytes.
+ * `colBlocks` = Np/S, `ksteps` = Kp/4; strides in bytes.
  *
  * @example
  * ```ts
@@ -163,19 +167,17 @@ export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilde
   }
   for (const x of acc) f.v128Const(ZERO).set(x);
   f.get(KSTEPS).set(k);
-  f.open("loop"); // k, by 8
-  for (let u = 0; u < 2; u++) {
-    for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 16 * u).set(bv[j]);
-    for (let i = 0; i < R; i++) {
-      f.get(ap[i]).memory("v128.load", 16 * u).set(av);
-      for (let j = 0; j < S; j++) {
-        const x = acc[i * S + j];
-        f.get(x).get(av).get(bv[j]).op("f32x4.mul").op("f32x4.add").set(x);
-      }
+  f.open("loop"); // k, by 4 (one v128 per row; by 8 measured slower: see the header)
+  for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 0).set(bv[j]);
+  for (let i = 0; i < R; i++) {
+    f.get(ap[i]).memory("v128.load", 0).set(av);
+    for (let j = 0; j < S; j++) {
+      const x = acc[i * S + j];
+      f.get(x).get(av).get(bv[j]).op("f32x4.mul").op("f32x4.add").set(x);
     }
   }
-  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(32).op("i32.add").set(ap[i]);
-  for (let j = 0; j < S; j++) f.get(bq[j]).i32Const(32).op("i32.add").set(bq[j]);
+  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(16).op("i32.add").set(ap[i]);
+  for (let j = 0; j < S; j++) f.get(bq[j]).i32Const(16).op("i32.add").set(bq[j]);
   f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
   f.end();
   for (let i = 0; i < R; i++) {

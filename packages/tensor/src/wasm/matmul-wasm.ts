@@ -52,8 +52,8 @@ function run(
     c.fill(0, 0, M * N);
     return true;
   }
-  // "nt" steps k by 8 and tiles 4 rows of Bt; "nn" steps k by 1 and tiles 8 columns of B
-  const Kp = transposed ? Math.ceil(K / 8) * 8 : K;
+  // "nt" steps k by 4 and tiles 4 rows of Bt; "nn" steps k by 1 and tiles 8 columns of B
+  const Kp = transposed ? Math.ceil(K / 4) * 4 : K;
   const Np = Math.ceil(N / (transposed ? 4 : 8)) * (transposed ? 4 : 8);
   const ldb = transposed ? Kp : Np + B_ROW_PAD;
   const { arena } = kernels;
@@ -71,8 +71,8 @@ function run(
     const lda = Kp * 4;
     const ldc = Np * 4;
     if (transposed) {
-      kernels.nt4x2(pa, lda, pb, Kp * 4, pc, ldc, M4, Np / 2, Kp / 8);
-      kernels.nt1x4(pa + M4 * lda, lda, pb, Kp * 4, pc + M4 * ldc, ldc, M - M4, Np / 4, Kp / 8);
+      kernels.nt4x2(pa, lda, pb, Kp * 4, pc, ldc, M4, Np / 2, Kp / 4);
+      kernels.nt1x4(pa + M4 * lda, lda, pb, Kp * 4, pc + M4 * ldc, ldc, M - M4, Np / 4, Kp / 4);
     } else {
       // one 8-column panel at a time: packed into a 32·K-byte scratch (in L1/L2 while all rows of A pass over it)
       for (let p = 0; p < Np / 8; p++) {
