@@ -253,6 +253,30 @@ describe("wasm float32 matmul", () => {
     );
   });
 
+  it("A·B over many 8-column panels and 4 KiB rows of B (the padded copy, one packed panel at a time), with stale NaNs in the arena", () => {
+    const kernels = wasmKernels();
+    if (kernels === undefined) throw new Error("no wasm SIMD in this Node");
+    const wide = fc
+      .tuple(fc.integer({ min: 1, max: 13 }), fc.constantFrom(1024, 1021, 1031, 1016), fc.integer({ min: 1, max: 37 }), fc.integer())
+      .map(([M, N, K, seed]) => ({ M, N, K, seed }));
+    fc.assert(
+      fc.property(wide, ({ M, N, K, seed }) => {
+        // released blocks keep their bytes: fill what the next call will reuse with NaN
+        const stale = kernels.arena.alloc(4 * (M * K + K * (N + 32) + M * (N + 8) + 32 * K) + 4096);
+        new Float32Array(kernels.arena.memory.buffer).fill(Number.NaN, stale / 4);
+        kernels.arena.release(stale);
+        const a = randn([M, K], { seed }).dataSync();
+        const bt = randn([N, K], { seed: seed + 1 }).dataSync();
+        const b = new Float32Array(K * N);
+        for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) b[k * N + n] = bt[n * K + k];
+        const nn = new Float32Array(M * N);
+        expect(matmulWasmNN(a, b, nn, M, N, K)).toBe(true);
+        expectWithinRounding(nn, a, bt, M, N, K);
+      }),
+      { seed: 1103, numRuns: 25 },
+    );
+  });
+
   it("is exact where float32 sums are (small integers), and gives zeros for K = 0", () => {
     const a = Float32Array.from({ length: 5 * 9 }, (_, i) => (i % 7) - 3);
     const bt = Float32Array.from({ length: 3 * 9 }, (_, i) => (i % 5) - 2);

@@ -254,9 +254,10 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       const out = allocTyped(dtype, batch * M * N);
       const transposed = isTransposedContiguous(bl);
       // WebAssembly SIMD: Bᵀ row-major (a linear layer's weight) read in dot form, anything else as row-major B;
-      // except a row-major B with at most 4 rows of A, which the JavaScript axpy kernel streams once, where wasm
-      // would first copy and pack all of B (measured 1x4096 @ 4096x4096: JS 27-33 ms, wasm 48-73 ms)
-      if (wasmMatmul && dtype === "float32" && (transposed || M > 4)) {
+      // except a row-major B with at most 2 rows of A, which the JavaScript axpy kernel streams once, where wasm
+      // first copies all of B (measured [M,4096] @ [4096,4096], JS axpy / wasm: M = 1 12.5 / 24.7 ms,
+      // M = 2 25 / 26 ms, M = 3 38-40 / 27-29 ms, M = 4 50 / 26 ms)
+      if (wasmMatmul && dtype === "float32" && (transposed || M > 2)) {
         const B = transposed
           ? rowMajor(dataOf(backend, b.storage), { shape: [...bl.shape.slice(0, nd - 2), N, K], strides: [...bl.strides.slice(0, nd - 2), bl.strides[nd - 1], bl.strides[nd - 2]], offset: bl.offset })
           : rowMajor(dataOf(backend, b.storage), bl);

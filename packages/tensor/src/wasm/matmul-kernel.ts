@@ -2,17 +2,45 @@
 // SIMD128 has no fused multiply-add, so f32x4.mul then f32x4.add). The
 // driver (matmul-wasm.ts) pads operands so that the kernels have no tails.
 //
-// - "nn": C[rows, Np] = A[rows, Kp] · B[Kp, Np], B row-major. Tile R rows x 8
+// - "nn": C[rows, Np] = A[rows, K] · B[K, Np], B row-major. Tile R rows x 8
 //   columns in 2R accumulators; per k one v128.load32_splat of A per row and
 //   two v128.load of B (XNNPACK's 4x8 "loadsplat" f32 GEMM, re-derived). Loops:
-//   8-column panel (B's panel stays in cache) -> R-row block -> k (by 4).
+//   8-column panel -> R-row block -> k (by 1). The driver packs one panel at a
+//   time into a small scratch (emitPackPanels) and runs every row over it.
 // - "nt": C[rows, Np] = A[rows, Kp] · Bt[Np, Kp]ᵀ, both read along k ("dot
 //   form", the transposed operand of a linear layer's forward and of the
 //   weight gradient): tile R rows x S rows of Bt in R·S f32x4 accumulators,
-//   k by 8, horizontal sums at the end.
+//   k by 4 (one v128 of each row per step), horizontal sums at the end.
 //
-// Measured on this machine (Node 20, one thread, [64,1024]x[1024,4096]):
-// see bench/src/wasm.bench.ts and the numbers in docs/ARCHITECTURE.md.
+// Measured on this machine (Node 20.20.2, one thread, 2 shared vCPUs, AMD
+// EPYC; [64,1024]x[1024,4096], medians of 9-11 interleaved runs, JavaScript
+// matmulBlocked 124-127 ms in the same runs). "nn" variants, whole driver
+// (operand copies included) unless said:
+// - before: 4x8, k unrolled by 4, all of B packed into panels first (copy of
+//   B 0.9 ms + pack 2.9 ms + kernel 20.5 ms): 26.5-26.9 ms (4.7x).
+// - k unrolled by 4 / 2 / 1, same tile, row-major B: 26.6 / 23.7 / 19.8 ms;
+//   unrolling is slower here, at every tile tried (V8 11.3's TurboFan).
+// - Tiles (k by 1, row-major B with padded rows): 4x8 19.8-20.1, 2x16 19.4,
+//   4x12 23.2, 3x16 25.8, 5x8 30.8, 6x8 33.0 ms: more than 8 f32x4
+//   accumulators was slower (V8 keeps v128 values in xmm0-14).
+// - A packed so that the R values of one k are adjacent (one pointer instead
+//   of R): 4x8 19.3-19.7 vs 19.8-20.1 ms; not kept (2%, within the noise, one
+//   more copy).
+// - B: all panels packed first 19.0-19.2 ms; packed from the JavaScript array
+//   straight into panels by a JS loop 18.1 ms; B copied row-major with 64
+//   bytes of padding per row, then each panel packed into a 32·K-byte scratch
+//   just before its rows run: 16.5-17.2 ms (7.3-7.6x), kept. Without the row
+//   padding 19.1 ms (N = 4096 makes a row 16 KiB, so a panel's rows share L1
+//   sets). Splitting k into blocks of 128-256 rows (C reloaded) did not help
+//   the k-by-4 and k-by-2 kernels (not retried with k by 1).
+// - "splat" A (one v128.load of 4 values per row, i8x16.shuffle to broadcast)
+//   25.3 vs 27.2 GFLOP/s for loadsplat in an in-cache loop; not kept.
+// The kept "nn" sums each output's k in the same order as before, so its
+// results are bit-identical to the old driver's (checked on five shapes).
+// "nt", kernel alone (no copies): 4x2 with k by 8 (two v128 per row and
+// step, before) 20.8 ms, k by 4 16.3 ms, k by 16 22.9 ms; tiles with k by 4:
+// 2x4 16.6, 2x2 17.3, 4x3 21.3, 3x3 24.9 ms. Kept 4x2, k by 4. Lane l
+// still sums the k with k mod 4 = l in order, so results are unchanged.
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
@@ -20,11 +48,12 @@ const I32x9: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"
 const ZERO = new Array<number>(16).fill(0);
 
 /**
- * Emits `name(a, lda, b, ldb, c, ldc, rows, panels, ksteps, panelStride)`:
+ * Emits `name(a, lda, b, ldb, c, ldc, rows, panels, k, panelStride)`:
  * C = A·B on a tile grid of R rows x 8 columns, `rows` a multiple of R,
- * `panels` = Np/8, `ksteps` = Kp/4; strides in bytes. Row k of panel p is
- * read at `b + p·panelStride + k·ldb` (row-major B: panelStride 32, ldb 4·Np;
- * packed panels, see {@link emitPackPanels}: panelStride 32·Kp, ldb 32).
+ * `panels` = Np/8, `k` = K (any K: the k loop steps by one); strides in
+ * bytes. Row k of panel p is read at `b + p·panelStride + k·ldb` (row-major
+ * B: panelStride 32, ldb 4·Np; packed panels, see {@link emitPackPanels}:
+ * panelStride 32·K, ldb 32).
  *
  * @example
  * ```ts
@@ -62,20 +91,18 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
   f.get(B).set(bp);
   for (const x of acc) f.v128Const(ZERO).set(x);
   f.get(KSTEPS).set(k);
-  f.open("loop"); // k, by 4
-  for (let u = 0; u < 4; u++) {
-    f.get(bp).memory("v128.load", 0).set(b0);
-    f.get(bp).memory("v128.load", 16).set(b1);
-    for (let i = 0; i < R; i++) {
-      f.get(ap[i]).memory("v128.load32_splat", 4 * u).set(av);
-      const c0 = acc[2 * i];
-      const c1 = acc[2 * i + 1];
-      f.get(c0).get(av).get(b0).op("f32x4.mul").op("f32x4.add").set(c0);
-      f.get(c1).get(av).get(b1).op("f32x4.mul").op("f32x4.add").set(c1);
-    }
-    f.get(bp).get(LDB).op("i32.add").set(bp);
+  f.open("loop"); // k, one step per iteration (unrolled by 2 or 4 measured slower: see the header)
+  f.get(bp).memory("v128.load", 0).set(b0);
+  f.get(bp).memory("v128.load", 16).set(b1);
+  for (let i = 0; i < R; i++) {
+    f.get(ap[i]).memory("v128.load32_splat", 0).set(av);
+    const c0 = acc[2 * i];
+    const c1 = acc[2 * i + 1];
+    f.get(c0).get(av).get(b0).op("f32x4.mul").op("f32x4.add").set(c0);
+    f.get(c1).get(av).get(b1).op("f32x4.mul").op("f32x4.add").set(c1);
   }
-  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(16).op("i32.add").set(ap[i]);
+  f.get(bp).get(LDB).op("i32.add").set(bp);
+  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(4).op("i32.add").set(ap[i]);
   f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
   f.end();
   for (let i = 0; i < R; i++) {
@@ -101,7 +128,7 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
 /**
  * Emits `name(a, lda, bt, ldbt, c, ldc, rows, colBlocks, ksteps)`: C = A·Btᵀ
  * on a tile grid of R rows of A x S rows of Bt, `rows` a multiple of R,
- * `colBlocks` = Np/S, `ksteps` = Kp/8; strides in bytes.
+ * `colBlocks` = Np/S, `ksteps` = Kp/4; strides in bytes.
  *
  * @example
  * ```ts
@@ -142,19 +169,17 @@ export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilde
   }
   for (const x of acc) f.v128Const(ZERO).set(x);
   f.get(KSTEPS).set(k);
-  f.open("loop"); // k, by 8
-  for (let u = 0; u < 2; u++) {
-    for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 16 * u).set(bv[j]);
-    for (let i = 0; i < R; i++) {
-      f.get(ap[i]).memory("v128.load", 16 * u).set(av);
-      for (let j = 0; j < S; j++) {
-        const x = acc[i * S + j];
-        f.get(x).get(av).get(bv[j]).op("f32x4.mul").op("f32x4.add").set(x);
-      }
+  f.open("loop"); // k, by 4 (one v128 per row; by 8 measured slower: see the header)
+  for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 0).set(bv[j]);
+  for (let i = 0; i < R; i++) {
+    f.get(ap[i]).memory("v128.load", 0).set(av);
+    for (let j = 0; j < S; j++) {
+      const x = acc[i * S + j];
+      f.get(x).get(av).get(bv[j]).op("f32x4.mul").op("f32x4.add").set(x);
     }
   }
-  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(32).op("i32.add").set(ap[i]);
-  for (let j = 0; j < S; j++) f.get(bq[j]).i32Const(32).op("i32.add").set(bq[j]);
+  for (let i = 0; i < R; i++) f.get(ap[i]).i32Const(16).op("i32.add").set(ap[i]);
+  for (let j = 0; j < S; j++) f.get(bq[j]).i32Const(16).op("i32.add").set(bq[j]);
   f.get(k).i32Const(1).op("i32.sub").variable("local.tee", k).brIf(0);
   f.end();
   for (let i = 0; i < R; i++) {
@@ -183,8 +208,10 @@ export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilde
  * Emits `name(src, ld, dst, rows, panels)`: copies a row-major matrix
  * [rows, 8·panels] (row stride `ld` bytes) into panels of 8 columns, each
  * panel its `rows` rows of 32 bytes one after another, so that the "nn"
- * kernel reads B sequentially (a row-major B read down a panel touches a new
- * page every row: measured 2x slower at K = 1024, N = 4096).
+ * kernel reads B sequentially (the driver packs one panel at a time into a
+ * scratch that stays in cache while every row of A passes over it: a
+ * row-major B read down a panel by the kernel itself measured 19.8 ms
+ * against 16.5-17.2 ms at K = 1024, N = 4096).
  *
  * @example
  * ```ts
