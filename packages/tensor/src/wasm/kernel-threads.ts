@@ -16,9 +16,11 @@
 // a worker took but has not finished within a few chunk-times (another
 // process has its core) is redone on the calling thread; the job's blocks
 // stay allocated until that worker is done with them; a worker still in an
-// older job sits out the next ones; and after a late worker the next 8..1024
-// products (doubling while it keeps happening) run on the calling thread
-// alone, so the workers go to sleep and leave the cores to others. Measured
+// older job sits out the next ones; and after a worker that is still not
+// done once its chunk was redone (descheduled, not just slow to wake up)
+// the next 8..1024 products (doubling while it keeps happening) run on the
+// calling thread alone, so the workers go to sleep and leave the cores to
+// others. Measured
 // here (the 168 products of a decode step of the large-shaped model, two
 // threads, a CPU-bound process running beside): 340-550 ms per step before
 // (waiting for descheduled workers), 26-32 ms after (one thread: 30-33 ms);
@@ -238,7 +240,7 @@ export class KernelThreads {
     }
     if (own > 0) this.#rowMs = (performance.now() - t0) / own;
     // a worker's chunk takes about a chunk-time: wait up to a few, then do it here
-    const grace = Math.max(0.05, 3 * this.#rowMs * chunk);
+    const grace = Math.max(0.1, 3 * this.#rowMs * chunk);
     const before = this.rescued;
     try {
       for (let c = 0; c < chunks; c++) {
@@ -252,12 +254,13 @@ export class KernelThreads {
       this.#checkErrors(ready);
       throw e;
     }
-    // a late worker means the machine is busy (another process has the core): run the next products here
-    // alone, more of them each time it happens again, so that the workers sleep and leave the cores alone
-    if (this.rescued > before) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
-    else this.#penalty >>= 1;
     // a worker that did its chunks says it is done a moment later (after its next take finds none)
     const free = ready.every((w) => waitSlot(ctrl, KCTRL.done + w, job, grace));
+    // a worker still not done after its chunk was redone here is descheduled (another process has the core,
+    // not a slow wake-up): run the next products here alone, more of them each time it happens again, so
+    // that the workers sleep and leave the cores alone
+    if (this.rescued > before && !free) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
+    else this.#penalty >>= 1;
     if (free) this.#checkErrors(ready);
     else this.#held.push({ job, members: ready, temps: p.temps });
     return free;
