@@ -14,6 +14,10 @@
 import { FunctionBuilder } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
+/** Both functions' parameters: `(sums, corr, wScale, xScale, perGroup, out, rows, groups)`, all i32, and their local indices. */
+const PARAMS: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
+const [SUMS, CORR, WSCALE, XSCALE, PER_GROUP, OUT, ROWS, GROUPS] = [0, 1, 2, 3, 4, 5, 6, 7];
+
 /**
  * Emits `name(sums, corr, wScale, xScale, perGroup, out, rows, groups)` for
  * one token: `sums` int32 `[rows, groups, 4]`, the kernel's cumulative lane
@@ -29,9 +33,7 @@ import type { ValType } from "./opcodes.js";
  * ```
  */
 export function emitTernaryRescale(name: string): FunctionBuilder {
-  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
-  const f = new FunctionBuilder(name, params, []);
-  const [SUMS, CORR, WSCALE, XSCALE, PER_GROUP, OUT, ROWS, GROUPS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const f = new FunctionBuilder(name, PARAMS, []);
   const g = f.local("i32");
   const cp = f.local("i32");
   const xp = f.local("i32");
@@ -103,9 +105,7 @@ function i32Lanes(lanes: readonly number[]): number[] {
  * ```
  */
 export function emitTernaryRescale4(name: string): FunctionBuilder {
-  const params: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
-  const f = new FunctionBuilder(name, params, []);
-  const [SUMS, CORR, WSCALE, XSCALE, PER_GROUP, OUT, ROWS, GROUPS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const f = new FunctionBuilder(name, PARAMS, []);
   const g = f.local("i32");
   const cp = f.local("i32");
   const xp = f.local("i32");
