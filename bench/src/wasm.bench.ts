@@ -6,7 +6,12 @@
 // - the 784-256-10 MLP training step: ours on the wasm kernels, ours on the
 //   JavaScript kernels (cpuBackend({ simd: false })), and PyTorch (Debian's
 //   python3-torch, one thread) when a python3 with torch is found;
-// - `npm start`'s training throughput (tokens/s), wasm vs JavaScript.
+// - `npm start`'s training throughput (tokens/s), wasm vs JavaScript;
+// - the 168 ternary products of one decode step of the large-shaped model
+//   (24 layers: q, k, v, o 1536x1536, gate and up 4096x1536, down 1536x4096,
+//   random weights, Q8_K-style groups), on one thread and on the CPU
+//   backend's kernel threads (two), without the single-threaded work that
+//   sits between them in a real step (inference.bench.ts measures that).
 // Usage: npm run bench -- wasm   (about 3 minutes on two cores)
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -15,6 +20,8 @@ import { cpuBackend, matmul, randint, randn, setBackend, tensor } from "@bitnet-
 import { packTernaryArray } from "@bitnet-quantize/tensor/quant";
 import { ternaryMatmulCpuJs } from "../../packages/tensor/src/quant/ternary-matmul.js";
 import { ternaryMatmulWasm } from "../../packages/tensor/src/wasm/ternary-wasm.js";
+import { kernelThreads, threadedTernaryMatmul } from "../../packages/tensor/src/wasm/kernel-threads.js";
+import { ternaryMatmulCpu } from "../../packages/tensor/src/quant/ternary-matmul.js";
 import { Var } from "@bitnet-quantize/autograd";
 import { Linear, ReLU, Sequential, crossEntropy } from "@bitnet-quantize/autograd/nn";
 import { SGD } from "@bitnet-quantize/autograd/optim";
@@ -133,6 +140,40 @@ function npmStartThroughput(steps: number): void {
   console.log(`### npm start training (default model, ${steps} steps each): ${results.join(", ")}`);
 }
 
+/** One decode step's products (see the header) with `kernel`, all 168 in order. */
+async function decodeStepProducts(): Promise<void> {
+  const shapes: (readonly [number, number])[] = [];
+  for (let l = 0; l < 24; l++) shapes.push([1536, 1536], [1536, 1536], [1536, 1536], [1536, 1536], [4096, 1536], [4096, 1536], [1536, 4096]);
+  const mats = shapes.map(([N, K]) => ({
+    N,
+    K,
+    words: packTernaryArray(Int8Array.from({ length: N * K }, () => Math.floor(rnd() * 3) - 1), N, K),
+    wScale: new Float32Array((N * K) / 256).fill(0.01),
+  }));
+  const xs = new Map([1536, 4096].map((K) => [K, { x: Int8Array.from({ length: K }, () => Math.floor(rnd() * 255) - 127), xScale: new Float32Array(K / 256).fill(3) }]));
+  const outs = mats.map(({ N }) => new Float32Array(N));
+  const step = (kernel: typeof ternaryMatmulCpu) => (): void => {
+    mats.forEach((m, i) => {
+      const a = xs.get(m.K);
+      if (a !== undefined) kernel(a.x, a.xScale, m.words, m.wScale, 1, m.N, m.K, 256, outs[i] ?? new Float32Array(m.N));
+    });
+  };
+  const two = threadedTernaryMatmul(2);
+  step(two)(); // starts the team
+  const team = kernelThreads(2);
+  for (let i = 0; i < 100 && (team?.ready ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  if ((team?.ready ?? 0) === 0) {
+    console.log("### decode step's products: no kernel threads in this Node; skipped");
+    return;
+  }
+  const rescued = team?.rescued ?? 0;
+  await compare("the 168 ternary products of a decode step of the large-shaped model, batch 1 (weights resident in wasm memory)", [
+    { name: "1 thread", fn: step(ternaryMatmulCpu) },
+    { name: "2 threads (kernel threads)", fn: step(two) },
+  ], { baseline: "1 thread", time: 4000, iterations: 30 });
+  console.log(`chunks redone on the calling thread because the worker was late: ${(team?.rescued ?? 0) - rescued}`);
+}
+
 /** Runs the suite. */
 export async function run(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((v) => v.toFixed(2)).join(", ")} (2 vCPUs shared: expect noise)`);
@@ -140,5 +181,6 @@ export async function run(): Promise<void> {
   await floatMatmul();
   await trainingStep();
   npmStartThroughput(10);
+  await decodeStepProducts();
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }
