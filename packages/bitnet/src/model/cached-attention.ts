@@ -4,11 +4,13 @@
 // the weighted sum of values in double, stored as float32. With an fp16
 // cache, q and the probabilities are rounded to fp16 as llama.cpp's F16
 // matmuls do. Written twice: the plain loops (the reference twin) and a
-// faster one that walks the value rows in memory order; both sum in the same
-// order, so they agree bit for bit. Not RoPE and not the cache writes.
+// faster one whose dots and weighted sums are tensor's rowDotsF64 and
+// weightedRowSumF64 (WebAssembly SIMD over a cache in the kernels' shared
+// memory); both sum in the same order, so they agree bit for bit. Not RoPE and not the cache writes.
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
+import { rowDotsF64, weightedRowSumF64 } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundToFloat16 } from "./float16.js";
 
@@ -68,32 +70,9 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
     for (let h = 0; h < H; h++) {
       const kvo = ((h / G) | 0) * D;
       const qo = n * C + h * D;
-      // scores: four positions at a time, each dot summed over d in order (four independent chains)
-      let t = 0;
-      for (; t + 4 <= T; t += 4) {
-        const k0 = t * KD + kvo;
-        const k1 = k0 + KD;
-        const k2 = k1 + KD;
-        const k3 = k2 + KD;
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (let d = 0; d < D; d++) {
-          const x = q[qo + d];
-          a0 += x * keys[k0 + d];
-          a1 += x * keys[k1 + d];
-          a2 += x * keys[k2 + d];
-          a3 += x * keys[k3 + d];
-        }
-        p[t] = f32(f32(a0) * scale);
-        p[t + 1] = f32(f32(a1) * scale);
-        p[t + 2] = f32(f32(a2) * scale);
-        p[t + 3] = f32(f32(a3) * scale);
-      }
-      for (; t < T; t++) {
-        const ko = t * KD + kvo;
-        let dot = 0;
-        for (let d = 0; d < D; d++) dot += q[qo + d] * keys[ko + d];
-        p[t] = f32(f32(dot) * scale);
-      }
+      // scores: each dot summed over d in order (rowDotsF64: the WebAssembly kernel when the cache is resident)
+      rowDotsF64(q, qo, keys, kvo, KD, D, T, p);
+      for (let t = 0; t < T; t++) p[t] = f32(f32(p[t]) * scale);
       let m = -Infinity;
       for (let t = 0; t < T; t++) if (p[t] > m) m = p[t];
       let sum = 0;
@@ -107,27 +86,8 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
         const pt = f32(p[t] * inv);
         p[t] = f16 ? roundToFloat16(pt) : pt;
       }
-      // out[d] = Σ_t p[t]·v[t, d] in double, t in order: four d at a time (four independent chains)
-      let d = 0;
-      for (; d + 4 <= D; d += 4) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let t = 0, vo = kvo + d; t < T; t++, vo += KD) {
-          const pt = p[t];
-          s0 += pt * values[vo];
-          s1 += pt * values[vo + 1];
-          s2 += pt * values[vo + 2];
-          s3 += pt * values[vo + 3];
-        }
-        out[qo + d] = s0;
-        out[qo + d + 1] = s1;
-        out[qo + d + 2] = s2;
-        out[qo + d + 3] = s3;
-      }
-      for (; d < D; d++) {
-        let s = 0;
-        for (let t = 0, vo = kvo + d; t < T; t++, vo += KD) s += p[t] * values[vo];
-        out[qo + d] = s;
-      }
+      // out[d] = Σ_t p[t]·v[t, d] in double, t in order (weightedRowSumF64: the WebAssembly kernel when the cache is resident)
+      weightedRowSumF64(p, values, kvo, KD, D, T, out, qo);
     }
   }
 }

@@ -5,6 +5,7 @@
 //
 // Shapes per layer: keys and values [S, K·D] with S = capacity (contextLength),
 // K kv heads, D head size; `length` positions are filled.
+import { residentFloat32 } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundToFloat16 } from "./float16.js";
 
@@ -51,8 +52,9 @@ export class KVCache {
     this.layers = layers;
     this.capacity = capacity;
     this.kvDim = kvDim;
-    this.keys = Array.from({ length: layers }, () => new Float32Array(capacity * kvDim));
-    this.values = Array.from({ length: layers }, () => new Float32Array(capacity * kvDim));
+    // in the CPU kernels' shared wasm memory where it exists, so attention's dot kernels read them in place
+    this.keys = Array.from({ length: layers }, () => residentFloat32(capacity * kvDim));
+    this.values = Array.from({ length: layers }, () => residentFloat32(capacity * kvDim));
   }
 
   /**

@@ -121,6 +121,7 @@ export const SIMD = {
   "f64x2.div": 0xf3,
   "f64x2.convert_low_i32x4_s": 0xfe,
   "f32x4.demote_f64x2_zero": 0x5e,
+  "f64x2.promote_low_f32x4": 0x5f,
 } as const;
 /** A SIMD instruction name without immediates. */
 export type SimdOp = keyof typeof SIMD;

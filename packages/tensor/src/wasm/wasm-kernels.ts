@@ -13,6 +13,7 @@ import { encodeModule } from "./module-builder.js";
 import { emitSumF32 } from "./reduce-kernel.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
+import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -49,6 +50,9 @@ export interface KernelFunctions {
   readonly ternaryRescale: KernelFn;
   /** The same, four rows at a time (rows a multiple of 4), bit-identical to it. */
   readonly ternaryRescale4: KernelFn;
+  /** Float64 dots of a vector with float32 rows, and weighted sums of rows (row-dots-kernel.ts). */
+  readonly rowDots: KernelFn;
+  readonly weightedRowSum: KernelFn;
 }
 
 /**
@@ -119,6 +123,8 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSumF32("sum_f32"),
     emitTernaryRescale("ternary_rescale"),
     emitTernaryRescale4("ternary_rescale4"),
+    emitRowDotsF64("row_dots_f64"),
+    emitWeightedRowSumF64("wsum_f64"),
   ];
 }
 
@@ -142,6 +148,8 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     sumF32: fn("sum_f32"),
     ternaryRescale: fn("ternary_rescale"),
     ternaryRescale4: fn("ternary_rescale4"),
+    rowDots: fn("row_dots_f64"),
+    weightedRowSum: fn("wsum_f64"),
   };
 }
 
