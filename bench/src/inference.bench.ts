@@ -8,7 +8,10 @@
 // memory (before the import, after it with the file's bytes dropped and
 // collected, after the run), prompt and decode tokens/s. The children run
 // bundled by esbuild on plain node (bundle-child.ts): the resident memory a
-// user of the built packages sees, without tsx's.
+// user of the built packages sees, without tsx's. Two activation modes: q8_K
+// (llama.cpp's Q8_K blocks, one scale per 256 values: the same quantization
+// as llama's TQ2_0 kernel) and int8 (BitNet b1.58's own per-token AbsMax,
+// one scale per token: less work per product).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,8 +121,8 @@ export async function run(): Promise<void> {
     console.log("\nllama.cpp: set LLAMA_CPP_BIN to a llama.cpp build's bin directory (holding llama-bench) to compare on the same file.");
     return;
   }
-  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
-  console.log("| --- | --- | --- | --- | --- | --- |");
+  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | ours int8 decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const t of [1, 2]) {
     const l = llama(bin, file, t);
     const o = rows[t - 1]?.[1];
@@ -128,6 +131,6 @@ export async function run(): Promise<void> {
       continue;
     }
     const oq = o.q8_KDecodeCpuMsPerTok ?? Number.NaN;
-    console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 1)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
+    console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 2)} | 1/${f(l.tg / o.int8DecodeTokPerS, 2)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
   }
 }
