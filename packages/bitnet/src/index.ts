@@ -23,8 +23,9 @@ export { BitLinear } from "./bit-linear.js";
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionReference, ffnActivation, ffnActivationRows, headDim, resolveModelConfig,
-  roundToFloat16, ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, cachedAttentionReference,
+  dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, ffnActivation, ffnActivationRows, ffnActivationRowsGgml, fmaF32, fmaF32Reference, headDim,
+  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTensors, sampleToken, siluF32Ggml, ternaryProjection,
 } from "./model/index.js";
 export type {
   AttentionInputs, AttentionShape, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,
