@@ -18,6 +18,13 @@
 // bit-identical to the tensor ops (`rmsNormTensor`, `ffnActivation`,
 // `BitLinear.prepare`) that run everywhere else.
 //
+// `"q8_K"` activations are llama.cpp's numerics: there the host loops follow
+// its CPU backend bit for bit (ggml-float.ts): RoPE with ggml's FMAs, the
+// attention's dot lanes and vector exp over an fp16 cache, ggml's vector
+// SiLU, and, with an fp16 lm_head input, its fp16 dot lanes for the lm_head.
+// What still differs: the ternary product's float accumulation (the
+// backend's kernel) and glibc's cosf/sinf in RoPE's tables.
+//
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
 import { type Backend, type Tensor, getBackend, indexSelect, matmul, tensor } from "@bitnet-quantize/tensor";
@@ -25,12 +32,13 @@ import type { ActivationMode } from "../activation-mode.js";
 import type { BitLinear, ProjectionInput } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
 import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
-import { cachedAttention } from "./cached-attention.js";
-import { ffnActivation, ffnActivationRows } from "./ffn-activation.js";
+import { cachedAttention, cachedAttentionGgml } from "./cached-attention.js";
+import { ffnActivation, ffnActivationRows, ffnActivationRowsGgml } from "./ffn-activation.js";
 import { roundToFloat16 } from "./float16.js";
+import { dotF16Ggml, dotTinyBlas16 } from "./ggml-float.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
 import type { BitNetModelConfig } from "./model-config.js";
-import { type RopeTables, ropeInPlace, ropeTables } from "./rope.js";
+import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables } from "./rope.js";
 
 /**
  * The weights of one decoder layer: norm weights `[C]` (`[F]` for the FFN
@@ -121,6 +129,8 @@ export class BitNetInference {
   readonly #onHost = new Map<Tensor, Float32Array>();
   /** Whether activations stay on the host between projections (the backend reads synchronously). */
   readonly #host: boolean;
+  /** llama.cpp's numerics ("q8_K" activations): the host loops emulate its CPU backend (ggml-float.ts). */
+  readonly #ggml: boolean;
 
   /**
    * Prepares the RoPE tables; `"q8_K"` needs row lengths that are multiples of 256.
@@ -139,6 +149,7 @@ export class BitNetInference {
     if (this.lmHeadInput !== "f32" && this.lmHeadInput !== "f16") throw new BitNetError(`BitNetInference: lmHeadInput must be "f32" or "f16", got ${JSON.stringify(this.lmHeadInput)}`);
     this.backend = o.backend ?? weights.embedding.backend ?? getBackend();
     this.#host = this.backend.readSync !== undefined;
+    this.#ggml = this.mode === "q8_K";
     if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
     }
@@ -252,9 +263,27 @@ export class BitNetInference {
     if (this.lmHeadInput === "f16") {
       const hh = h instanceof Float32Array ? h : yield h;
       h = Float32Array.from(hh, roundToFloat16);
+      if (this.#ggml && this.#host) return this.#lmHeadGgml(h, rows);
     }
     const logits = matmul(h instanceof Float32Array ? this.#tensor(h, [rows, C]) : h, this.#on(this.weights.embedding).transpose());
     return (yield logits).slice();
+  }
+
+  /**
+   * The tied lm_head as llama.cpp computes it for an F16 `token_embd`: each
+   * logit an fp16 dot in ggml's lane order (tinyBLAS for two or more rows
+   * when C is a multiple of 16 and V of 4, else ggml_vec_dot_f16).
+   */
+  #lmHeadGgml(h: Float32Array, rows: number): Float32Array {
+    const C = this.weights.config.dim;
+    const V = this.weights.config.vocabSize;
+    const emb = this.#hostWeight(this.weights.embedding);
+    const tiny = rows >= 2 && C % 16 === 0 && V % 4 === 0;
+    const logits = new Float32Array(rows * V);
+    for (let r = 0; r < rows; r++) {
+      for (let v = 0; v < V; v++) logits[r * V + v] = tiny ? dotTinyBlas16(emb, v * C, 1, h, r * C, 1, C) : dotF16Ggml(emb, v * C, 1, h, r * C, 1, C);
+    }
+    return logits;
   }
 
   #tensor(data: Float32Array, shape: number[]): Tensor {
@@ -274,14 +303,16 @@ export class BitNetInference {
     const q = (yield w.q.project(a)).slice();
     const k = (yield w.k.project(a)).slice();
     const v = yield w.v.project(a);
+    const rope = this.#ggml ? ropeInPlaceGgml : ropeInPlace;
     for (let n = 0; n < N; n++) {
       const pos = start + n;
-      for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
-      for (let h = 0; h < K; h++) ropeInPlace(k, n * KD + h * D, D, this.#rope, pos);
+      for (let h = 0; h < H; h++) rope(q, n * C + h * D, D, this.#rope, pos);
+      for (let h = 0; h < K; h++) rope(k, n * KD + h * D, D, this.#rope, pos);
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
     const att = new Float32Array(N * C);
-    cachedAttention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
+    const attention = this.#ggml && cache.type === "f16" ? cachedAttentionGgml : cachedAttention;
+    attention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
     const o = yield w.o.project(this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     // gate and up read one normed input, quantized once
@@ -289,7 +320,9 @@ export class BitNetInference {
     let hidden: Float32Array | Tensor;
     if (this.#host) {
       const g = (yield w.gate.project(f)).slice();
-      hidden = rmsNormRows(ffnActivationRows(g, yield w.up.project(f), c.hiddenActivation, g), c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
+      const u = yield w.up.project(f);
+      const act = this.#ggml ? ffnActivationRowsGgml(g, u, c.hiddenActivation, c.ffnDim, g) : ffnActivationRows(g, u, c.hiddenActivation, g);
+      hidden = rmsNormRows(act, c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
     } else {
       hidden = rmsNormTensor(ffnActivation(w.gate.project(f), w.up.project(f), c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
     }
