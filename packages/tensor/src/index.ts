@@ -16,6 +16,7 @@ export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
 export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";
 export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
+export { fmaF32, fmaF32Reference } from "./scalar/fma-f32.js";
 export type { NestedArray } from "./format.js";
 export { Tensor, fromStorage, sameBackend } from "./tensor.js";
 export { keep, scopeDepth, tidy } from "./scope.js";
