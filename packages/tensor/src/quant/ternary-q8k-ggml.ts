@@ -76,7 +76,6 @@ function checkArgs(op: string, x: Int8Array, xd: Float32Array, words: Uint32Arra
 export function ternaryMatmulQ8KGgml(x: Int8Array, xd: Float32Array, words: Uint32Array, wd: Float32Array, M: number, N: number, K: number, out: Float32Array): void {
   checkArgs("ternaryMatmulQ8KGgml", x, xd, words, wd, M, N, K, out);
   const B = K / QK;
-  const wpr = wordsPerRow(K); // 16 words per block
   // table of group g (4 weights k = 4g..4g+3, byte g & 3 of word g >> 2) at g·256: Σ code_j · q_{4g+j} for the byte's 4 codes
   const table = scratchTable(true, (K / 4) * 256) as Int16Array;
   const minus = new Int32Array(B * LANES); // per block and lane: Σ q over [32l, 32l+32)
@@ -104,38 +103,44 @@ export function ternaryMatmulQ8KGgml(x: Int8Array, xd: Float32Array, words: Uint
       for (let k = xo + 32 * i; k < xo + 32 * i + 32; k++) s += x[k];
       minus[i] = s;
     }
-    for (let n = 0; n < N; n++) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < B; b++) {
-        const wo = n * wpr + 16 * b;
-        let l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
-        // an even word of the block holds (i mod 32) in [0, 16): lanes 0..3, byte j to lane j; an odd word lanes 4..7
-        for (let u = 0; u < 16; u += 2) {
-          const we = words[wo + u];
-          const wodd = words[wo + u + 1];
-          const te = (16 * b + u) << 10; // group 4·(16b + u), 256 entries each
-          l0 += table[te + (we & 255)];
-          l1 += table[te + 256 + ((we >>> 8) & 255)];
-          l2 += table[te + 512 + ((we >>> 16) & 255)];
-          l3 += table[te + 768 + (we >>> 24)];
-          l4 += table[te + 1024 + (wodd & 255)];
-          l5 += table[te + 1280 + ((wodd >>> 8) & 255)];
-          l6 += table[te + 1536 + ((wodd >>> 16) & 255)];
-          l7 += table[te + 1792 + (wodd >>> 24)];
-        }
-        const d = f32(xd[m * B + b] * wd[n * B + b]);
-        const mo = b * LANES;
-        a0 = fmaF32(l0 - minus[mo], d, a0);
-        a1 = fmaF32(l1 - minus[mo + 1], d, a1);
-        a2 = fmaF32(l2 - minus[mo + 2], d, a2);
-        a3 = fmaF32(l3 - minus[mo + 3], d, a3);
-        a4 = fmaF32(l4 - minus[mo + 4], d, a4);
-        a5 = fmaF32(l5 - minus[mo + 5], d, a5);
-        a6 = fmaF32(l6 - minus[mo + 6], d, a6);
-        a7 = fmaF32(l7 - minus[mo + 7], d, a7);
+    rowDots(table, minus, words, wd, xd, m, N, B, out);
+  }
+}
+
+/** The dots of activation row m (its tables and bsum parts built) with every weight row: out[m, 0..N). */
+function rowDots(table: Int16Array, minus: Int32Array, words: Uint32Array, wd: Float32Array, xd: Float32Array, m: number, N: number, B: number, out: Float32Array): void {
+  const wpr = 16 * B; // words per row: 16 per block
+  for (let n = 0; n < N; n++) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+    for (let b = 0; b < B; b++) {
+      const wo = n * wpr + 16 * b;
+      let l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+      // an even word of the block holds (i mod 32) in [0, 16): lanes 0..3, byte j to lane j; an odd word lanes 4..7
+      for (let u = 0; u < 16; u += 2) {
+        const we = words[wo + u];
+        const wodd = words[wo + u + 1];
+        const te = (16 * b + u) << 10; // group 4·(16b + u), 256 entries each
+        l0 += table[te + (we & 255)];
+        l1 += table[te + 256 + ((we >>> 8) & 255)];
+        l2 += table[te + 512 + ((we >>> 16) & 255)];
+        l3 += table[te + 768 + (we >>> 24)];
+        l4 += table[te + 1024 + (wodd & 255)];
+        l5 += table[te + 1280 + ((wodd >>> 8) & 255)];
+        l6 += table[te + 1536 + ((wodd >>> 16) & 255)];
+        l7 += table[te + 1792 + (wodd >>> 24)];
       }
-      out[m * N + n] = hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
+      const d = f32(xd[m * B + b] * wd[n * B + b]);
+      const mo = b * LANES;
+      a0 = fmaF32(l0 - minus[mo], d, a0);
+      a1 = fmaF32(l1 - minus[mo + 1], d, a1);
+      a2 = fmaF32(l2 - minus[mo + 2], d, a2);
+      a3 = fmaF32(l3 - minus[mo + 3], d, a3);
+      a4 = fmaF32(l4 - minus[mo + 4], d, a4);
+      a5 = fmaF32(l5 - minus[mo + 5], d, a5);
+      a6 = fmaF32(l6 - minus[mo + 6], d, a6);
+      a7 = fmaF32(l7 - minus[mo + 7], d, a7);
     }
+    out[m * N + n] = hsum8(a0, a1, a2, a3, a4, a5, a6, a7);
   }
 }
 
