@@ -160,8 +160,11 @@ function hsum8(a0: number, a1: number, a2: number, a3: number, a4: number, a5: n
  *
  * @example
  * ```ts
+ * const x = new Int8Array(256).fill(2);
+ * const words = packTernaryArray(new Int8Array(256).fill(1), 1, 256);
+ * const out = new Float32Array(1);
  * ternaryMatmulQ8KGgmlReference(x, Float32Array.of(0.5), words, Float32Array.of(1), 1, 1, 256, out);
- * out[0]; // 256, as ternaryMatmulQ8KGgml
+ * out[0]; // 256 (as ternaryMatmulQ8KGgml)
  * ```
  */
 export function ternaryMatmulQ8KGgmlReference(x: Int8Array, xd: Float32Array, words: Uint32Array, wd: Float32Array, M: number, N: number, K: number, out: Float32Array): void {
