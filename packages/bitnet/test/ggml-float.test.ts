@@ -1,4 +1,4 @@
-// llama.cpp's CPU float arithmetic (ggml-float.ts and the "q8_K" mode's
+// llama.cpp's CPU float arithmetic (ggml-float.ts and the "ggml" arithmetic's
 // RoPE, attention and SiLU built on it): each fast function against its
 // plain reference twin on random inputs, and known values computed by
 // ggml itself.
@@ -117,7 +117,7 @@ describe("the fp16 dot products in ggml's lane orders", () => {
   });
 });
 
-describe("the q8_K mode's RoPE, attention and SiLU", () => {
+describe("the \"ggml\" arithmetic's RoPE, attention and SiLU", () => {
   it("ropeInPlaceGgml fuses one product of each difference (llama.cpp's bits where ropeInPlace's double arithmetic differs)", () => {
     const r = ropeTables(8, 4, 10000);
     fc.assert(

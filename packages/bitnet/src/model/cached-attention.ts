@@ -7,7 +7,7 @@
 // faster one that walks the value rows in memory order; both sum in the same
 // order, so they agree bit for bit. A third version, with its own twin,
 // follows llama.cpp's CPU backend bit for bit (ggml-float.ts) for the
-// "q8_K" mode. Not RoPE and not the cache writes.
+// "ggml" arithmetic. Not RoPE and not the cache writes.
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].

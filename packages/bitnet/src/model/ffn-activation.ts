@@ -3,7 +3,7 @@
 // one host loop (backends with synchronous reads), which rounds to float32
 // after every step exactly where the tensor ops store a float32 result, so
 // the two agree bit for bit. A third version follows llama.cpp's CPU backend
-// (ggml's vector SiLU) for the "q8_K" mode. Not the projections around it.
+// (ggml's vector SiLU) for the "ggml" arithmetic. Not the projections around it.
 //
 // Shapes: gate, up [N, F] -> [N, F].
 import { type Tensor, add, div, exp, mul, neg, relu } from "@bitnet-quantize/tensor";

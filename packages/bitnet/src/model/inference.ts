@@ -18,17 +18,20 @@
 // bit-identical to the tensor ops (`rmsNormTensor`, `ffnActivation`,
 // `BitLinear.prepare`) that run everywhere else.
 //
-// `"q8_K"` activations are llama.cpp's numerics: there the host loops follow
-// its CPU backend bit for bit (ggml-float.ts): RoPE with ggml's FMAs, the
-// attention's dot lanes and vector exp over an fp16 cache, ggml's vector
-// SiLU, and, with an fp16 lm_head input, its fp16 dot lanes for the lm_head.
-// What still differs: the ternary product's float accumulation (the
-// backend's kernel) and glibc's cosf/sinf in RoPE's tables.
+// `arithmetic: "ggml"` (with "q8_K" activations, the fp16 cache and an fp16
+// lm_head input, on the host) follows llama.cpp's CPU backend bit for bit:
+// the projections run ggml's TQ2_0 x Q8_K dot lanes (`BitLinear.projectGgml`,
+// tensor's `ternaryMatmulQ8KGgml`), and the host loops ggml-float.ts: RoPE
+// with ggml's FMAs, the attention's dot lanes and vector exp over the fp16
+// cache, ggml's vector SiLU, and its fp16 dot lanes for the lm_head. What
+// still differs: glibc's cosf/sinf in RoPE's tables. The default `"fast"`
+// runs the library's own kernels and loops.
 //
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
 import { type Backend, type Tensor, getBackend, indexSelect, matmul, tensor } from "@bitnet-quantize/tensor";
 import type { ActivationMode } from "../activation-mode.js";
+import { ARITHMETICS, type Arithmetic } from "../arithmetic.js";
 import type { BitLinear, ProjectionInput } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
 import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
@@ -87,6 +90,7 @@ export interface InferenceWeights {
  * @example
  * ```ts
  * const opts: InferenceOptions = { activations: "q8_K", kvCache: "f16" }; // llama.cpp's default run on a TQ file
+ * const exact: InferenceOptions = { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", arithmetic: "ggml" }; // its bits
  * ```
  */
 export interface InferenceOptions {
@@ -102,6 +106,18 @@ export interface InferenceOptions {
    * product with an F16 `token_embd`.
    */
   readonly lmHeadInput?: "f32" | "f16";
+  /**
+   * The float arithmetic (see {@link Arithmetic}): `"fast"` (default), the
+   * library's kernels and loops, within float rounding of llama.cpp; or
+   * `"ggml"`, llama.cpp b4747's CPU backend emulated bit for bit (its TQ2_0 x
+   * Q8_K dot lanes for every projection, its FMAs in RoPE, its attention and
+   * SiLU lanes, its fp16 lm_head dot), so that the logits equal llama.cpp's
+   * for a TQ2_0 file (all but RoPE's sin/cos tables, which can differ by an
+   * ulp at some positions). Slower. Needs `activations: "q8_K"`,
+   * `kvCache: "f16"`, `lmHeadInput: "f16"` and a backend with synchronous
+   * reads (CPU); anything else throws.
+   */
+  readonly arithmetic?: Arithmetic;
 }
 
 /** A tensor the pass needs on the host, and the slot the host copy comes back in. */
@@ -122,6 +138,7 @@ export class BitNetInference {
   readonly mode: ActivationMode;
   readonly kvCache: KVCacheType;
   readonly lmHeadInput: "f32" | "f16";
+  readonly arithmetic: Arithmetic;
   readonly backend: Backend;
   readonly #rope: RopeTables;
   readonly #onBackend = new Map<Tensor, Tensor>();
@@ -129,7 +146,7 @@ export class BitNetInference {
   readonly #onHost = new Map<Tensor, Float32Array>();
   /** Whether activations stay on the host between projections (the backend reads synchronously). */
   readonly #host: boolean;
-  /** llama.cpp's numerics ("q8_K" activations): the host loops emulate its CPU backend (ggml-float.ts). */
+  /** `"ggml"` arithmetic: projections and host loops emulate llama.cpp's CPU backend (projectGgml, ggml-float.ts). */
   readonly #ggml: boolean;
 
   /**
@@ -149,9 +166,18 @@ export class BitNetInference {
     if (this.lmHeadInput !== "f32" && this.lmHeadInput !== "f16") throw new BitNetError(`BitNetInference: lmHeadInput must be "f32" or "f16", got ${JSON.stringify(this.lmHeadInput)}`);
     this.backend = o.backend ?? weights.embedding.backend ?? getBackend();
     this.#host = this.backend.readSync !== undefined;
-    this.#ggml = this.mode === "q8_K";
     if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
+    }
+    this.arithmetic = o.arithmetic ?? "fast";
+    if (!ARITHMETICS.includes(this.arithmetic)) throw new BitNetError(`BitNetInference: arithmetic must be "fast" or "ggml", got ${JSON.stringify(this.arithmetic)}`);
+    this.#ggml = this.arithmetic === "ggml";
+    if (this.#ggml) {
+      const needs = (what: string, got: string): BitNetError => new BitNetError(`BitNetInference: arithmetic "ggml" (llama.cpp's CPU backend, bit for bit) needs ${what}; got ${got}`);
+      if (this.mode !== "q8_K") throw needs(`activations "q8_K"`, JSON.stringify(this.mode));
+      if (this.kvCache !== "f16") throw needs(`kvCache "f16"`, JSON.stringify(this.kvCache));
+      if (this.lmHeadInput !== "f16") throw needs(`lmHeadInput "f16"`, JSON.stringify(this.lmHeadInput));
+      if (!this.#host) throw needs("a backend with synchronous reads (CPU)", `backend ${this.backend.name}`);
     }
     const c = weights.config;
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
@@ -232,6 +258,11 @@ export class BitNetInference {
     return x instanceof Float32Array ? layer.prepareRows(x, N, this.mode, this.backend) : layer.prepare(x, this.mode);
   }
 
+  /** The projection of a prepared input, in this pass's arithmetic. */
+  #project(layer: BitLinear, input: ProjectionInput): Tensor {
+    return this.#ggml ? layer.projectGgml(input) : layer.project(input);
+  }
+
   /** RMSNorm of `x` ([N, C] host rows) with `weight`: a host loop, or tensor ops off the host. `inPlace` lets the host loop overwrite x. */
   #norm(x: Float32Array, C: number, weight: Tensor, inPlace: boolean): Float32Array | Tensor {
     const eps = this.weights.config.normEps;
@@ -263,7 +294,7 @@ export class BitNetInference {
     if (this.lmHeadInput === "f16") {
       const hh = h instanceof Float32Array ? h : yield h;
       h = Float32Array.from(hh, roundToFloat16);
-      if (this.#ggml && this.#host) return this.#lmHeadGgml(h, rows);
+      if (this.#ggml) return this.#lmHeadGgml(h, rows);
     }
     const logits = matmul(h instanceof Float32Array ? this.#tensor(h, [rows, C]) : h, this.#on(this.weights.embedding).transpose());
     return (yield logits).slice();
@@ -300,9 +331,9 @@ export class BitNetInference {
     const KD = K * D;
     // q, k and v read one normed input, quantized once; copies: a host read may alias storage the next op reuses
     const a = this.#prepare(w.q, this.#norm(x, C, w.attnNorm, false), N);
-    const q = (yield w.q.project(a)).slice();
-    const k = (yield w.k.project(a)).slice();
-    const v = yield w.v.project(a);
+    const q = (yield this.#project(w.q, a)).slice();
+    const k = (yield this.#project(w.k, a)).slice();
+    const v = yield this.#project(w.v, a);
     const rope = this.#ggml ? ropeInPlaceGgml : ropeInPlace;
     for (let n = 0; n < N; n++) {
       const pos = start + n;
@@ -311,22 +342,22 @@ export class BitNetInference {
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
     const att = new Float32Array(N * C);
-    const attention = this.#ggml && cache.type === "f16" ? cachedAttentionGgml : cachedAttention;
+    const attention = this.#ggml ? cachedAttentionGgml : cachedAttention;
     attention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
-    const o = yield w.o.project(this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
+    const o = yield this.#project(w.o, this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     // gate and up read one normed input, quantized once
     const f = this.#prepare(w.gate, this.#norm(x, C, w.ffnNorm, false), N);
     let hidden: Float32Array | Tensor;
     if (this.#host) {
-      const g = (yield w.gate.project(f)).slice();
-      const u = yield w.up.project(f);
+      const g = (yield this.#project(w.gate, f)).slice();
+      const u = yield this.#project(w.up, f);
       const act = this.#ggml ? ffnActivationRowsGgml(g, u, c.hiddenActivation, c.ffnDim, g) : ffnActivationRows(g, u, c.hiddenActivation, g);
       hidden = rmsNormRows(act, c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
     } else {
       hidden = rmsNormTensor(ffnActivation(w.gate.project(f), w.up.project(f), c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
     }
-    const dn = yield w.down.project(this.#prepare(w.down, hidden, N));
+    const dn = yield this.#project(w.down, this.#prepare(w.down, hidden, N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
   }
 }
