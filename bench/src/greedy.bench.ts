@@ -1,7 +1,8 @@
 // Greedy text against llama.cpp, token by token: on the large-shaped random
 // TQ2_0 model (large-model.ts) and on the model `npm start` trains
 // (start-model.ts), for each prompt our `generate` with llama.cpp's default
-// numerics (q8_K activations, fp16 KV cache, fp16 lm_head input) and
+// numerics (q8_K activations, fp16 KV cache, fp16 lm_head input) in
+// `arithmetic: "ggml"` (llama.cpp's CPU backend emulated bit for bit) and
 // llama-cli's greedy run on the same file (llama-cli-greedy.ts), 32 tokens,
 // one thread. Prints per prompt whether the prompt ids and the generated ids
 // are identical, else the first differing token, and both continuations
@@ -29,7 +30,7 @@ function firstDifference(a: readonly number[], b: readonly number[]): number {
   return a.length === b.length ? -1 : n;
 }
 
-const OPTS = { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16" } as const;
+const OPTS = { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", arithmetic: "ggml" } as const;
 
 /**
  * Our logits at step `at` of a generation (the prompt, then `ids[0..at)` fed
@@ -46,7 +47,7 @@ function logitsAt(model: BitNetModel, promptIds: readonly number[], ids: readonl
 /** Compares every prompt on `file`; returns how many were identical. */
 function compare(cli: string, title: string, file: string, prompts: readonly string[]): number {
   console.log(`\n### ${title}\n\nfile: ${file}`);
-  console.log(`ours: importGguf, generate(encode(P), { maxTokens: ${N}, activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", eosId }); where they differ, our logits of both picks at that step`);
+  console.log(`ours: importGguf, generate(encode(P), { maxTokens: ${N}, activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", arithmetic: "ggml", eosId }) (llama.cpp's CPU arithmetic, bit for bit); where they differ, our logits of both picks at that step`);
   console.log(`llama.cpp: llama-cli -m FILE -p P -n ${N + 1} --temp 0 -no-cnv -t 1 --no-warmup -v (ids from its eval log)\n`);
   const { model, tokenizer } = importGguf(readFileSync(file));
   let same = 0;
