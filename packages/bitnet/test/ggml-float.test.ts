@@ -9,11 +9,14 @@
 // below, and (b) by evaluating ggml_mul_mat(a F16 [n, M], b F32 [n, N]) with
 // ggml_graph_compute_with_ctx (one thread) against libggml-cpu.so, with
 // a[r][i] = xval(i + 300r), b[j][i] = yval(i + 1000j) (xval, yval below):
-// M = 1, N = 1 runs ggml_vec_dot_f16; M = 4, N = 2 runs llamafile's tinyBLAS.
+// M = 1, N = 1 runs ggml_vec_dot_f16; M = 4, N = 2 runs llamafile's tinyBLAS;
+// (c) the same with an F32 a and N = 1 (ggml_vec_dot_f32), for xval, yval
+// and for the full-mantissa values xf(i), yf(i) below, computed in C as
+// (float)(u % p) / (float)p - 0.5f with the same uint32 u and prime p.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference,
+  cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference,
   ffnActivationRows, ffnActivationRowsGgml, fmaF32Reference, reduceAdd16, reduceAddReference16, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, siluF32Ggml,
 } from "@bitnet-quantize/bitnet";
 
@@ -84,6 +87,31 @@ describe("the fp16 dot products in ggml's lane orders", () => {
     }
     // the vec_dot order gives 0x408b0ccf for row 0, column 1 (ggml_mul_mat with M = 1)
     expect(bitsOf(dotF16Ggml(row(96, xval, 0), 0, 1, row(96, yval, 1000), 0, 1, 96))).toBe(0x408b0ccf);
+  });
+
+  it("dotF32Ggml gives ggml_vec_dot_f32's bits: 64 lanes, then a float32 tail of vector products and scalar FMAs", () => {
+    for (const [n, bits] of [[200, 0x405d4b20], [64, 0x411a583c], [40, 0x412be698]] as const) {
+      expect(bitsOf(dotF32Ggml(row(n, xval, 0), 0, 1, row(n, yval, 0), 0, 1, n)), `n = ${n}`).toBe(bits);
+    }
+    // full float32 mantissas, where an FMA and a rounded product differ: tails of 8 (72), 9 (41 = 40 + 1 FMA), 13 (5 FMAs)
+    const xf = (i: number): number => f32(f32(((Math.imul(i, 2654435761) >>> 0) % 1000003) / 1000003) - 0.5);
+    const yf = (i: number): number => f32(f32(((Math.imul(Math.imul(i + 7, 40503), 2246822519) >>> 0) % 999983) / 999983) - 0.5);
+    const known = [[200, 0x3f89f94b], [40, 0x3efb1424], [41, 0x3f16008f], [72, 0x3e87c36b], [100, 0x3f1f52f1], [130, 0x3f999773], [13, 0x3f34b0a6]] as const;
+    for (const [n, bits] of known) {
+      expect(bitsOf(dotF32Ggml(row(n, xf, 0), 0, 1, row(n, yf, 0), 0, 1, n)), `n = ${n}`).toBe(bits);
+      expect(bitsOf(dotF32GgmlReference(row(n, xf, 0), 0, 1, row(n, yf, 0), 0, 1, n)), `twin, n = ${n}`).toBe(bits);
+    }
+  });
+
+  it("dotF32Ggml equals its reference twin on random float32 vectors and strides", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 3 }), fc.array(fc.float({ min: -4, max: 4, noNaN: true }), { minLength: 600, maxLength: 600 }), (n, xs, v) => {
+        const x = Float32Array.from(v);
+        const y = Float32Array.from(v.slice().reverse());
+        return Object.is(dotF32Ggml(x, 1, xs, y, 0, 1, n), dotF32GgmlReference(x, 1, xs, y, 0, 1, n));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("each equals its reference twin on random fp16 vectors, strides and trailing zeros", () => {

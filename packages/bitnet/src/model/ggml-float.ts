@@ -127,23 +127,97 @@ export function dotF16Ggml(x: ArrayLike<number>, xo: number, xs: number, y: Arra
   const total = n + zeros;
   const np = total - (total % 64);
   const lanesEnd = Math.min(np, n);
-  let sum = 0;
-  if (np > 0) {
-    const acc = lanes64;
-    acc.fill(0);
-    for (let i = 0; i < lanesEnd; i += 64) {
-      const m = Math.min(64, lanesEnd - i);
-      for (let k = 0; k < m; k++) acc[k] = fmaF32(x[xo + (i + k) * xs], y[yo + (i + k) * ys], acc[k]);
-    }
-    for (let k = 0; k < 16; k++) {
-      acc[k] = f32(acc[k] + acc[32 + k]);
-      acc[16 + k] = f32(acc[16 + k] + acc[48 + k]);
-    }
-    for (let k = 0; k < 16; k++) acc[k] = f32(acc[k] + acc[16 + k]);
-    sum = reduceAdd16(acc, 0);
-  }
+  let sum = np > 0 ? lanes64Dot(x, xo, xs, y, yo, ys, lanesEnd) : 0;
   for (let i = lanesEnd; i < n; i++) sum += f32(x[xo + i * xs] * y[yo + i * ys]);
   return f32(sum);
+}
+
+/**
+ * ggml's `ggml_vec_dot_f32` on an AVX512 CPU: {@link dotF16Ggml}'s 64 lanes
+ * for the first n − n mod 64 terms, then the rest (t terms) added one by one
+ * in float32 as GCC compiled the loop `sumf += x[i]*y[i]`: the first
+ * t − t mod 8 products rounded to float32 (vector multiplies, in chunks of
+ * 16 and 8) and added, the last t mod 8 by scalar FMA (read from the
+ * disassembly of b4747's libggml-cpu.so; known values tell the two apart).
+ * What ggml's matmul runs for an F32 weight and a single column: the
+ * lm_head of an F32 `token_embd` while generating.
+ *
+ * @example
+ * ```ts
+ * dotF32Ggml(new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 1, 2); // 11
+ * ```
+ */
+export function dotF32Ggml(x: ArrayLike<number>, xo: number, xs: number, y: ArrayLike<number>, yo: number, ys: number, n: number): number {
+  const np = n - (n % 64);
+  let sum = np > 0 ? lanes64Dot(x, xo, xs, y, yo, ys, np) : 0;
+  const vec = n - ((n - np) % 8);
+  for (let i = np; i < vec; i++) sum = f32(sum + f32(x[xo + i * xs] * y[yo + i * ys]));
+  for (let i = vec; i < n; i++) sum = fmaF32(x[xo + i * xs], y[yo + i * ys], sum);
+  return sum;
+}
+
+/**
+ * The reference twin of {@link dotF32Ggml}: ggml_vec_dot_f32's loops as
+ * written (GGML_F32_STEP 64, GGML_F32_EPR 16, four sum vectors, the
+ * GGML_F32x16_REDUCE tree), with {@link fmaF32Reference}, and the tail as
+ * compiled: vector chunks of 16, then of 8, of products added lane by lane,
+ * then scalar FMAs.
+ *
+ * @example
+ * ```ts
+ * dotF32GgmlReference(new Float32Array([1, 2]), 0, 1, new Float32Array([3, 4]), 0, 1, 2); // 11
+ * ```
+ */
+export function dotF32GgmlReference(x: ArrayLike<number>, xo: number, xs: number, y: ArrayLike<number>, yo: number, ys: number, n: number): number {
+  const X = (i: number): number => x[xo + i * xs];
+  const Y = (i: number): number => y[yo + i * ys];
+  const STEP = 64, EPR = 16, ARR = 4;
+  const np = n & ~(STEP - 1);
+  const sum: number[][] = Array.from({ length: ARR }, () => new Array<number>(EPR).fill(0));
+  for (let i = 0; i < np; i += STEP) {
+    for (let j = 0; j < ARR; j++) {
+      for (let l = 0; l < EPR; l++) sum[j][l] = fmaF32Reference(X(i + j * EPR + l), Y(i + j * EPR + l), sum[j][l]);
+    }
+  }
+  let sumf = 0;
+  if (np > 0) {
+    for (let offset = ARR >> 1; offset > 0; offset >>= 1) {
+      for (let i = 0; i < offset; i++) for (let l = 0; l < EPR; l++) sum[i][l] = f32(sum[i][l] + sum[offset + i][l]);
+    }
+    sumf = reduceAddReference16(sum[0], 0);
+  }
+  // the tail's vector chunks: as many of 16 as fit, then one of 8 if it fits; each chunk's products, then added lane by lane
+  const chunks: number[] = [];
+  let i = np;
+  while (i + 16 <= n) {
+    chunks.push(16);
+    i += 16;
+  }
+  if (i + 8 <= n) chunks.push(8);
+  i = np;
+  for (const width of chunks) {
+    const prod = Array.from({ length: width }, (_, l) => f32(X(i + l) * Y(i + l)));
+    for (const p of prod) sumf = f32(sumf + p);
+    i += width;
+  }
+  for (; i < n; i++) sumf = fmaF32Reference(X(i), Y(i), sumf);
+  return sumf;
+}
+
+/** ggml's 64 float32 lanes over terms [0, end) (end a multiple of 64 unless zeros follow): lane k takes terms k, k + 64, … by FMA; folded 0+2, 1+3, then 0+1, then {@link reduceAdd16}. */
+function lanes64Dot(x: ArrayLike<number>, xo: number, xs: number, y: ArrayLike<number>, yo: number, ys: number, end: number): number {
+  const acc = lanes64;
+  acc.fill(0);
+  for (let i = 0; i < end; i += 64) {
+    const m = Math.min(64, end - i);
+    for (let k = 0; k < m; k++) acc[k] = fmaF32(x[xo + (i + k) * xs], y[yo + (i + k) * ys], acc[k]);
+  }
+  for (let k = 0; k < 16; k++) {
+    acc[k] = f32(acc[k] + acc[32 + k]);
+    acc[16 + k] = f32(acc[16 + k] + acc[48 + k]);
+  }
+  for (let k = 0; k < 16; k++) acc[k] = f32(acc[k] + acc[16 + k]);
+  return reduceAdd16(acc, 0);
 }
 const lanes64 = new Float64Array(64);
 

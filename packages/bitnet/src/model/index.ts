@@ -5,7 +5,7 @@ export { BitNetDecoderLayer } from "./decoder-layer.js";
 export { cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, cachedAttentionReference, type AttentionShape } from "./cached-attention.js";
 export { ffnActivation, ffnActivationRows, ffnActivationRowsGgml } from "./ffn-activation.js";
 export {
-  dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, fmaF32, fmaF32Reference, reduceAdd16, reduceAddReference16, siluF32Ggml,
+  dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, fmaF32, fmaF32Reference, reduceAdd16, reduceAddReference16, siluF32Ggml,
 } from "./ggml-float.js";
 export { BitNetInference, type InferenceOptions, type InferenceWeights, type LayerWeights } from "./inference.js";
 export { KVCache, type KVCacheType } from "./kv-cache.js";
