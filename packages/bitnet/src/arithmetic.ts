@@ -6,10 +6,9 @@
  * The inference pass's float arithmetic. `"fast"` (the default): the
  * library's kernels and host loops, which agree with llama.cpp's to float
  * rounding. `"ggml"`: llama.cpp b4747's CPU backend emulated bit for bit (its
- * TQ2_0 x Q8_K dot lanes, FMAs, vector exp and SiLU, fp16 dot lanes), so that
- * logits equal llama.cpp's exactly; slower, and only with `"q8_K"`
- * activations, the fp16 KV cache, an fp16 lm_head input and a host (CPU)
- * backend.
+ * TQ2_0 x Q8_K dot lanes, FMAs, vector exp and SiLU, fp16 and f32 dot
+ * lanes), so that logits equal llama.cpp's exactly; slower, and only with
+ * `"q8_K"` activations, the fp16 KV cache and a host (CPU) backend.
  *
  * @example
  * ```ts

@@ -20,7 +20,7 @@ vi.mock("@bitnet-quantize/tensor/quant", async (importOriginal) => {
 });
 vi.mock("../src/model/ggml-float.js", async (importOriginal) => {
   const m = await importOriginal<typeof GgmlFloatModule>();
-  return { ...m, fmaF32: vi.fn(m.fmaF32), dotF16Ggml: vi.fn(m.dotF16Ggml), dotTinyBlas16: vi.fn(m.dotTinyBlas16), expF32Ggml: vi.fn(m.expF32Ggml), siluF32Ggml: vi.fn(m.siluF32Ggml) };
+  return { ...m, fmaF32: vi.fn(m.fmaF32), dotF16Ggml: vi.fn(m.dotF16Ggml), dotF32Ggml: vi.fn(m.dotF32Ggml), dotTinyBlas16: vi.fn(m.dotTinyBlas16), expF32Ggml: vi.fn(m.expF32Ggml), siluF32Ggml: vi.fn(m.siluF32Ggml) };
 });
 const quant = await import("@bitnet-quantize/tensor/quant");
 const ggmlFloat = await import("../src/model/ggml-float.js");
@@ -34,7 +34,7 @@ const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffe
 /** The spied ggml functions and how often each ran since the last call. */
 function ggmlCalls(): Record<string, number> {
   const spies = {
-    ternaryMatmulQ8KGgml: quant.ternaryMatmulQ8KGgml, fmaF32: ggmlFloat.fmaF32, dotF16Ggml: ggmlFloat.dotF16Ggml, dotTinyBlas16: ggmlFloat.dotTinyBlas16,
+    ternaryMatmulQ8KGgml: quant.ternaryMatmulQ8KGgml, fmaF32: ggmlFloat.fmaF32, dotF16Ggml: ggmlFloat.dotF16Ggml, dotF32Ggml: ggmlFloat.dotF32Ggml, dotTinyBlas16: ggmlFloat.dotTinyBlas16,
     expF32Ggml: ggmlFloat.expF32Ggml, siluF32Ggml: ggmlFloat.siluF32Ggml,
   };
   const calls = Object.fromEntries(Object.entries(spies).map(([k, f]) => [k, vi.mocked(f).mock.calls.length]));
@@ -59,6 +59,7 @@ describe('arithmetic "ggml": llama.cpp\'s CPU backend, opt-in', () => {
       expect(projectGgml).toHaveBeenCalledTimes(2 * 7 * cfg.layers);
       expect(project).not.toHaveBeenCalled();
       for (const f of ["fmaF32", "dotF16Ggml", "dotTinyBlas16", "expF32Ggml", "siluF32Ggml"]) expect(calls[f], f).toBeGreaterThan(0);
+      expect(calls.dotF32Ggml).toBe(0);
     } finally {
       projectGgml.mockRestore();
       project.mockRestore();
@@ -90,6 +91,17 @@ describe('arithmetic "ggml": llama.cpp\'s CPU backend, opt-in', () => {
     }
   });
 
+  it('lmHeadInput "f32" (an F32 token_embd) runs ggml_vec_dot_f32\'s lanes on the unrounded input', () => {
+    const inf = model.inference({ ...exact, lmHeadInput: "f32" });
+    const cache = inf.newCache();
+    ggmlCalls();
+    const a = inf.forward(ids, cache);
+    const calls = ggmlCalls();
+    expect(calls.dotF32Ggml).toBe(cfg.vocabSize); // one row: a dot per logit
+    const f16 = model.inference(exact);
+    expect(bitsOf(a)).not.toEqual(bitsOf(f16.forward(ids, f16.newCache())));
+  });
+
   it("flows through generate", () => {
     ggmlCalls();
     expect(model.generate([1, 2], { maxTokens: 3, ...exact })).toHaveLength(3);
@@ -105,7 +117,6 @@ describe('arithmetic "ggml": llama.cpp\'s CPU backend, opt-in', () => {
       [{ ...exact, activations: "int8" }, /arithmetic "ggml".*needs activations "q8_K"; got "int8"/],
       [{ ...exact, activations: undefined }, /needs activations "q8_K"/],
       [{ ...exact, kvCache: "f32" }, /arithmetic "ggml".*needs kvCache "f16"; got "f32"/],
-      [{ ...exact, lmHeadInput: "f32" }, /arithmetic "ggml".*needs lmHeadInput "f16"; got "f32"/],
       [{ ...exact, backend: noSync }, /arithmetic "ggml".*needs a backend with synchronous reads \(CPU\); got backend no-sync-reads/],
       [{ ...exact, arithmetic: "exact" }, /arithmetic must be "fast" or "ggml", got "exact"/],
     ];

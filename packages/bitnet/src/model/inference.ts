@@ -18,12 +18,13 @@
 // bit-identical to the tensor ops (`rmsNormTensor`, `ffnActivation`,
 // `BitLinear.prepare`) that run everywhere else.
 //
-// `arithmetic: "ggml"` (with "q8_K" activations, the fp16 cache and an fp16
-// lm_head input, on the host) follows llama.cpp's CPU backend bit for bit:
+// `arithmetic: "ggml"` (with "q8_K" activations and the fp16 cache, on the
+// host) follows llama.cpp's CPU backend bit for bit:
 // the projections run ggml's TQ2_0 x Q8_K dot lanes (`BitLinear.projectGgml`,
 // tensor's `ternaryMatmulQ8KGgml`), and the host loops ggml-float.ts: RoPE
 // with ggml's FMAs, the attention's dot lanes and vector exp over the fp16
-// cache, ggml's vector SiLU, and its fp16 dot lanes for the lm_head. What
+// cache, ggml's vector SiLU, and its fp16 or f32 dot lanes for the lm_head
+// (`lmHeadInput` says which type the file's `token_embd` is). What
 // still differs: glibc's cosf/sinf in RoPE's tables. The default `"fast"`
 // runs the library's own kernels and loops.
 //
@@ -38,7 +39,7 @@ import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
 import { cachedAttention, cachedAttentionGgml } from "./cached-attention.js";
 import { ffnActivation, ffnActivationRows, ffnActivationRowsGgml } from "./ffn-activation.js";
 import { roundToFloat16 } from "./float16.js";
-import { dotF16Ggml, dotTinyBlas16 } from "./ggml-float.js";
+import { dotF16Ggml, dotF32Ggml, dotTinyBlas16 } from "./ggml-float.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
 import type { BitNetModelConfig } from "./model-config.js";
 import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables } from "./rope.js";
@@ -114,8 +115,9 @@ export interface InferenceOptions {
    * SiLU lanes, its fp16 lm_head dot), so that the logits equal llama.cpp's
    * for a TQ2_0 file (all but RoPE's sin/cos tables, which can differ by an
    * ulp at some positions). Slower. Needs `activations: "q8_K"`,
-   * `kvCache: "f16"`, `lmHeadInput: "f16"` and a backend with synchronous
-   * reads (CPU); anything else throws.
+   * `kvCache: "f16"` and a backend with synchronous reads (CPU); anything
+   * else throws. `lmHeadInput` must name the file's `token_embd` type:
+   * `"f16"` for F16 (llama.cpp's fp16 dot), `"f32"` for F32 (its f32 dot).
    */
   readonly arithmetic?: Arithmetic;
 }
@@ -176,7 +178,6 @@ export class BitNetInference {
       const needs = (what: string, got: string): BitNetError => new BitNetError(`BitNetInference: arithmetic "ggml" (llama.cpp's CPU backend, bit for bit) needs ${what}; got ${got}`);
       if (this.mode !== "q8_K") throw needs(`activations "q8_K"`, JSON.stringify(this.mode));
       if (this.kvCache !== "f16") throw needs(`kvCache "f16"`, JSON.stringify(this.kvCache));
-      if (this.lmHeadInput !== "f16") throw needs(`lmHeadInput "f16"`, JSON.stringify(this.lmHeadInput));
       if (!this.#host) throw needs("a backend with synchronous reads (CPU)", `backend ${this.backend.name}`);
     }
     const c = weights.config;
@@ -294,25 +295,27 @@ export class BitNetInference {
     if (this.lmHeadInput === "f16") {
       const hh = h instanceof Float32Array ? h : yield h;
       h = Float32Array.from(hh, roundToFloat16);
-      if (this.#ggml) return this.#lmHeadGgml(h, rows);
     }
+    if (this.#ggml) return this.#lmHeadGgml(h as Float32Array, rows); // on the host: "ggml" needs synchronous reads
     const logits = matmul(h instanceof Float32Array ? this.#tensor(h, [rows, C]) : h, this.#on(this.weights.embedding).transpose());
     return (yield logits).slice();
   }
 
   /**
-   * The tied lm_head as llama.cpp computes it for an F16 `token_embd`: each
-   * logit an fp16 dot in ggml's lane order (tinyBLAS for two or more rows
-   * when C is a multiple of 16 and V of 4, else ggml_vec_dot_f16).
+   * The tied lm_head as llama.cpp computes it for an F16 (`lmHeadInput`
+   * "f16") or F32 ("f32") `token_embd`: each logit a dot in ggml's lane order
+   * (tinyBLAS for two or more rows when C is a multiple of 16 and V of 4,
+   * else ggml_vec_dot_f16 or ggml_vec_dot_f32).
    */
   #lmHeadGgml(h: Float32Array, rows: number): Float32Array {
     const C = this.weights.config.dim;
     const V = this.weights.config.vocabSize;
     const emb = this.#hostWeight(this.weights.embedding);
     const tiny = rows >= 2 && C % 16 === 0 && V % 4 === 0;
+    const vecDot = this.lmHeadInput === "f16" ? dotF16Ggml : dotF32Ggml;
     const logits = new Float32Array(rows * V);
     for (let r = 0; r < rows; r++) {
-      for (let v = 0; v < V; v++) logits[r * V + v] = tiny ? dotTinyBlas16(emb, v * C, 1, h, r * C, 1, C) : dotF16Ggml(emb, v * C, 1, h, r * C, 1, C);
+      for (let v = 0; v < V; v++) logits[r * V + v] = tiny ? dotTinyBlas16(emb, v * C, 1, h, r * C, 1, C) : vecDot(emb, v * C, 1, h, r * C, 1, C);
     }
     return logits;
   }
