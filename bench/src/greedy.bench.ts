@@ -1,7 +1,9 @@
 // Greedy text against llama.cpp, token by token: on the large-shaped random
 // TQ2_0 model (large-model.ts) and on the model `npm start` trains
 // (start-model.ts), for each prompt our `generate` with llama.cpp's default
-// numerics (q8_K activations, fp16 KV cache, fp16 lm_head input) and
+// numerics (q8_K activations, fp16 KV cache, the lm_head input as the
+// file's token_embd type makes it: fp16 for F16, f32 for F32) in
+// `arithmetic: "ggml"` (llama.cpp's CPU backend emulated bit for bit) and
 // llama-cli's greedy run on the same file (llama-cli-greedy.ts), 32 tokens,
 // one thread. Prints per prompt whether the prompt ids and the generated ids
 // are identical, else the first differing token, and both continuations
@@ -10,7 +12,8 @@
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BitNetModel } from "@bitnet-quantize/bitnet";
+import type { BitNetModel, InferenceOptions } from "@bitnet-quantize/bitnet";
+import { parseGguf } from "@bitnet-quantize/gguf";
 import { importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { llamaCliPath, llamaGreedy } from "./llama-cli-greedy.js";
 import { LARGE, buildLargeModelFile } from "./large-model.js";
@@ -29,14 +32,19 @@ function firstDifference(a: readonly number[], b: readonly number[]): number {
   return a.length === b.length ? -1 : n;
 }
 
-const OPTS = { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16" } as const;
+/** llama.cpp's numerics for `file`, bit for bit: its lm_head rounds its input to fp16 only for an F16 token_embd. */
+function optionsFor(bytes: Uint8Array): InferenceOptions {
+  const embd = parseGguf(bytes).tensors.find((t) => t.name === "token_embd.weight");
+  if (embd === undefined || (embd.type !== "F16" && embd.type !== "F32")) throw new Error(`greedy: token_embd.weight is ${embd?.type ?? "missing"}; "ggml" arithmetic emulates an F16 or F32 lm_head`);
+  return { activations: "q8_K", kvCache: "f16", lmHeadInput: embd.type === "F16" ? "f16" : "f32", arithmetic: "ggml" };
+}
 
 /**
  * Our logits at step `at` of a generation (the prompt, then `ids[0..at)` fed
  * one by one, as `generate` does): how close our pick and llama.cpp's were.
  */
-function logitsAt(model: BitNetModel, promptIds: readonly number[], ids: readonly number[], at: number): Float32Array {
-  const inf = model.inference(OPTS);
+function logitsAt(model: BitNetModel, opts: InferenceOptions, promptIds: readonly number[], ids: readonly number[], at: number): Float32Array {
+  const inf = model.inference(opts);
   const cache = inf.newCache();
   let logits = inf.forward(promptIds, cache);
   for (let i = 0; i < at; i++) logits = inf.forward([ids[i] ?? 0], cache);
@@ -46,13 +54,15 @@ function logitsAt(model: BitNetModel, promptIds: readonly number[], ids: readonl
 /** Compares every prompt on `file`; returns how many were identical. */
 function compare(cli: string, title: string, file: string, prompts: readonly string[]): number {
   console.log(`\n### ${title}\n\nfile: ${file}`);
-  console.log(`ours: importGguf, generate(encode(P), { maxTokens: ${N}, activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", eosId }); where they differ, our logits of both picks at that step`);
+  const bytes = readFileSync(file);
+  const opts = optionsFor(bytes);
+  console.log(`ours: importGguf, generate(encode(P), { maxTokens: ${N}, activations: "q8_K", kvCache: "f16", lmHeadInput: "${opts.lmHeadInput}" (token_embd's type), arithmetic: "ggml", eosId }) (llama.cpp's CPU arithmetic, bit for bit); where they differ, our logits of both picks at that step`);
   console.log(`llama.cpp: llama-cli -m FILE -p P -n ${N + 1} --temp 0 -no-cnv -t 1 --no-warmup -v (ids from its eval log)\n`);
-  const { model, tokenizer } = importGguf(readFileSync(file));
+  const { model, tokenizer } = importGguf(bytes);
   let same = 0;
   for (const p of prompts) {
     const promptIds = tokenizer.encode(p);
-    const ours = model.generate(promptIds, { maxTokens: N, ...OPTS, eosId: tokenizer.eosId });
+    const ours = model.generate(promptIds, { maxTokens: N, ...opts, eosId: tokenizer.eosId });
     const llama = llamaGreedy(cli, file, p, N);
     // llama-cli stops at the end-of-sequence token without evaluating it: count it as its last token
     const theirs = llama.ids.length < N && ours.length > llama.ids.length ? [...llama.ids, tokenizer.eosId] : [...llama.ids];
@@ -68,7 +78,7 @@ function compare(cli: string, title: string, file: string, prompts: readonly str
       const mine = ours[at];
       const other = theirs[at];
       if (mine !== undefined && other !== undefined) {
-        const logits = logitsAt(model, promptIds, ours, at);
+        const logits = logitsAt(model, opts, promptIds, ours, at);
         const sorted = Float32Array.from(logits).sort().reverse();
         console.log(`  our logits there: ours' pick ${(logits[mine] ?? Number.NaN).toFixed(4)}, llama.cpp's pick ${(logits[other] ?? Number.NaN).toFixed(4)} (rank ${sorted.indexOf(logits[other] ?? Number.NaN) + 1}), logits spread ${(sorted[0] ?? 0).toFixed(2)}..${(sorted[sorted.length - 1] ?? 0).toFixed(2)}`);
       }

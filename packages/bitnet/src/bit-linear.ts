@@ -7,11 +7,12 @@
 // Shapes: x [..., in] -> y [..., out]; weight [out, in]; bias [out].
 import { Module, rmsNorm } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
-import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub, zeros } from "@bitnet-quantize/tensor";
-import { type PackedTernary, packTernary, ternaryMatmul, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
+import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub, tensor, zeros } from "@bitnet-quantize/tensor";
+import { type PackedTernary, packTernary, ternaryMatmul, ternaryMatmulQ8KGgml, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { type ActivationMode, type KernelOperands, kernelActivations, kernelActivationsFromRows } from "./activation-mode.js";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
+import { roundToFloat16 } from "./model/float16.js";
 import { Q8_K_BLOCK } from "./quantize-q8k.js";
 import { rmsNormRows, rmsNormTensor } from "./rms-norm.js";
 import { type TernaryWeights, absMeanTernary } from "./quantize-weights.js";
@@ -49,6 +50,29 @@ export interface PackedWeights {
   readonly packed: PackedTernary;
   readonly scales: Tensor;
   readonly groupColumns: number;
+  /**
+   * How llama.cpp splits the scales (a GGUF loader knows it): used only by
+   * `"ggml"` arithmetic ({@link BitLinear.projectGgml}). Absent: derived as
+   * {@link BitLinear.ggmlScales} says.
+   */
+  readonly ggml?: GgmlWeightScales;
+}
+
+/**
+ * A projection's weight scales as llama.cpp applies them to a TQ2_0 tensor:
+ * each block's d inside the dot product, then a per-tensor scale (a GGUF
+ * `<name>.scale` tensor) multiplied into the result as one float32 product.
+ *
+ * @example
+ * ```ts
+ * const s: GgmlWeightScales = { blockD: new Float32Array(8 * 2).fill(1), tensorScale: 0.25 }; // [8, 512] weights
+ * ```
+ */
+export interface GgmlWeightScales {
+  /** `[out, in/256]`: each TQ2_0 block's d (fp16 in the file) as float32; an all-zero block's is 0. */
+  readonly blockD: Float32Array;
+  /** The per-tensor scale multiplied in after the dot (1: none). */
+  readonly tensorScale: number;
 }
 
 /** What `freeze()` keeps: packed codes and the scales the kernel needs, on one backend. */
@@ -64,6 +88,10 @@ interface Frozen {
   readonly bias: Tensor | null;
   /** `[out, in/256]` weight scales for "q8_K" activations, made on first use. */
   blockScale: Tensor | null;
+  /** llama.cpp's split of the scales ("ggml" arithmetic): from the loader, or derived on first use. */
+  ggml: GgmlWeightScales | null;
+  /** The packed words on the host ("ggml" arithmetic), read on first use. */
+  hostWords: Uint32Array | null;
 }
 
 /** The frozen weights copied to another backend (synchronous upload from a readable one). */
@@ -75,6 +103,8 @@ function frozenOn(f: Frozen, backend: Backend): Frozen {
     quantized: f.quantized,
     bias: f.bias === null ? null : f.bias.to(backend),
     blockScale: null,
+    ggml: f.ggml,
+    hostWords: null,
   });
 }
 
@@ -218,7 +248,10 @@ export class BitLinear extends Module {
     const wScale = w.scales.cast("float32").reshape([out, G]).contiguous();
     this.weight = param(zeros([1, 1], "float32", w.packed.words.backend).expand([out, inF]));
     this.#latent = false;
-    this.#frozen = keepFrozen({ packed: w.packed, wScale, groupColumns: gc, quantized: null, bias: this.bias === null ? null : this.bias.value, blockScale: null });
+    if (w.ggml !== undefined && (inF % Q8_K_BLOCK !== 0 || w.ggml.blockD.length !== out * (inF / Q8_K_BLOCK))) {
+      throw new BitNetError(`BitLinear.loadPacked: ggml.blockD has ${w.ggml.blockD.length} values; a ${inF} -> ${out} layer needs [${out}, ${inF / Q8_K_BLOCK}] (one per 256-block)`);
+    }
+    this.#frozen = keepFrozen({ packed: w.packed, wScale, groupColumns: gc, quantized: null, bias: this.bias === null ? null : this.bias.value, blockScale: null, ggml: w.ggml ?? null, hostWords: null });
     this.#frozenCopies.clear();
     return this;
   }
@@ -363,6 +396,93 @@ export class BitLinear extends Module {
   }
 
   /**
+   * {@link project} in llama.cpp's arithmetic, bit for bit (`"ggml"`
+   * arithmetic of the inference pass): the prepared `"q8_K"` input times
+   * the packed weights as `ggml_vec_dot_tq2_0_q8_K` computes it
+   * (`ternaryMatmulQ8KGgml`, with the Q8_K blocks' d = 1/iscale and the
+   * weights' block d, see {@link ggmlScales}), then the per-tensor scale as
+   * one float32 product, then the bias. Needs a `"q8_K"` input on a backend
+   * with synchronous reads (CPU).
+   *
+   * @example
+   * ```ts
+   * const layer = new BitLinear(512, 4, { seed: 1 }).freeze();
+   * const input = layer.prepare(randn([1, 512]), "q8_K");
+   * layer.projectGgml(input).shape; // [1, 4], llama.cpp's bits for this layer exported as TQ2_0
+   * ```
+   */
+  projectGgml(x: ProjectionInput): Tensor {
+    if (this.#frozen === null) throw new BitNetError("BitLinear.projectGgml: the layer is not frozen; call freeze() first");
+    if (x.mode !== "q8_K") throw new BitNetError(`BitLinear.projectGgml: "ggml" arithmetic needs a "q8_K" input, got ${JSON.stringify(x.mode)}`);
+    if (x.inFeatures !== this.inFeatures) throw new BitNetError(`BitLinear.projectGgml: the prepared input has ${x.inFeatures} features; this layer takes ${this.inFeatures}`);
+    if (x.quantizer !== quantizerKey(this.config)) {
+      throw new BitNetError(`BitLinear.projectGgml: the prepared input was quantized with other settings (${x.quantizer}) than this layer's (${quantizerKey(this.config)})`);
+    }
+    const backend = x.operands.x.backend;
+    if (backend.readSync === undefined) throw new BitNetError(`BitLinear.projectGgml: "ggml" arithmetic runs on the host; backend ${backend.name} has no synchronous reads`);
+    const f = this.#frozen;
+    const { blockD, tensorScale } = this.ggmlScales();
+    f.hostWords ??= f.packed.words.dataSync();
+    const K = this.inFeatures;
+    const N = this.outFeatures;
+    const q = x.operands.x.dataSync() as Int8Array;
+    const iscale = x.operands.xScale.cast("float32").dataSync();
+    const M = q.length / K;
+    // a Q8_K block's d is the float32 1/iscale (llama.cpp stores 0 for an all-zero block, whose lanes are all 0 either way)
+    const xd = Float32Array.from(iscale, (v) => 1 / v);
+    const out = new Float32Array(M * N);
+    ternaryMatmulQ8KGgml(q, xd, f.hostWords, blockD, M, N, K, out);
+    if (tensorScale !== 1) for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i] * tensorScale);
+    const y = tensor(out, [...x.lead, N], "float32", backend);
+    return f.bias === null ? y : add(y, f.bias.backend === backend ? f.bias : f.bias.to(backend));
+  }
+
+  /**
+   * The weight scales split as llama.cpp applies them (what
+   * {@link projectGgml} uses): the loader's split when the layer was loaded
+   * from a TQ2_0 GGUF tensor; otherwise the split of the TQ2_0 file
+   * `exportGguf` writes by default: with one scale s per tensor, block d 1
+   * (0 for an all-zero block) and s as the per-tensor scale; with several,
+   * each block's scale rounded to fp16 as its d (0 for an all-zero block).
+   * Needs row lengths that are multiples of 256 and a scale per whole
+   * 256-blocks.
+   *
+   * @example
+   * ```ts
+   * const s = new BitLinear(256, 2, { seed: 1 }).freeze().ggmlScales();
+ * Array.from(s.blockD); // [1, 1] (one scale per tensor: block d 1, the scale after the dot)
+   * ```
+   */
+  ggmlScales(): GgmlWeightScales {
+    if (this.#frozen === null) throw new BitNetError("BitLinear.ggmlScales: the layer is not frozen; call freeze() first");
+    const f = this.#frozen;
+    if (f.ggml !== null) return f.ggml;
+    const K = this.inFeatures;
+    const N = this.outFeatures;
+    const gc = f.groupColumns;
+    if (K % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "ggml" arithmetic needs row lengths that are multiples of ${Q8_K_BLOCK}; this layer has ${K}`);
+    if (gc < K && gc % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "ggml" arithmetic needs one weight scale per 256-block; this layer has a scale per ${gc} columns`);
+    const B = K / Q8_K_BLOCK;
+    const G = Math.ceil(K / gc);
+    const s = f.wScale.dataSync() as Float32Array;
+    f.hostWords ??= f.packed.words.dataSync();
+    const words = f.hostWords;
+    const wpr = wordsPerRow(K);
+    let perTensor = true;
+    for (let i = 1; i < s.length; i++) if (s[i] !== s[0]) perTensor = false;
+    const blockD = new Float32Array(N * B);
+    for (let n = 0; n < N; n++) {
+      for (let b = 0; b < B; b++) {
+        let nonZero = false;
+        for (let w = n * wpr + 16 * b; w < n * wpr + 16 * b + 16 && !nonZero; w++) nonZero = words[w] !== 0x55555555; // 16 codes 1: zeros
+        if (nonZero) blockD[n * B + b] = perTensor ? 1 : roundToFloat16(s[n * G + Math.floor((b * Q8_K_BLOCK) / gc)]);
+      }
+    }
+    f.ggml = { blockD, tensorScale: perTensor ? s[0] : 1 };
+    return f.ggml;
+  }
+
+  /**
    * The kernel operands of input `x [..., in]` for `mode`, made once (this
    * layer's input norm when its config asks for one, then the activation
    * quantizer, on x's backend), to pass to {@link project} of this layer and
@@ -467,7 +587,7 @@ export class BitLinear extends Module {
     const G = q.scales.shape[1];
     const wScale = q.scales.expand([this.outFeatures, G]).cast("float32").contiguous();
     const bias = this.bias === null ? null : this.bias.value;
-    this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias, blockScale: null });
+    this.#frozen = keepFrozen({ packed: packTernary(q.codes), wScale, groupColumns: Math.min(q.groupColumns, this.inFeatures), quantized: q, bias, blockScale: null, ggml: null, hostWords: null });
     this.#frozenCopies.clear();
     return this;
   }

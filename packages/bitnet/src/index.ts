@@ -13,7 +13,8 @@ export { BitNetConfig, BitNetConfigBuilder } from "./config.js";
 export type { PackedTernary } from "@bitnet-quantize/tensor/quant";
 export { packTernary, unpackTernary } from "@bitnet-quantize/tensor/quant";
 export { int8STE, int8STEOp, ternarySTE, ternarySTEOp } from "./ste.js";
-export type { BitLinearOptions, PackedWeights, ProjectionInput } from "./bit-linear.js";
+export type { BitLinearOptions, GgmlWeightScales, PackedWeights, ProjectionInput } from "./bit-linear.js";
+export { ARITHMETICS, type Arithmetic } from "./arithmetic.js";
 export { ACTIVATION_MODES, kernelActivations, kernelActivationsFromRows, type ActivationMode, type KernelOperands } from "./activation-mode.js";
 export { Q8_K_BLOCK, q8KActivations, q8KQuantizeRows, type Q8KActivations } from "./quantize-q8k.js";
 export { rmsNormRows, rmsNormTensor } from "./rms-norm.js";
@@ -23,8 +24,9 @@ export { BitLinear } from "./bit-linear.js";
 export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, TokenizerError, bytePiece, trainTokenizer } from "./tokenizer/index.js";
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
-  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionReference, ffnActivation, ffnActivationRows, headDim, resolveModelConfig,
-  roundToFloat16, ropeInPlace, ropeTables, ropeTensors, sampleToken, ternaryProjection,
+  BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, cachedAttentionReference,
+  dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, ffnActivation, ffnActivationRows, ffnActivationRowsGgml, fmaF32, fmaF32Reference, headDim,
+  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTensors, sampleToken, siluF32Ggml, ternaryProjection,
 } from "./model/index.js";
 export type {
   AttentionInputs, AttentionShape, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,

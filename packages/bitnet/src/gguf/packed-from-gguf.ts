@@ -1,8 +1,9 @@
 // GGUF projection tensors straight to packed ternary weights (2 bits per
 // weight plus scales), with no float latent weights: TQ2_0 blocks are
 // re-packed code by code (both formats store code = t + 1) and their fp16 `d`
-// become the scales; other types (TQ1_0, F16, F32, BF16, Q8_0) are decoded one
-// tensor at a time and must be ternary with one magnitude. Not the metadata
+// become the scales (also kept apart from `.scale`, for "ggml" arithmetic);
+// other types (TQ1_0, F16, F32, BF16, Q8_0) are decoded one tensor at a time
+// and must be ternary with one magnitude. Not the metadata
 // or the model assembly (import-gguf.ts).
 //
 // Shapes: a projection [out, in] (ne = [in, out]); scales [out, 1] for one
@@ -90,6 +91,8 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
     }
   }
   const f32 = Math.fround;
+  // llama.cpp's split ("ggml" arithmetic): each block's d in the dot, the file's .scale after it
+  const ggml = { blockD: d, tensorScale: scale };
   if (perRow) {
     // one scale per row: the fast kernels' case (all-zero blocks contribute nothing, whatever their d)
     const scales = new Float32Array(N);
@@ -106,11 +109,11 @@ function packedFromTQ2_0(raw: Uint8Array, info: GgufTensorInfo, scale: number): 
       }
       scales[r] = f32(s * scale);
     }
-    return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, 1]), groupColumns: K };
+    return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, 1]), groupColumns: K, ggml };
   }
   const scales = new Float32Array(N * B);
   for (let i = 0; i < N * B; i++) scales[i] = f32(d[i] * scale);
-  return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, B]), groupColumns: QK };
+  return { packed: { words: packedWordsTensor(words, N, wpr), shape: [N, K] }, scales: tensor(scales, [N, B]), groupColumns: QK, ggml };
 }
 
 /** Decoded values: ternary with one magnitude m per tensor; the weight scale is m·scale. */

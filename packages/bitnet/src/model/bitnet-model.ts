@@ -72,6 +72,7 @@ export interface GenerateOptions extends SampleOptions, InferenceOptions {
  * const logits = model.forward(tensor([[1, 5, 9]], [1, 3], "int32")); // Var [1, 3, 300]
  * model.generate([1, 5], { maxTokens: 4 }); // 4 ids (greedy)
  * model.generate([1, 5], { maxTokens: 4, activations: "q8_K", kvCache: "f16" }); // llama.cpp's numerics
+ * model.generate([1, 5], { maxTokens: 4, activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", arithmetic: "ggml" }); // llama.cpp's bits
  * ```
  */
 export class BitNetModel extends Module<Tensor, Var> {

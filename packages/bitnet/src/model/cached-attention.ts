@@ -6,13 +6,19 @@
 // matmuls do. Written twice: the plain loops (the reference twin) and a
 // faster one whose dots and weighted sums are tensor's rowDotsF64 and
 // weightedRowSumF64 (WebAssembly SIMD over a cache in the kernels' shared
-// memory); both sum in the same order, so they agree bit for bit. Not RoPE and not the cache writes.
+// memory); both sum in the same order, so they agree bit for bit. A third
+// version, with its own twin, follows llama.cpp's CPU backend bit for bit
+// (ggml-float.ts) for the "ggml" arithmetic. Not RoPE and not the cache
+// writes.
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
 import { rowDotsF64, weightedRowSumF64 } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundToFloat16 } from "./float16.js";
+import {
+  dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, reduceAdd16, reduceAddReference16,
+} from "./ggml-float.js";
 
 const f32 = Math.fround;
 
@@ -141,6 +147,92 @@ export function cachedAttentionReference(q: Float32Array, keys: Float32Array, va
         let s = 0;
         for (let t = 0; t < T; t++) s += p[t] * values[t * KD + kh * D + d];
         out[qo + d] = s;
+      }
+    }
+  }
+}
+
+/** Positions llama.cpp's attention runs over: the cache length padded to 32 (its KV padding without flash attention). */
+function paddedLength(T: number): number {
+  return Math.ceil(T / 32) * 32;
+}
+
+/**
+ * {@link cachedAttention} as llama.cpp's CPU backend computes it over an
+ * fp16 cache (`s.f16` must be true), bit for bit: q and the probabilities
+ * rounded to fp16; scores `f32(dot · f32(1/f32(√D)))`; the dots in ggml's
+ * lane orders, which depend on the batch: {@link dotTinyBlas16} when N ≥ 2
+ * (tinyBLAS; for q·k only when D is a multiple of 16, for p·v when D is a
+ * multiple of 4), else {@link dotF16Ggml} (p·v over the cache length padded
+ * to 32); softmax with {@link expF32Ggml} and the sum of 16-lane chunks
+ * ({@link reduceAdd16}) in double. The "q8_K" (llama.cpp numerics) mode's
+ * attention. Matches llama.cpp when the batch is the one it evaluates
+ * (the same N at the same start).
+ *
+ * @example
+ * ```ts
+ * const out = new Float32Array(2);
+ * cachedAttentionGgml(new Float32Array([1, 0]), new Float32Array([1, 0]), new Float32Array([3, 4]), out, { N: 1, start: 0, heads: 1, kvHeads: 1, headDim: 2, f16: true });
+ * Array.from(out); // [3, 4]
+ * ```
+ */
+export function cachedAttentionGgml(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
+  attentionGgml(q, keys, values, out, s, dotTinyBlas16, dotF16Ggml, reduceAdd16, expF32Ggml);
+}
+
+/**
+ * The reference twin of {@link cachedAttentionGgml}: the same steps with the
+ * reference twins of the dots, the reduction and exp.
+ *
+ * @example
+ * ```ts
+ * const out = new Float32Array(2);
+ * cachedAttentionGgmlReference(new Float32Array([1, 0]), new Float32Array([1, 0]), new Float32Array([3, 4]), out, { N: 1, start: 0, heads: 1, kvHeads: 1, headDim: 2, f16: true });
+ * Array.from(out); // [3, 4]
+ * ```
+ */
+export function cachedAttentionGgmlReference(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
+  attentionGgml(q, keys, values, out, s, dotTinyBlasReference16, dotF16GgmlReference, reduceAddReference16, expF32GgmlReference);
+}
+
+type Dot = (x: ArrayLike<number>, xo: number, xs: number, y: ArrayLike<number>, yo: number, ys: number, n: number, zeros?: number) => number;
+
+function attentionGgml(
+  q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape,
+  tiny: Dot, vecDot: Dot, reduce16: (a: ArrayLike<number>, o: number) => number, exp: (x: number) => number,
+): void {
+  check(q, keys, values, out, s);
+  const { N, start, heads: H, kvHeads: K, headDim: D, f16 } = s;
+  if (!f16) throw new BitNetError("cachedAttentionGgml: llama.cpp's numerics are emulated for an fp16 cache only");
+  const C = H * D;
+  const KD = K * D;
+  const G = H / K;
+  for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
+  const scale = f32(1 / f32(Math.sqrt(D))); // 1.0f/sqrtf(float(n_embd_head))
+  const nkv = paddedLength(start + N);
+  const p = new Float64Array(nkv);
+  const kqTiny = N >= 2 && D % 16 === 0;
+  const kqvTiny = N >= 2 && D % 4 === 0;
+  for (let n = 0; n < N; n++) {
+    const T = start + n + 1; // causal: positions 0..start+n; the rest of the nkv are masked
+    for (let h = 0; h < H; h++) {
+      const kvo = Math.floor(h / G) * D;
+      const qo = n * C + h * D;
+      let m = -Infinity;
+      for (let t = 0; t < T; t++) {
+        const dot = kqTiny ? tiny(q, qo, 1, keys, t * KD + kvo, 1, D) : vecDot(q, qo, 1, keys, t * KD + kvo, 1, D);
+        const sc = f32(dot * scale);
+        p[t] = sc;
+        if (sc > m) m = sc;
+      }
+      p.fill(0, T);
+      for (let t = 0; t < T; t++) p[t] = exp(f32(p[t] - m));
+      let sum = 0;
+      for (let c = 0; c < nkv; c += 16) sum += reduce16(p, c); // ggml_vec_soft_max_f32: 16-lane chunks, summed in double
+      const inv = f32(1 / sum);
+      for (let t = 0; t < T; t++) p[t] = roundToFloat16(f32(p[t] * inv));
+      for (let d = 0; d < D; d++) {
+        out[qo + d] = kqvTiny ? tiny(values, kvo + d, KD, p, 0, 1, T) : vecDot(values, kvo + d, KD, p, 0, 1, T, nkv - T);
       }
     }
   }

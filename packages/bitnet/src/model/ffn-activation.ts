@@ -2,11 +2,13 @@
 // ReLU²(gate) · up. Written twice: in tensor ops (any backend, WebGPU) and as
 // one host loop (backends with synchronous reads), which rounds to float32
 // after every step exactly where the tensor ops store a float32 result, so
-// the two agree bit for bit. Not the projections around it.
+// the two agree bit for bit. A third version follows llama.cpp's CPU backend
+// (ggml's vector SiLU) for the "ggml" arithmetic. Not the projections around it.
 //
 // Shapes: gate, up [N, F] -> [N, F].
 import { type Tensor, add, div, exp, mul, neg, relu } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
+import { siluF32Ggml } from "./ggml-float.js";
 import type { HiddenActivation } from "./model-config.js";
 
 const f32 = Math.fround;
@@ -64,4 +66,32 @@ export function ffnActivationRows(gate: Float32Array, up: Float32Array, act: Hid
     default:
       throw new BitNetError(`ffnActivationRows: unknown activation ${JSON.stringify(act)}`);
   }
+}
+
+/**
+ * {@link ffnActivationRows} as llama.cpp's CPU backend computes it, on rows
+ * of `F` values: SiLU by `ggml_vec_silu_f32` (lanes of 16: {@link siluF32Ggml};
+ * the last F mod 16 of a row by libm's expf in ggml, here `Math.exp`, which
+ * can differ from it in the last bit), then `f32(silu · up)`; ReLU² as
+ * {@link ffnActivationRows}. The "q8_K" (llama.cpp numerics) mode's activation.
+ *
+ * @example
+ * ```ts
+ * Array.from(ffnActivationRowsGgml(new Float32Array(16).fill(1), new Float32Array(16).fill(2), "silu", 16)).slice(0, 1); // [1.462117075920105]
+ * ```
+ */
+export function ffnActivationRowsGgml(gate: Float32Array, up: Float32Array, act: HiddenActivation, F: number, out: Float32Array = new Float32Array(gate.length)): Float32Array {
+  const n = gate.length;
+  if (up.length !== n || out.length !== n) throw new BitNetError(`ffnActivationRowsGgml: gate, up and out must have one length, got ${n}, ${up.length} and ${out.length}`);
+  if (!Number.isInteger(F) || F <= 0 || n % F !== 0) throw new BitNetError(`ffnActivationRowsGgml: ${n} values are not rows of ${F}`);
+  if (act !== "silu") return ffnActivationRows(gate, up, act, out);
+  const lanes = F - (F % 16);
+  for (let o = 0; o < n; o += F) {
+    for (let i = o; i < o + lanes; i++) out[i] = siluF32Ggml(gate[i]) * up[i];
+    for (let i = o + lanes; i < o + F; i++) {
+      const g = gate[i];
+      out[i] = f32(g / f32(1 + f32(Math.exp(-g)))) * up[i];
+    }
+  }
+  return out;
 }

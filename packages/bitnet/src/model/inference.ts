@@ -18,19 +18,31 @@
 // bit-identical to the tensor ops (`rmsNormTensor`, `ffnActivation`,
 // `BitLinear.prepare`) that run everywhere else.
 //
+// `arithmetic: "ggml"` (with "q8_K" activations and the fp16 cache, on the
+// host) follows llama.cpp's CPU backend bit for bit:
+// the projections run ggml's TQ2_0 x Q8_K dot lanes (`BitLinear.projectGgml`,
+// tensor's `ternaryMatmulQ8KGgml`), and the host loops ggml-float.ts: RoPE
+// with ggml's FMAs, the attention's dot lanes and vector exp over the fp16
+// cache, ggml's vector SiLU, and its fp16 or f32 dot lanes for the lm_head
+// (`lmHeadInput` says which type the file's `token_embd` is). What
+// still differs: glibc's cosf/sinf in RoPE's tables. The default `"fast"`
+// runs the library's own kernels and loops.
+//
 // Shapes: N tokens in a call, C dim, H heads, K kv heads, D head size,
 // F ffnDim, V vocab; activations are row-major [N, C].
 import { type Backend, type Tensor, getBackend, indexSelect, matmul, tensor } from "@bitnet-quantize/tensor";
 import type { ActivationMode } from "../activation-mode.js";
+import { ARITHMETICS, type Arithmetic } from "../arithmetic.js";
 import type { BitLinear, ProjectionInput } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
 import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
-import { cachedAttention } from "./cached-attention.js";
-import { ffnActivation, ffnActivationRows } from "./ffn-activation.js";
+import { cachedAttention, cachedAttentionGgml } from "./cached-attention.js";
+import { ffnActivation, ffnActivationRows, ffnActivationRowsGgml } from "./ffn-activation.js";
 import { roundToFloat16 } from "./float16.js";
+import { dotF16Ggml, dotF32Ggml, dotTinyBlas16 } from "./ggml-float.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
 import type { BitNetModelConfig } from "./model-config.js";
-import { type RopeTables, ropeInPlace, ropeTables } from "./rope.js";
+import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables } from "./rope.js";
 
 /**
  * The weights of one decoder layer: norm weights `[C]` (`[F]` for the FFN
@@ -79,6 +91,7 @@ export interface InferenceWeights {
  * @example
  * ```ts
  * const opts: InferenceOptions = { activations: "q8_K", kvCache: "f16" }; // llama.cpp's default run on a TQ file
+ * const exact: InferenceOptions = { activations: "q8_K", kvCache: "f16", lmHeadInput: "f16", arithmetic: "ggml" }; // its bits
  * ```
  */
 export interface InferenceOptions {
@@ -94,6 +107,19 @@ export interface InferenceOptions {
    * product with an F16 `token_embd`.
    */
   readonly lmHeadInput?: "f32" | "f16";
+  /**
+   * The float arithmetic (see {@link Arithmetic}): `"fast"` (default), the
+   * library's kernels and loops, within float rounding of llama.cpp; or
+   * `"ggml"`, llama.cpp b4747's CPU backend emulated bit for bit (its TQ2_0 x
+   * Q8_K dot lanes for every projection, its FMAs in RoPE, its attention and
+   * SiLU lanes, its fp16 lm_head dot), so that the logits equal llama.cpp's
+   * for a TQ2_0 file (all but RoPE's sin/cos tables, which can differ by an
+   * ulp at some positions). Slower. Needs `activations: "q8_K"`,
+   * `kvCache: "f16"` and a backend with synchronous reads (CPU); anything
+   * else throws. `lmHeadInput` must name the file's `token_embd` type:
+   * `"f16"` for F16 (llama.cpp's fp16 dot), `"f32"` for F32 (its f32 dot).
+   */
+  readonly arithmetic?: Arithmetic;
 }
 
 /** A tensor the pass needs on the host, and the slot the host copy comes back in. */
@@ -114,6 +140,7 @@ export class BitNetInference {
   readonly mode: ActivationMode;
   readonly kvCache: KVCacheType;
   readonly lmHeadInput: "f32" | "f16";
+  readonly arithmetic: Arithmetic;
   readonly backend: Backend;
   readonly #rope: RopeTables;
   readonly #onBackend = new Map<Tensor, Tensor>();
@@ -121,6 +148,8 @@ export class BitNetInference {
   readonly #onHost = new Map<Tensor, Float32Array>();
   /** Whether activations stay on the host between projections (the backend reads synchronously). */
   readonly #host: boolean;
+  /** `"ggml"` arithmetic: projections and host loops emulate llama.cpp's CPU backend (projectGgml, ggml-float.ts). */
+  readonly #ggml: boolean;
 
   /**
    * Prepares the RoPE tables; `"q8_K"` needs row lengths that are multiples of 256.
@@ -141,6 +170,15 @@ export class BitNetInference {
     this.#host = this.backend.readSync !== undefined;
     if (this.mode !== "int8" && this.mode !== "float" && this.mode !== "q8_K") {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
+    }
+    this.arithmetic = o.arithmetic ?? "fast";
+    if (!ARITHMETICS.includes(this.arithmetic)) throw new BitNetError(`BitNetInference: arithmetic must be "fast" or "ggml", got ${JSON.stringify(this.arithmetic)}`);
+    this.#ggml = this.arithmetic === "ggml";
+    if (this.#ggml) {
+      const needs = (what: string, got: string): BitNetError => new BitNetError(`BitNetInference: arithmetic "ggml" (llama.cpp's CPU backend, bit for bit) needs ${what}; got ${got}`);
+      if (this.mode !== "q8_K") throw needs(`activations "q8_K"`, JSON.stringify(this.mode));
+      if (this.kvCache !== "f16") throw needs(`kvCache "f16"`, JSON.stringify(this.kvCache));
+      if (!this.#host) throw needs("a backend with synchronous reads (CPU)", `backend ${this.backend.name}`);
     }
     const c = weights.config;
     this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
@@ -221,6 +259,11 @@ export class BitNetInference {
     return x instanceof Float32Array ? layer.prepareRows(x, N, this.mode, this.backend) : layer.prepare(x, this.mode);
   }
 
+  /** The projection of a prepared input, in this pass's arithmetic. */
+  #project(layer: BitLinear, input: ProjectionInput): Tensor {
+    return this.#ggml ? layer.projectGgml(input) : layer.project(input);
+  }
+
   /** RMSNorm of `x` ([N, C] host rows) with `weight`: a host loop, or tensor ops off the host. `inPlace` lets the host loop overwrite x. */
   #norm(x: Float32Array, C: number, weight: Tensor, inPlace: boolean): Float32Array | Tensor {
     const eps = this.weights.config.normEps;
@@ -253,8 +296,28 @@ export class BitNetInference {
       const hh = h instanceof Float32Array ? h : yield h;
       h = Float32Array.from(hh, roundToFloat16);
     }
+    if (this.#ggml) return this.#lmHeadGgml(h as Float32Array, rows); // on the host: "ggml" needs synchronous reads
     const logits = matmul(h instanceof Float32Array ? this.#tensor(h, [rows, C]) : h, this.#on(this.weights.embedding).transpose());
     return (yield logits).slice();
+  }
+
+  /**
+   * The tied lm_head as llama.cpp computes it for an F16 (`lmHeadInput`
+   * "f16") or F32 ("f32") `token_embd`: each logit a dot in ggml's lane order
+   * (tinyBLAS for two or more rows when C is a multiple of 16 and V of 4,
+   * else ggml_vec_dot_f16 or ggml_vec_dot_f32).
+   */
+  #lmHeadGgml(h: Float32Array, rows: number): Float32Array {
+    const C = this.weights.config.dim;
+    const V = this.weights.config.vocabSize;
+    const emb = this.#hostWeight(this.weights.embedding);
+    const tiny = rows >= 2 && C % 16 === 0 && V % 4 === 0;
+    const vecDot = this.lmHeadInput === "f16" ? dotF16Ggml : dotF32Ggml;
+    const logits = new Float32Array(rows * V);
+    for (let r = 0; r < rows; r++) {
+      for (let v = 0; v < V; v++) logits[r * V + v] = tiny ? dotTinyBlas16(emb, v * C, 1, h, r * C, 1, C) : vecDot(emb, v * C, 1, h, r * C, 1, C);
+    }
+    return logits;
   }
 
   #tensor(data: Float32Array, shape: number[]): Tensor {
@@ -271,29 +334,33 @@ export class BitNetInference {
     const KD = K * D;
     // q, k and v read one normed input, quantized once; copies: a host read may alias storage the next op reuses
     const a = this.#prepare(w.q, this.#norm(x, C, w.attnNorm, false), N);
-    const q = (yield w.q.project(a)).slice();
-    const k = (yield w.k.project(a)).slice();
-    const v = yield w.v.project(a);
+    const q = (yield this.#project(w.q, a)).slice();
+    const k = (yield this.#project(w.k, a)).slice();
+    const v = yield this.#project(w.v, a);
+    const rope = this.#ggml ? ropeInPlaceGgml : ropeInPlace;
     for (let n = 0; n < N; n++) {
       const pos = start + n;
-      for (let h = 0; h < H; h++) ropeInPlace(q, n * C + h * D, D, this.#rope, pos);
-      for (let h = 0; h < K; h++) ropeInPlace(k, n * KD + h * D, D, this.#rope, pos);
+      for (let h = 0; h < H; h++) rope(q, n * C + h * D, D, this.#rope, pos);
+      for (let h = 0; h < K; h++) rope(k, n * KD + h * D, D, this.#rope, pos);
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
     const att = new Float32Array(N * C);
-    cachedAttention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
-    const o = yield w.o.project(this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
+    const attention = this.#ggml ? cachedAttentionGgml : cachedAttention;
+    attention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
+    const o = yield this.#project(w.o, this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     // gate and up read one normed input, quantized once
     const f = this.#prepare(w.gate, this.#norm(x, C, w.ffnNorm, false), N);
     let hidden: Float32Array | Tensor;
     if (this.#host) {
-      const g = (yield w.gate.project(f)).slice();
-      hidden = rmsNormRows(ffnActivationRows(g, yield w.up.project(f), c.hiddenActivation, g), c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
+      const g = (yield this.#project(w.gate, f)).slice();
+      const u = yield this.#project(w.up, f);
+      const act = this.#ggml ? ffnActivationRowsGgml(g, u, c.hiddenActivation, c.ffnDim, g) : ffnActivationRows(g, u, c.hiddenActivation, g);
+      hidden = rmsNormRows(act, c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
     } else {
       hidden = rmsNormTensor(ffnActivation(w.gate.project(f), w.up.project(f), c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
     }
-    const dn = yield w.down.project(this.#prepare(w.down, hidden, N));
+    const dn = yield this.#project(w.down, this.#prepare(w.down, hidden, N));
     for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
   }
 }

@@ -7,6 +7,7 @@
 // Shapes: T positions, D head size, P = D/2 pairs; x [..., T, D].
 import { type Var, concat } from "@bitnet-quantize/autograd";
 import { type Tensor, tensor } from "@bitnet-quantize/tensor";
+import { fmaF32 } from "./ggml-float.js";
 
 /**
  * cos and sin of every (position, pair) angle: `cos[t·P + i]`, `sin[t·P + i]`.
@@ -101,5 +102,29 @@ export function ropeInPlace(v: Float32Array, off: number, D: number, r: RopeTabl
     const b = v[off + i + P];
     v[off + i] = a * c - b * s;
     v[off + i + P] = b * c + a * s;
+  }
+}
+
+/**
+ * {@link ropeInPlace} as llama.cpp's CPU backend computes it (the NEOX loop of
+ * `ggml_compute_forward_rope_f32`, where GCC fuses one product of each
+ * difference into an FMA): `out[i] = fma(a, cos, −f32(b·sin))`,
+ * `out[i+P] = fma(a, sin, f32(b·cos))` with a = v[i], b = v[i+P]. The
+ * "q8_K" (llama.cpp numerics) inference mode's rotation.
+ *
+ * @example
+ * ```ts
+ * ropeInPlaceGgml(q, 0, 64, tables, 5); // q[0..64) rotated for position 5
+ * ```
+ */
+export function ropeInPlaceGgml(v: Float32Array, off: number, D: number, r: RopeTables, t: number): void {
+  const P = D / 2;
+  for (let i = 0; i < P; i++) {
+    const c = r.cos[t * r.pairs + i];
+    const s = r.sin[t * r.pairs + i];
+    const a = v[off + i];
+    const b = v[off + i + P];
+    v[off + i] = fmaF32(a, c, -Math.fround(b * s));
+    v[off + i + P] = fmaF32(a, s, Math.fround(b * c));
   }
 }

@@ -5,5 +5,6 @@ export { CODES_PER_WORD, packTernaryArray, unpackTernaryArray, wordsPerRow } fro
 export type { PackedTernary } from "./packed-ternary.js";
 export { packTernary, ternaryMatmul, unpackTernary } from "./packed-ternary.js";
 export { ternaryMatmulReference } from "./ternary-reference.js";
+export { ternaryMatmulQ8KGgml, ternaryMatmulQ8KGgmlReference } from "./ternary-q8k-ggml.js";
 export { allocPackedWords, packedWordsTensor } from "./packed-words.js";
 export { ternaryMatmulCpu, type TernaryKernel } from "./ternary-matmul.js";
