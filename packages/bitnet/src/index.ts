@@ -25,7 +25,7 @@ export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTo
 export {
   BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, cachedAttentionReference,
   cosfGlibc, cosfGlibcReference, dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, ffnActivation, ffnActivationRows, ffnActivationRowsGgml, fmaF32, fmaF32Reference, fmaF64, fmaF64Reference, headDim,
-  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTensors, sampleToken, siluF32Ggml,
+  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTablesGgml, ropeTensors, sampleToken, siluF32Ggml,
   sinfGlibc, sinfGlibcReference, ternaryProjection,
 } from "./model/index.js";
 export type {

@@ -1,5 +1,6 @@
-// glibc's sinf/cosf port (glibc-sincosf.ts): the fast functions against
-// their reference twins on random inputs, and known values from glibc.
+// glibc's sinf/cosf port (glibc-sincosf.ts) and ropeTablesGgml: the fast
+// functions against their reference twins on random inputs, known values
+// from glibc, and every entry of RoPE's tables against glibc's.
 //
 // Known values and fixtures/glibc-rope-tables.json: obtained on Debian 12
 // (glibc 2.36-9+deb12u14, x86-64 with FMA and AVX2, so libm's ifunc picks
@@ -14,9 +15,11 @@
 // inputs against that libm, not repeated here, found no difference: 10^6
 // random ones (bit patterns, uniform in [0, 130) and in [0, 8192)) and
 // every 31st float32 in ±[2^-12, 8192] (1.35·10^7, each sinf and cosf).
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cosfGlibc, cosfGlibcReference, sinfGlibc, sinfGlibcReference } from "@bitnet-quantize/bitnet";
+import { cosfGlibc, cosfGlibcReference, ropeTables, ropeTablesGgml, sinfGlibc, sinfGlibcReference } from "@bitnet-quantize/bitnet";
 
 const f32 = Math.fround;
 const fromBits = (u: number): number => new Float32Array(new Uint32Array([u]).buffer)[0];
@@ -111,4 +114,51 @@ describe("sinfGlibc / cosfGlibc: glibc 2.36's sinf and cosf (x86-64, FMA)", () =
       expect(Math.abs(rounded - (which === "sin" ? fromBits(s) : fromBits(c)))).toBeGreaterThan(0);
     }
   });
+});
+
+interface RopeFixture {
+  positions: number;
+  base: number;
+  tables: Record<string, { sha256: string; differing: number; diffs: number[] }>;
+}
+
+describe("ropeTablesGgml: RoPE's cos/sin tables as llama.cpp builds them with glibc", () => {
+  const fixture = JSON.parse(readFileSync(new URL("./fixtures/glibc-rope-tables.json", import.meta.url), "utf8")) as RopeFixture;
+
+  for (const D of [96, 64]) {
+    it(`equals glibc's table for D = ${D}, base 10000, every entry of positions 0..8191`, () => {
+      const { sha256, differing, diffs } = fixture.tables[D];
+      const N = fixture.positions;
+      const P = D / 2;
+      const ggml = ropeTablesGgml(N, D, fixture.base);
+      // the whole table in the C program's layout, hashed
+      const layout = new Float32Array(1 + 2 * N * P);
+      layout[0] = f32(Math.pow(f32(fixture.base), f32(-2 / D))); // theta_scale (powf's value, as the file holds it)
+      for (let e = 0; e < N * P; e++) {
+        layout[1 + 2 * e] = ggml.cos[e];
+        layout[2 + 2 * e] = ggml.sin[e];
+      }
+      expect(createHash("sha256").update(new Uint8Array(layout.buffer)).digest("hex")).toBe(sha256);
+      // and entry by entry: the correctly rounded tables, moved by one ulp where glibc's differ, are ours
+      const plain = ropeTables(N, D, fixture.base);
+      const expected = { cos: plain.cos.slice(), sin: plain.sin.slice() };
+      let code = -1;
+      for (const d of diffs) {
+        code += Math.abs(d);
+        const t = code % 2 === 0 ? expected.cos : expected.sin;
+        const e = code >> 1;
+        const bits = new Uint32Array(t.buffer, e * 4, 1);
+        bits[0] += t[e] > 0 === d > 0 ? 1 : -1; // one ulp up or down in value
+      }
+      let before = 0;
+      let after = 0;
+      for (let e = 0; e < N * P; e++) {
+        if (plain.cos[e] !== expected.cos[e]) before++;
+        if (plain.sin[e] !== expected.sin[e]) before++;
+        if (!Object.is(ggml.cos[e], expected.cos[e])) after++;
+        if (!Object.is(ggml.sin[e], expected.sin[e])) after++;
+      }
+      expect({ before, after }).toEqual({ before: differing, after: 0 });
+    });
+  }
 });

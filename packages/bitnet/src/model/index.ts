@@ -14,5 +14,5 @@ export { KVCache, type KVCacheType } from "./kv-cache.js";
 export { roundToFloat16 } from "./float16.js";
 export { BitNetMLP } from "./mlp.js";
 export { headDim, resolveModelConfig, type BitNetModelConfig, type BitNetModelConfigInput, type HiddenActivation } from "./model-config.js";
-export { applyRope, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTensors, type RopeTables } from "./rope.js";
+export { applyRope, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTablesGgml, ropeTensors, type RopeTables } from "./rope.js";
 export { argmax, sampleToken, type SampleOptions } from "./sampling.js";
