@@ -38,7 +38,7 @@ import { roundToFloat16 } from "./float16.js";
 import { dotF16Ggml, dotTinyBlas16 } from "./ggml-float.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
 import type { BitNetModelConfig } from "./model-config.js";
-import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables } from "./rope.js";
+import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTablesGgml } from "./rope.js";
 
 /**
  * The weights of one decoder layer: norm weights `[C]` (`[F]` for the FFN
@@ -154,7 +154,7 @@ export class BitNetInference {
       throw new BitNetError(`BitNetInference: unknown activation mode ${JSON.stringify(this.mode)}`);
     }
     const c = weights.config;
-    this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
+    this.#rope = (this.#ggml ? ropeTablesGgml : ropeTables)(c.contextLength, c.dim / c.heads, c.ropeTheta);
     if (this.mode === "q8_K") {
       for (const [i, l] of weights.layers.entries()) {
         for (const [n, p] of Object.entries(l)) {
