@@ -25,8 +25,9 @@ export { BigramQueue, BASE_VOCAB_SIZE, SPACE_MARK, SpmTokenizer, TOKEN_TYPE, Tok
 export type { Bigram, DecodeOptions, EncodeOptions, SpmVocab, TokenType, TrainTokenizerOptions } from "./tokenizer/index.js";
 export {
   BitNetAttention, BitNetDecoderLayer, BitNetInference, BitNetMLP, BitNetModel, KVCache, applyRope, cachedAttention, cachedAttentionGgml, cachedAttentionGgmlReference, cachedAttentionReference,
-  dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, ffnActivation, ffnActivationRows, ffnActivationRowsGgml, fmaF32, fmaF32Reference, headDim,
-  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTensors, sampleToken, siluF32Ggml, ternaryProjection,
+  cosfGlibc, cosfGlibcReference, dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, ffnActivation, ffnActivationRows, ffnActivationRowsGgml, fmaF32, fmaF32Reference, fmaF64, fmaF64Reference, headDim,
+  reduceAdd16, reduceAddReference16, resolveModelConfig, roundToFloat16, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTablesGgml, ropeTensors, sampleToken, siluF32Ggml,
+  sinfGlibc, sinfGlibcReference, ternaryProjection,
 } from "./model/index.js";
 export type {
   AttentionInputs, AttentionShape, BitNetModelConfig, BitNetModelConfigInput, BitNetModelOptions, GenerateOptions, HiddenActivation, InferenceOptions, InferenceWeights,

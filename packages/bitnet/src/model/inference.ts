@@ -42,7 +42,7 @@ import { roundToFloat16 } from "./float16.js";
 import { dotF16Ggml, dotF32Ggml, dotTinyBlas16 } from "./ggml-float.js";
 import { KVCache, type KVCacheType } from "./kv-cache.js";
 import type { BitNetModelConfig } from "./model-config.js";
-import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables } from "./rope.js";
+import { type RopeTables, ropeInPlace, ropeInPlaceGgml, ropeTables, ropeTablesGgml } from "./rope.js";
 
 /**
  * The weights of one decoder layer: norm weights `[C]` (`[F]` for the FFN
@@ -181,7 +181,7 @@ export class BitNetInference {
       if (!this.#host) throw needs("a backend with synchronous reads (CPU)", `backend ${this.backend.name}`);
     }
     const c = weights.config;
-    this.#rope = ropeTables(c.contextLength, c.dim / c.heads, c.ropeTheta);
+    this.#rope = (this.#ggml ? ropeTablesGgml : ropeTables)(c.contextLength, c.dim / c.heads, c.ropeTheta);
     if (this.mode === "q8_K") {
       for (const [i, l] of weights.layers.entries()) {
         for (const [n, p] of Object.entries(l)) {
