@@ -165,7 +165,7 @@ function paddedLength(T: number): number {
  * (tinyBLAS; for q·k only when D is a multiple of 16, for p·v when D is a
  * multiple of 4), else {@link dotF16Ggml} (p·v over the cache length padded
  * to 32); softmax with {@link expF32Ggml} and the sum of 16-lane chunks
- * ({@link reduceAdd16}) in double. The "q8_K" (llama.cpp numerics) mode's
+ * ({@link reduceAdd16}) in double. The `arithmetic: "ggml"` mode's
  * attention. Matches llama.cpp when the batch is the one it evaluates
  * (the same N at the same start).
  *

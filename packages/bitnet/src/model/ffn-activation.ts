@@ -73,7 +73,7 @@ export function ffnActivationRows(gate: Float32Array, up: Float32Array, act: Hid
  * of `F` values: SiLU by `ggml_vec_silu_f32` (lanes of 16: {@link siluF32Ggml};
  * the last F mod 16 of a row by libm's expf in ggml, here `Math.exp`, which
  * can differ from it in the last bit), then `f32(silu · up)`; ReLU² as
- * {@link ffnActivationRows}. The "q8_K" (llama.cpp numerics) mode's activation.
+ * {@link ffnActivationRows}. The `arithmetic: "ggml"` mode's activation.
  *
  * @example
  * ```ts

@@ -44,7 +44,7 @@ export function ropeTables(positions: number, headDim: number, theta: number): R
  * {@link ropeTables} with cos and sin as llama.cpp gets them on x86-64 Linux:
  * glibc's `cosf`/`sinf` ({@link cosfGlibc}, {@link sinfGlibc}), which differ
  * from the correctly rounded values by one ulp in about 1.3% of entries
- * (positions 0..8191, D = 96). The "q8_K" (llama.cpp numerics) inference
+ * (positions 0..8191, D = 96). The `arithmetic: "ggml"` inference
  * mode's tables.
  *
  * @example
@@ -133,11 +133,13 @@ export function ropeInPlace(v: Float32Array, off: number, D: number, r: RopeTabl
  * `ggml_compute_forward_rope_f32`, where GCC fuses one product of each
  * difference into an FMA): `out[i] = fma(a, cos, −f32(b·sin))`,
  * `out[i+P] = fma(a, sin, f32(b·cos))` with a = v[i], b = v[i+P]. The
- * "q8_K" (llama.cpp numerics) inference mode's rotation.
+ * `arithmetic: "ggml"` inference mode's rotation (with {@link ropeTablesGgml}).
  *
  * @example
  * ```ts
- * ropeInPlaceGgml(q, 0, 64, tables, 5); // q[0..64) rotated for position 5
+ * const q = new Float32Array(64).fill(1);
+ * ropeInPlaceGgml(q, 0, 64, ropeTablesGgml(8, 64, 10000), 5); // q[0..64) rotated for position 5
+ * q[0]; // cos 5 - sin 5 ≈ 1.2425
  * ```
  */
 export function ropeInPlaceGgml(v: Float32Array, off: number, D: number, r: RopeTables, t: number): void {
