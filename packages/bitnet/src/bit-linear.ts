@@ -354,8 +354,7 @@ export class BitLinear extends Module {
     if (f.blockScale !== null) return f.blockScale;
     const K = this.inFeatures;
     const gc = f.groupColumns;
-    if (K % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "q8_K" activations need row lengths that are multiples of ${Q8_K_BLOCK}; this layer has ${K}`);
-    if (gc < K && gc % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "q8_K" activations need one weight scale per 256-block; this layer has a scale per ${gc} columns`);
+    checkQ8KBlocks(K, gc, '"q8_K" activations need');
     const B = K / Q8_K_BLOCK;
     const G = Math.ceil(K / gc);
     // block b lies in scale group floor(256·b / gc): repeat each group's scale over its blocks
@@ -460,8 +459,7 @@ export class BitLinear extends Module {
     const K = this.inFeatures;
     const N = this.outFeatures;
     const gc = f.groupColumns;
-    if (K % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "ggml" arithmetic needs row lengths that are multiples of ${Q8_K_BLOCK}; this layer has ${K}`);
-    if (gc < K && gc % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: "ggml" arithmetic needs one weight scale per 256-block; this layer has a scale per ${gc} columns`);
+    checkQ8KBlocks(K, gc, '"ggml" arithmetic needs');
     const B = K / Q8_K_BLOCK;
     const G = Math.ceil(K / gc);
     const s = f.wScale.dataSync() as Float32Array;
@@ -661,3 +659,9 @@ export class BitLinear extends Module {
   }
 }
 BIT_LINEAR_BRAND.mark(BitLinear);
+
+/** Throws unless rows of `K` columns with a weight scale per `groupColumns` split into whole 256-blocks, each under one scale (`needs`: what asks, for the message). */
+function checkQ8KBlocks(K: number, groupColumns: number, needs: string): void {
+  if (K % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: ${needs} row lengths that are multiples of ${Q8_K_BLOCK}; this layer has ${K}`);
+  if (groupColumns < K && groupColumns % Q8_K_BLOCK !== 0) throw new BitNetError(`BitLinear: ${needs} one weight scale per 256-block; this layer has a scale per ${groupColumns} columns`);
+}
