@@ -377,6 +377,22 @@ describe("WasmArena", () => {
     expect(arena.alloc(5 * 65536 + 192)).toBe(p); // the coalesced run is reused from its start
   });
 
+  it("allocZeroed gives zero bytes: recycled ones cleared, a block partly above the old top too", () => {
+    const arena = new WasmArena(api, 1);
+    const a = arena.alloc(256);
+    const b = arena.alloc(256);
+    new Uint8Array(arena.memory.buffer).fill(7, a, b + 256);
+    arena.release(b); // b's run ends at the top: the next block starts there and runs past it
+    const z = arena.allocZeroed(1024);
+    expect(z).toBe(b);
+    expect(new Uint8Array(arena.memory.buffer, z, 1024).every((v) => v === 0)).toBe(true);
+    arena.release(a);
+    const y = arena.allocZeroed(200);
+    expect(y).toBe(a);
+    expect(new Uint8Array(arena.memory.buffer, y, 200).every((v) => v === 0)).toBe(true);
+    expect(new Uint8Array(arena.memory.buffer, a + 256, 1)[0]).toBe(0); // (b's old bytes were cleared with z)
+  });
+
   it("returns -1 (no throw) when the memory cannot grow", () => {
     const arena = new WasmArena(api, 1);
     expect(arena.alloc(2 ** 33)).toBe(-1);

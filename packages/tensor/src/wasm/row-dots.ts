@@ -35,9 +35,11 @@ export function residentFloat32(length: number): Float32Array {
   if (!Number.isInteger(length) || length < 0) throw new ArgumentError(`residentFloat32: length must be a non-negative integer, got ${length}`);
   const kernels = wasmKernels();
   if (kernels === undefined || !kernels.arena.shared || length === 0) return new Float32Array(length);
-  const ptr = kernels.arena.alloc(length * 4 + 16); // 16: a v128 load of the last values may read past the end
+  // zeroed without touching fresh pages (a long context's cache is committed only as it fills);
+  // 16: a v128 load of the last values may read past the end
+  const ptr = kernels.arena.allocZeroed(length * 4 + 16);
   if (ptr < 0) return new Float32Array(length);
-  const view = new Float32Array(kernels.arena.memory.buffer, ptr, length).fill(0);
+  const view = new Float32Array(kernels.arena.memory.buffer, ptr, length);
   resident.set(view, ptr);
   registry ??= new FinalizationRegistry<number>((p) => kernels.arena.release(p));
   registry.register(view, ptr);

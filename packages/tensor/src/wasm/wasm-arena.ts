@@ -85,6 +85,20 @@ export class WasmArena {
     return off;
   }
 
+  /**
+   * {@link alloc}, with the block's bytes zero: only bytes that an earlier
+   * allocation may have written are cleared; fresh memory above the highest
+   * allocation ever made is zero already and stays untouched, so the
+   * operating system does not commit its pages until they are written.
+   */
+  allocZeroed(bytes: number): number {
+    const top = this.top;
+    const off = this.alloc(bytes);
+    const dirty = Math.min(off + bytes, top) - off;
+    if (off >= 0 && dirty > 0) new Uint8Array(this.memory.buffer, off, dirty).fill(0);
+    return off;
+  }
+
   /** Returns an allocation to the free list (coalescing neighbours); unknown offsets are ignored. */
   release(off: number): void {
     const size = this.sizes.get(off);
