@@ -32,24 +32,31 @@ function sleep(ctrl: Int32Array, slot: number, value: number, ms: number): void 
 /**
  * Returns the value of `ctrl[slot]` once it differs from `seen`: spins for
  * up to about a millisecond, then sleeps (each sleep capped at `sleepMs`, a
- * guard against a missed wake-up).
+ * guard against a missed wake-up). With `asleepSlot`, `ctrl[asleepSlot]` is
+ * 1 while it sleeps (so another thread can tell a slow wake-up from a
+ * thread that lost its core) and 0 once it is back.
  *
  * @example
  * ```ts
  * seen = spinUntilChanged(ctrl, CTRL.job, seen);
  * ```
  */
-export function spinUntilChanged(ctrl: Int32Array, slot: number, seen: number, sleepMs = 100): number {
+export function spinUntilChanged(ctrl: Int32Array, slot: number, seen: number, sleepMs = 100, asleepSlot?: number): number {
   const until = now() + SPIN_MS;
   for (let i = 1; ; i++) {
     const v = Atomics.load(ctrl, slot);
     if (v !== seen) return v;
     if (i % CHECK_EVERY === 0 && now() > until) break;
   }
-  for (;;) {
-    const v = Atomics.load(ctrl, slot);
-    if (v !== seen) return v;
-    sleep(ctrl, slot, seen, sleepMs);
+  if (asleepSlot !== undefined) Atomics.store(ctrl, asleepSlot, 1);
+  try {
+    for (;;) {
+      const v = Atomics.load(ctrl, slot);
+      if (v !== seen) return v;
+      sleep(ctrl, slot, seen, sleepMs);
+    }
+  } finally {
+    if (asleepSlot !== undefined) Atomics.store(ctrl, asleepSlot, 0);
   }
 }
 

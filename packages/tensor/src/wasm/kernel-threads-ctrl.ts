@@ -29,9 +29,11 @@ export const KCTRL = {
   error: 224,
   /** The last job whose chunk c a worker finished (c = first row / chunk), so the calling thread knows which chunks are done without waiting for a whole worker. */
   chunkDone: 288,
+  /** 1 while worker w sleeps between jobs (Atomics.wait), 0 while it spins or works. */
+  asleep: 448,
   /** Chunks a job has at most: about 4 per thread (kernel-threads.ts), 33 threads. */
   maxChunks: 160,
-  slots: 448,
+  slots: 480,
   /** Workers the block has room for. */
   maxWorkers: 32,
 } as const;

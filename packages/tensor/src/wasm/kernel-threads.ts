@@ -16,8 +16,9 @@
 // a worker took but has not finished within a few chunk-times (another
 // process has its core) is redone on the calling thread; the job's blocks
 // stay allocated until that worker is done with them; a worker still in an
-// older job sits out the next ones; and after a worker that is still not
-// done once its chunk was redone (descheduled, not just slow to wake up)
+// older job sits out the next ones; and after a worker that was awake at
+// the job's start and is still not done once its chunk was redone
+// (descheduled, not just slow to wake up from its sleep)
 // the next 8..1024 products (doubling while it keeps happening) run on the
 // calling thread alone, so the workers go to sleep and leave the cores to
 // others. Measured
@@ -217,6 +218,8 @@ export class KernelThreads {
       ctrl[KCTRL.error + w] = 0;
     }
     ctrl[KCTRL.op] = KCTRL.opRun;
+    // a worker asleep now wakes up late (a futex wake-up): that lateness is no sign of a busy machine
+    const woken = ready.filter((w) => Atomics.load(ctrl, KCTRL.asleep + w) === 1);
     Atomics.store(ctrl, KCTRL.job, job);
     Atomics.notify(ctrl, KCTRL.job);
     const mine = new Uint8Array(chunks);
@@ -255,11 +258,12 @@ export class KernelThreads {
       throw e;
     }
     // a worker that did its chunks says it is done a moment later (after its next take finds none)
-    const free = ready.every((w) => waitSlot(ctrl, KCTRL.done + w, job, grace));
-    // a worker still not done after its chunk was redone here is descheduled (another process has the core,
-    // not a slow wake-up): run the next products here alone, more of them each time it happens again, so
-    // that the workers sleep and leave the cores alone
-    if (this.rescued > before && !free) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
+    const late = ready.filter((w) => !waitSlot(ctrl, KCTRL.done + w, job, grace));
+    const free = late.length === 0;
+    // a worker that was awake and is still not done after its chunk was redone here is descheduled (another
+    // process has the core; not a slow wake-up from sleep): run the next products here alone, more of them
+    // each time it happens again, so that the workers sleep and leave the cores alone
+    if (this.rescued > before && late.some((w) => !woken.includes(w))) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
     else this.#penalty >>= 1;
     if (free) this.#checkErrors(ready);
     else this.#held.push({ job, members: ready, temps: p.temps });

@@ -43,7 +43,7 @@ function serve(data: KernelWorkerData): void {
   let seen = Atomics.load(ctrl, KCTRL.job);
   Atomics.store(ctrl, KCTRL.ready + index, 1);
   for (;;) {
-    seen = spinUntilChanged(ctrl, KCTRL.job, seen, Infinity);
+    seen = spinUntilChanged(ctrl, KCTRL.job, seen, Infinity, KCTRL.asleep + index);
     if (ctrl[KCTRL.op] === KCTRL.opStop) break;
     if (Atomics.load(ctrl, KCTRL.member + index) === seen) takeChunks(ctrl, fns, index, seen);
     Atomics.store(ctrl, KCTRL.done + index, seen);
