@@ -33,6 +33,15 @@ assert.deepEqual(importGguf(bytes).model.generate(ids, llamaLike), threaded); //
 setBackend(before);
 // #endregion large
 
+// #region exact
+// llama.cpp b4747's CPU arithmetic bit for bit (its x86-64 build, glibc 2.36's libm): the same logits and
+// greedy text as llama-cli on the same file, several times slower than the default. lmHeadInput names the
+// file's token_embd type (encodeGguf writes F32 unless asked for F16).
+const exact = importGguf(bytes).model.generate(ids, { ...llamaLike, lmHeadInput: "f32", arithmetic: "ggml" });
+assert.equal(exact.length, 8);
+assert.throws(() => importGguf(bytes).model.generate(ids, { maxTokens: 2, arithmetic: "ggml" }), /arithmetic "ggml".*needs activations "q8_K"/);
+// #endregion exact
+
 // #region convert
 // Converting is importing and encoding again with another weight type:
 // TQ2_0 (2 bits per weight) -> TQ1_0 (1.6 bits) or F16, the ternary codes unchanged.
