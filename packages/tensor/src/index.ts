@@ -18,6 +18,7 @@ export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { residentFloat32, rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "./wasm/row-dots.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
 export { fmaF32, fmaF32Reference } from "./scalar/fma-f32.js";
+export { fmaF64, fmaF64Reference } from "./scalar/fma-f64.js";
 export type { NestedArray } from "./format.js";
 export { Tensor, fromStorage, sameBackend } from "./tensor.js";
 export { keep, scopeDepth, tidy } from "./scope.js";

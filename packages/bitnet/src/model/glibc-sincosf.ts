@@ -8,7 +8,7 @@
 // fused into FMAs. Not sincosf, not the SSE2 variant, not other libms.
 //
 // Shapes: scalars; arguments are float32 values, work is in doubles.
-import { fmaF64, fmaF64Reference } from "./fma-f64.js";
+import { fmaF64, fmaF64Reference } from "@bitnet-quantize/tensor";
 
 const f32 = Math.fround;
 

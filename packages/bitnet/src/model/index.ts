@@ -7,7 +7,7 @@ export { ffnActivation, ffnActivationRows, ffnActivationRowsGgml } from "./ffn-a
 export {
   dotF16Ggml, dotF16GgmlReference, dotF32Ggml, dotF32GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, fmaF32, fmaF32Reference, reduceAdd16, reduceAddReference16, siluF32Ggml,
 } from "./ggml-float.js";
-export { fmaF64, fmaF64Reference } from "./fma-f64.js";
+export { fmaF64, fmaF64Reference } from "@bitnet-quantize/tensor";
 export { cosfGlibc, cosfGlibcReference, sinfGlibc, sinfGlibcReference } from "./glibc-sincosf.js";
 export { BitNetInference, type InferenceOptions, type InferenceWeights, type LayerWeights } from "./inference.js";
 export { KVCache, type KVCacheType } from "./kv-cache.js";

@@ -1,8 +1,8 @@
 // The double-precision fused multiply-add, `fma(a, b, c)` = a·b + c rounded
 // once, which JavaScript lacks: a fast version from exact products and sums
-// in doubles, and a BigInt reference twin. What glibc-sincosf.ts needs to
+// in doubles, and a BigInt reference twin. What bitnet's glibc-sincosf.ts needs to
 // follow code that a C compiler contracted into FMA instructions. Not the
-// float32 fmaf (ggml-float.ts's fmaF32).
+// float32 fmaf (fma-f32.ts).
 //
 // Shapes: scalars (doubles).
 

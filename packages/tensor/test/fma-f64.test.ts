@@ -6,7 +6,7 @@
 // of them cancelling: no difference; that check is not repeated here.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fmaF64, fmaF64Reference } from "@bitnet-quantize/bitnet";
+import { fmaF64, fmaF64Reference } from "@bitnet-quantize/tensor";
 
 const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
