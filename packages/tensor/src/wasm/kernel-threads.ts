@@ -244,12 +244,12 @@ export class KernelThreads {
     if (own > 0) this.#rowMs = (performance.now() - t0) / own;
     // a worker's chunk takes about a chunk-time: wait up to a few, then do it here
     const grace = Math.max(0.1, 3 * this.#rowMs * chunk);
-    const before = this.rescued;
+    const before = this.#rescued;
     try {
       for (let c = 0; c < chunks; c++) {
         if (mine[c] === 1 || waitSlot(ctrl, KCTRL.chunkDone + c, job, grace)) continue;
         runTernaryRows(kernels, p.job, c * chunk, Math.min(N, (c + 1) * chunk));
-        this.rescued++;
+        this.#rescued++;
       }
     } catch (e) {
       // a chunk a worker could not do throws here too (a bad job): wait for the workers, then report it
@@ -263,7 +263,7 @@ export class KernelThreads {
     // a worker that was awake and is still not done after its chunk was redone here is descheduled (another
     // process has the core; not a slow wake-up from sleep): run the next products here alone, more of them
     // each time it happens again, so that the workers sleep and leave the cores alone
-    if (this.rescued > before && late.some((w) => !woken.includes(w))) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
+    if (this.#rescued > before && late.some((w) => !woken.includes(w))) this.#backoff = this.#penalty = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.#penalty));
     else this.#penalty >>= 1;
     if (free) this.#checkErrors(ready);
     else this.#held.push({ job, members: ready, temps: p.temps });
@@ -290,7 +290,11 @@ export class KernelThreads {
   }
 
   /** Chunks of rows the calling thread redid because a worker was late (a measure of how busy the machine is). */
-  rescued = 0;
+  get rescued(): number {
+    return this.#rescued;
+  }
+
+  #rescued = 0;
   /** Products to run on the calling thread alone before using the workers again, and the length of the last such stretch. */
   #backoff = 0;
   #penalty = 0;
