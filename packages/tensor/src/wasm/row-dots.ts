@@ -13,11 +13,8 @@
 // 64 µs with these kernels (132 µs with the JavaScript loops here, for a
 // cache that is not resident); 128 positions 326 -> 145 µs (356 µs).
 import { ArgumentError } from "../errors.js";
+import { newResident, residentOffset } from "./resident.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
-
-/** Float32 arrays that are views of the shared wasm memory: their offset. */
-const resident = new WeakMap<Float32Array, number>();
-let registry: FinalizationRegistry<number> | undefined;
 
 /**
  * A zeroed float32 array of `length` values in this realm's shared wasm
@@ -33,17 +30,8 @@ let registry: FinalizationRegistry<number> | undefined;
  */
 export function residentFloat32(length: number): Float32Array {
   if (!Number.isInteger(length) || length < 0) throw new ArgumentError(`residentFloat32: length must be a non-negative integer, got ${length}`);
-  const kernels = wasmKernels();
-  if (kernels === undefined || !kernels.arena.shared || length === 0) return new Float32Array(length);
-  // zeroed without touching fresh pages (a long context's cache is committed only as it fills);
-  // 16: a v128 load of the last values may read past the end
-  const ptr = kernels.arena.allocZeroed(length * 4 + 16);
-  if (ptr < 0) return new Float32Array(length);
-  const view = new Float32Array(kernels.arena.memory.buffer, ptr, length);
-  resident.set(view, ptr);
-  registry ??= new FinalizationRegistry<number>((p) => kernels.arena.release(p));
-  registry.register(view, ptr);
-  return view;
+  // zeroed without touching fresh pages: a long context's cache is committed only as it fills
+  return (length > 0 ? newResident(Float32Array, length) : undefined) ?? new Float32Array(length);
 }
 
 function checkRows(fn: string, rows: Float32Array, offset: number, stride: number, D: number, T: number): void {
@@ -68,7 +56,7 @@ function checkRows(fn: string, rows: Float32Array, offset: number, stride: numbe
 export function rowDotsF64(q: Float32Array, qOffset: number, rows: Float32Array, offset: number, stride: number, D: number, T: number, out: Float64Array): void {
   checkRows("rowDotsF64", rows, offset, stride, D, T);
   if (qOffset < 0 || qOffset + D > q.length || out.length < T) throw new ArgumentError(`rowDotsF64: q needs ${D} values at ${qOffset} (has ${q.length}), out ${T} (has ${out.length})`);
-  const base = resident.get(rows);
+  const base = residentOffset(rows);
   const kernels = base === undefined || D % 4 !== 0 || T < 4 ? undefined : wasmKernels();
   if (kernels === undefined || base === undefined) {
     rowDotsJs(q, qOffset, rows, offset, stride, D, T, out);
@@ -150,7 +138,7 @@ export function rowDotsF64Reference(q: Float32Array, qOffset: number, rows: Floa
 export function weightedRowSumF64(p: Float64Array, rows: Float32Array, offset: number, stride: number, D: number, T: number, out: Float32Array, outOffset: number): void {
   checkRows("weightedRowSumF64", rows, offset, stride, D, T);
   if (p.length < T || outOffset < 0 || outOffset + D > out.length) throw new ArgumentError(`weightedRowSumF64: p needs ${T} values (has ${p.length}), out ${D} at ${outOffset} (has ${out.length})`);
-  const base = resident.get(rows);
+  const base = residentOffset(rows);
   const D8 = D - (D % 8);
   const kernels: WasmKernels | undefined = base === undefined || D8 === 0 || T === 0 ? undefined : wasmKernels();
   let done = 0;

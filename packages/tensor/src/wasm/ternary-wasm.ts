@@ -16,6 +16,7 @@
 // prepared-weights cache does).
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "../quant/packed-format.js";
+import { TAIL_BYTES, newResident, residentOffset } from "./resident.js";
 import { TERNARY_BLOCK } from "./ternary-kernel.js";
 import { type KernelFunctions, type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 
@@ -25,15 +26,10 @@ interface Copy {
   readonly length: number;
 }
 
-/** Word arrays that are views of the (shared) wasm memory: their offset. */
-const adopted = new WeakMap<Uint32Array, number>();
 const wordCopies = new WeakMap<Uint32Array, Copy>();
 /** The float64 copy of the scales last used with a words array (one per weights: a fresh scale array each call is copied each call, never hoarded). */
 const scaleCopies = new WeakMap<Uint32Array, Copy & { readonly scale: TypedArray }>();
 let registry: FinalizationRegistry<number> | undefined;
-
-/** Bytes a v128 load of a row's last block may read past the end of the words. */
-const TAIL_BYTES = 16;
 
 function release(kernels: WasmKernels): FinalizationRegistry<number> {
   registry ??= new FinalizationRegistry<number>((p) => kernels.arena.release(p));
@@ -53,21 +49,9 @@ function release(kernels: WasmKernels): FinalizationRegistry<number> {
  * ```
  */
 export function adoptWords(words: Uint32Array): Uint32Array | undefined {
-  if (adopted.has(words)) return words;
-  const view = newResident(words.length);
+  if (residentOffset(words) !== undefined) return words;
+  const view = newResident(Uint32Array, words.length);
   view?.set(words);
-  return view;
-}
-
-/** A view of a new block of `length` words in the shared wasm memory, known to the kernel and released with the view; undefined where there is none. */
-function newResident(length: number): Uint32Array | undefined {
-  const kernels = wasmKernels();
-  if (kernels === undefined || !kernels.arena.shared) return undefined;
-  const ptr = kernels.arena.alloc(length * 4 + TAIL_BYTES);
-  if (ptr < 0) return undefined;
-  const view = new Uint32Array(kernels.arena.memory.buffer, ptr, length);
-  adopted.set(view, ptr);
-  release(kernels).register(view, ptr);
   return view;
 }
 
@@ -82,12 +66,12 @@ function newResident(length: number): Uint32Array | undefined {
  * ```
  */
 export function residentWords(length: number): Uint32Array | undefined {
-  return newResident(length)?.fill(0); // a released block keeps its old bytes
+  return newResident(Uint32Array, length);
 }
 
 /** The wasm offset of `words`: in place when adopted, else a copy made once per array; -1 when memory cannot grow. */
 function wordsPtr(kernels: WasmKernels, words: Uint32Array): number {
-  const at = adopted.get(words);
+  const at = residentOffset(words);
   if (at !== undefined) return at;
   const hit = wordCopies.get(words);
   if (hit !== undefined && hit.length === words.length) return hit.ptr;
