@@ -76,3 +76,22 @@ export function spinUntilEqual(ctrl: Int32Array, slot: number, want: number, sle
   }
   for (let v = Atomics.load(ctrl, slot); v !== want; v = Atomics.load(ctrl, slot)) sleep(ctrl, slot, v, sleepMs);
 }
+
+/**
+ * Spins (never sleeps) until `ctrl[slot]` equals `want`, for at most `ms`
+ * milliseconds; returns whether it did. For waits that must stay short,
+ * where the caller has something else to do when they run out.
+ *
+ * @example
+ * ```ts
+ * if (!spinUntilEqualWithin(ctrl, CTRL.done + w, job, 0.1)) redoItsRows();
+ * ```
+ */
+export function spinUntilEqualWithin(ctrl: Int32Array, slot: number, want: number, ms: number): boolean {
+  if (Atomics.load(ctrl, slot) === want) return true;
+  const until = now() + ms;
+  for (let i = 1; ; i++) {
+    if (Atomics.load(ctrl, slot) === want) return true;
+    if (i % 64 === 0 && now() > until) return Atomics.load(ctrl, slot) === want;
+  }
+}

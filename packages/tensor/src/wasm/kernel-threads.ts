@@ -16,22 +16,21 @@
 // a worker took but has not finished within a few chunk-times (another
 // process has its core) is redone on the calling thread; the job's blocks
 // stay allocated until that worker is done with them; a worker still in an
-// older job sits out the next ones; and after a worker that was awake at
-// the job's start and is still not done once its chunk was redone
-// (descheduled, not just slow to wake up from its sleep)
-// the next 8..1024 products (doubling while it keeps happening) run on the
-// calling thread alone, so the workers go to sleep and leave the cores to
-// others. Measured
-// here (the 168 products of a decode step of the large-shaped model, two
-// threads, a CPU-bound process running beside): 340-550 ms per step before
-// (waiting for descheduled workers), 26-32 ms after (one thread: 30-33 ms);
-// on a quiet machine 17.4-18.2 ms (one thread: 30 ms).
+// older job sits out the next ones; and after a worker that was awake at the
+// job's start and is still not done once its chunk was redone (descheduled,
+// not just slow to wake up from its sleep) the next 8..1024 products
+// (doubling while it keeps happening) run on the calling thread alone, so
+// the workers go to sleep and leave the cores to others. Measured here (the
+// 168 products of a decode step of the large-shaped model, two threads, a
+// CPU-bound process running beside): 340-550 ms per step before (waiting
+// for descheduled workers), 26-32 ms after (one thread: 30-33 ms); on a
+// quiet machine 17.4-18.2 ms (one thread: 30 ms).
 import { KCTRL, type KernelWorkerData } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin, workerEntry } from "./node-worker.js";
 import { type TernaryJob, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 import { BackendError } from "../errors.js";
-import { spinUntilEqual } from "../threads/spin.js";
+import { spinUntilEqual, spinUntilEqualWithin } from "../threads/spin.js";
 import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
 
 /** The slice of a Node `Worker` used here. */
@@ -108,6 +107,16 @@ export class KernelThreads {
   readonly #browser: BrowserWorker[] = [];
   #job = 0;
   #failed = false;
+  #rescued = 0;
+  /** Products to run on the calling thread alone before using the workers again, and the length of the last such stretch. */
+  #backoff = 0;
+  #penalty = 0;
+  /** Milliseconds per row of the calling thread's last chunks. */
+  #rowMs = 0;
+  /** Which chunks of the current job the calling thread ran itself (reused: a decode step runs 168 jobs). */
+  readonly #mine = new Uint8Array(KCTRL.maxChunks);
+  /** Jobs whose blocks a late worker may still write into, released once it is done with them. */
+  readonly #held: { readonly job: number; readonly members: readonly number[]; readonly temps: readonly number[] }[] = [];
 
   /**
    * Starts `workers` workers (asynchronously: they become ready on their
@@ -222,7 +231,7 @@ export class KernelThreads {
     const woken = ready.filter((w) => Atomics.load(ctrl, KCTRL.asleep + w) === 1);
     Atomics.store(ctrl, KCTRL.job, job);
     Atomics.notify(ctrl, KCTRL.job);
-    const mine = new Uint8Array(chunks);
+    const mine = this.#mine.fill(0, 0, chunks);
     let failed: Error | undefined;
     const t0 = performance.now();
     let own = 0;
@@ -247,7 +256,7 @@ export class KernelThreads {
     const before = this.#rescued;
     try {
       for (let c = 0; c < chunks; c++) {
-        if (mine[c] === 1 || waitSlot(ctrl, KCTRL.chunkDone + c, job, grace)) continue;
+        if (mine[c] === 1 || spinUntilEqualWithin(ctrl, KCTRL.chunkDone + c, job, grace)) continue;
         runTernaryRows(kernels, p.job, c * chunk, Math.min(N, (c + 1) * chunk));
         this.#rescued++;
       }
@@ -258,7 +267,7 @@ export class KernelThreads {
       throw e;
     }
     // a worker that did its chunks says it is done a moment later (after its next take finds none)
-    const late = ready.filter((w) => !waitSlot(ctrl, KCTRL.done + w, job, grace));
+    const late = ready.filter((w) => !spinUntilEqualWithin(ctrl, KCTRL.done + w, job, grace));
     const free = late.length === 0;
     // a worker that was awake and is still not done after its chunk was redone here is descheduled (another
     // process has the core; not a slow wake-up from sleep): run the next products here alone, more of them
@@ -294,15 +303,6 @@ export class KernelThreads {
     return this.#rescued;
   }
 
-  #rescued = 0;
-  /** Products to run on the calling thread alone before using the workers again, and the length of the last such stretch. */
-  #backoff = 0;
-  #penalty = 0;
-  /** Milliseconds per row of the calling thread's last chunks. */
-  #rowMs = 0;
-  /** Jobs whose blocks a late worker may still write into, released once it is done with them. */
-  readonly #held: { readonly job: number; readonly members: readonly number[]; readonly temps: readonly number[] }[] = [];
-
   /** Releases the blocks of held jobs whose workers are done with them (a later job id in `done`; ids wrap). */
   #sweep(kernels: WasmKernels): void {
     if (this.#held.length === 0) return;
@@ -317,15 +317,6 @@ export class KernelThreads {
 const BACKOFF_MIN = 8;
 const BACKOFF_MAX = 1024;
 
-/** Spins until `ctrl[slot]` is `job`, for at most `ms` milliseconds; whether it was. */
-function waitSlot(ctrl: Int32Array, slot: number, job: number, ms: number): boolean {
-  if (Atomics.load(ctrl, slot) === job) return true;
-  const until = performance.now() + ms;
-  for (let i = 1; ; i++) {
-    if (Atomics.load(ctrl, slot) === job) return true;
-    if (i % 64 === 0 && performance.now() > until) return Atomics.load(ctrl, slot) === job;
-  }
-}
 
 let team: KernelThreads | null | undefined;
 
