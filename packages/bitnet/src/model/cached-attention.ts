@@ -3,17 +3,18 @@
 // summed in double), softmax with f32(exp(s - max)) and f32(1 / Σ), and
 // the weighted sum of values in double, stored as float32. With an fp16
 // cache, q and the probabilities are rounded to fp16 as llama.cpp's F16
-// matmuls do. Written twice: the plain loops (the reference twin) and a
-// faster one whose dots and weighted sums are tensor's rowDotsF64 and
+// matmuls do. One sequence of steps, run with tensor's rowDotsF64 and
 // weightedRowSumF64 (WebAssembly SIMD over a cache in the kernels' shared
-// memory); both sum in the same order, so they agree bit for bit. A third
+// memory) or, as the reference twin, with their plain loops; both sum in
+// the same order, so they agree bit for bit (test/llama-reference.ts keeps
+// an independent oracle of the whole layer). A third
 // version, with its own twin, follows llama.cpp's CPU backend bit for bit
 // (ggml-float.ts) for the "ggml" arithmetic. Not RoPE and not the cache
 // writes.
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
-import { rowDotsF64, weightedRowSumF64 } from "@bitnet-quantize/tensor";
+import { rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundToFloat16 } from "./float16.js";
 import {
@@ -63,6 +64,35 @@ function check(q: Float32Array, keys: Float32Array, values: Float32Array, out: F
  * ```
  */
 export function cachedAttention(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
+  attention(q, keys, values, out, s, rowDotsF64, weightedRowSumF64);
+}
+
+/**
+ * The reference twin of {@link cachedAttention}: the same steps with the
+ * plain loops of tensor's `rowDotsF64Reference` and
+ * `weightedRowSumF64Reference` (the weighted sum with d outer, striding
+ * over the cache).
+ *
+ * @example
+ * ```ts
+ * const out = new Float32Array(2);
+ * cachedAttentionReference(new Float32Array([1, 0]), new Float32Array([1, 0]), new Float32Array([3, 4]), out, { N: 1, start: 0, heads: 1, kvHeads: 1, headDim: 2, f16: false });
+ * Array.from(out); // [3, 4]
+ * ```
+ */
+export function cachedAttentionReference(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
+  attention(q, keys, values, out, s, rowDotsF64Reference, weightedRowSumF64Reference);
+}
+
+/**
+ * The steps of {@link cachedAttention}, with its two loops given: the dots
+ * of q with the cached keys and the weighted sum of the cached values (the
+ * fast ones or their plain twins; both sum in the same order).
+ */
+function attention(
+  q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape,
+  dots: typeof rowDotsF64, weightedSum: typeof weightedRowSumF64,
+): void {
   check(q, keys, values, out, s);
   const { N, start, heads: H, kvHeads: K, headDim: D, f16 } = s;
   const C = H * D;
@@ -76,8 +106,8 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
     for (let h = 0; h < H; h++) {
       const kvo = ((h / G) | 0) * D;
       const qo = n * C + h * D;
-      // scores: each dot summed over d in order (rowDotsF64: the WebAssembly kernel when the cache is resident)
-      rowDotsF64(q, qo, keys, kvo, KD, D, T, p);
+      // scores: each dot summed over d in order
+      dots(q, qo, keys, kvo, KD, D, T, p);
       for (let t = 0; t < T; t++) p[t] = f32(f32(p[t]) * scale);
       let m = -Infinity;
       for (let t = 0; t < T; t++) if (p[t] > m) m = p[t];
@@ -92,62 +122,8 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
         const pt = f32(p[t] * inv);
         p[t] = f16 ? roundToFloat16(pt) : pt;
       }
-      // out[d] = Σ_t p[t]·v[t, d] in double, t in order (weightedRowSumF64: the WebAssembly kernel when the cache is resident)
-      weightedRowSumF64(p, values, kvo, KD, D, T, out, qo);
-    }
-  }
-}
-
-/**
- * The reference twin of {@link cachedAttention}: the same result from the
- * plain loops (the weighted sum with d outer, striding over the cache).
- *
- * @example
- * ```ts
- * const out = new Float32Array(2);
- * cachedAttentionReference(new Float32Array([1, 0]), new Float32Array([1, 0]), new Float32Array([3, 4]), out, { N: 1, start: 0, heads: 1, kvHeads: 1, headDim: 2, f16: false });
- * Array.from(out); // [3, 4]
- * ```
- */
-export function cachedAttentionReference(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
-  check(q, keys, values, out, s);
-  const { N, start, heads: H, kvHeads: K, headDim: D, f16 } = s;
-  const C = H * D;
-  const KD = K * D;
-  const G = H / K;
-  if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
-  const scale = f32(1 / Math.sqrt(D));
-  const p = new Float64Array(start + N);
-  for (let n = 0; n < N; n++) {
-    const T = start + n + 1;
-    for (let h = 0; h < H; h++) {
-      const kh = Math.floor(h / G);
-      const qo = n * C + h * D;
-      let m = -Infinity;
-      for (let t = 0; t < T; t++) {
-        let s = 0;
-        const ko = t * KD + kh * D;
-        for (let d = 0; d < D; d++) s += q[qo + d] * keys[ko + d];
-        const sc = f32(f32(s) * scale);
-        p[t] = sc;
-        if (sc > m) m = sc;
-      }
-      let sum = 0;
-      for (let t = 0; t < T; t++) {
-        const e = f32(Math.exp(f32(p[t] - m)));
-        p[t] = e;
-        sum += e;
-      }
-      const inv = f32(1 / sum);
-      for (let t = 0; t < T; t++) {
-        const pt = f32(p[t] * inv);
-        p[t] = f16 ? roundToFloat16(pt) : pt;
-      }
-      for (let d = 0; d < D; d++) {
-        let s = 0;
-        for (let t = 0; t < T; t++) s += p[t] * values[t * KD + kh * D + d];
-        out[qo + d] = s;
-      }
+      // out[d] = Σ_t p[t]·v[t, d] in double, t in order
+      weightedSum(p, values, kvo, KD, D, T, out, qo);
     }
   }
 }
