@@ -39,14 +39,7 @@ const E3 = 0x1ffffec / 2 ** 25; // 0x1.ffffecp-1
  * ```
  */
 export function expF32Ggml(x: number): number {
-  const z = fmaF32(x, LOG2E, EXP_ROUND);
-  const n = f32(z - EXP_ROUND);
-  const b = fmaF32(-n, LN2_LO, fmaF32(-n, LN2_HI, x));
-  const u = f32(b * b);
-  const j = fmaF32(fmaF32(fmaF32(E7, b, E6), u, fmaF32(E5, b, E4)), u, fmaF32(E3, b, 1));
-  if (Math.abs(n) > 192) return n <= 0 ? 0 : Infinity;
-  if (n !== n) return x; // NaN in, NaN out (the vector code blends NaN through as well)
-  return f32(j * 2 ** n); // _mm512_scalef_ps: exact scaling, one rounding (subnormals included)
+  return expSteps(x, fmaF32);
 }
 
 /**
@@ -59,15 +52,19 @@ export function expF32Ggml(x: number): number {
  * ```
  */
 export function expF32GgmlReference(x: number): number {
-  const fma = fmaF32Reference;
+  return expSteps(x, fmaF32Reference);
+}
+
+/** ggml_v_expf's steps for one lane, with `fma` as its fused multiply-adds (the fast one or its twin). */
+function expSteps(x: number, fma: (a: number, b: number, c: number) => number): number {
   const z = fma(x, LOG2E, EXP_ROUND);
   const n = f32(z - EXP_ROUND);
   const b = fma(-n, LN2_LO, fma(-n, LN2_HI, x));
   const u = f32(b * b);
   const j = fma(fma(fma(E7, b, E6), u, fma(E5, b, E4)), u, fma(E3, b, 1));
   if (Math.abs(n) > 192) return n <= 0 ? 0 : Infinity;
-  if (Number.isNaN(n)) return x;
-  return f32(j * 2 ** n);
+  if (n !== n) return x; // NaN in, NaN out (the vector code blends NaN through as well)
+  return f32(j * 2 ** n); // _mm512_scalef_ps: exact scaling, one rounding (subnormals included)
 }
 
 /**
