@@ -11,7 +11,10 @@
 //   (24 layers: q, k, v, o 1536x1536, gate and up 4096x1536, down 1536x4096,
 //   random weights, Q8_K-style groups), on one thread and on the CPU
 //   backend's kernel threads (two), without the single-threaded work that
-//   sits between them in a real step (inference.bench.ts measures that).
+//   sits between them in a real step (inference.bench.ts measures that);
+// - one layer's decode attention (16 heads of 96, fp16 cache) at 40 and 128
+//   cached positions: cachedAttention over a plain cache (its JavaScript
+//   loops) and over a cache resident in the kernels' memory (WebAssembly).
 // Usage: npm run bench -- wasm   (about 3 minutes on two cores)
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -28,6 +31,8 @@ import { SGD } from "@bitnet-quantize/autograd/optim";
 import { DEFAULT_LM_CONFIG, LmTrainer, generateCorpus } from "@bitnet-quantize/cli";
 import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
 import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
+import { cachedAttention } from "@bitnet-quantize/bitnet";
+import { residentFloat32 } from "@bitnet-quantize/tensor";
 import { compare } from "./compare.js";
 
 let seed = 12345;
@@ -174,6 +179,31 @@ async function decodeStepProducts(): Promise<void> {
   console.log(`chunks redone on the calling thread because the worker was late: ${(team?.rescued ?? 0) - rescued}`);
 }
 
+/** One layer's decode attention over a plain and a resident KV cache (the same values, the same bits). */
+async function decodeAttention(): Promise<void> {
+  const [H, D, S] = [16, 96, 256];
+  const plainKeys = Float32Array.from({ length: S * H * D }, () => rnd() * 2 - 1);
+  const plainValues = Float32Array.from({ length: S * H * D }, () => rnd() * 2 - 1);
+  const keys = residentFloat32(S * H * D);
+  const values = residentFloat32(S * H * D);
+  keys.set(plainKeys);
+  values.set(plainValues);
+  const q = Float32Array.from({ length: H * D }, () => rnd() * 2 - 1);
+  for (const T of [40, 128]) {
+    const s = { N: 1, start: T - 1, heads: H, kvHeads: H, headDim: D, f16: true };
+    const run = (k: Float32Array, v: Float32Array, out: Float32Array) => (): void => cachedAttention(q.slice(), k, v, out, s);
+    const a = new Float32Array(H * D);
+    const b = new Float32Array(H * D);
+    run(plainKeys, plainValues, a)();
+    run(keys, values, b)();
+    if (a.some((x, i) => x !== b[i])) throw new Error("decode attention: the resident cache's result differs from the plain one");
+    await compare(`decode attention of one layer, 16 heads of 96, fp16 cache, ${T} cached positions`, [
+      { name: "plain cache (JavaScript loops)", fn: run(plainKeys, plainValues, a) },
+      { name: "resident cache (wasm SIMD)", fn: run(keys, values, b) },
+    ], { baseline: "plain cache (JavaScript loops)", time: 1500, iterations: 50 });
+  }
+}
+
 /** Runs the suite. */
 export async function run(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((v) => v.toFixed(2)).join(", ")} (2 vCPUs shared: expect noise)`);
@@ -182,5 +212,6 @@ export async function run(): Promise<void> {
   await trainingStep();
   npmStartThroughput(10);
   await decodeStepProducts();
+  await decodeAttention();
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }
