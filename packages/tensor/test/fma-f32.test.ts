@@ -11,7 +11,8 @@ const f32 = Math.fround;
 const float32 = fc.oneof(
   fc.float({ min: -8, max: 8, noNaN: true }),
   fc.float({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -0, 1e-38, -3e-39, 1.4e-45, 3e38),
+  // the edges as float32 values (fmaF32 takes float32 inputs; a double such as 3e38 itself has too many bits for an exact product)
+  fc.constantFrom(0, -0, 1e-38, -3e-39, 1.4e-45, 3e38).map(f32),
 );
 
 describe("fmaF32: a·b + c rounded once to float32", () => {
@@ -40,5 +41,8 @@ describe("fmaF32: a·b + c rounded once to float32", () => {
     expect(Object.is(fmaF32(1, 1, -1), 0)).toBe(true);
     // at the overflow threshold the remainder decides (a counterexample fast-check found once)
     expect(fmaF32(-383485751590912, 8.873403434707308e23, 1.401298464324817e-45)).toBe(fmaF32Reference(-383485751590912, 8.873403434707308e23, 1.401298464324817e-45));
+    // a·b = 3.0000001 (f32(3e38)·f32(1e-38)) plus a float32 near 0.5: the edge constants as float32 values
+    const [a, b, c] = [f32(3e38), f32(1e-38), f32(0.5000191926956177)];
+    expect(fmaF32(a, b, c)).toBe(fmaF32Reference(a, b, c));
   });
 });
