@@ -13,7 +13,7 @@ import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
 import { type Backend, type TernaryMatmulArgs, cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
 import { packTernary } from "@bitnet-quantize/tensor/quant";
 import { ReferenceInference, referenceWeights } from "./llama-reference.js";
-import { roundToFloat16Reference } from "../src/model/float16.js";
+import { roundFloat32ToFloat16, roundToFloat16Reference } from "../src/model/float16.js";
 
 const cfg = { vocabSize: 37, dim: 256, layers: 2, heads: 4, kvHeads: 2, ffnDim: 512, contextLength: 24 } as const;
 const ids = [1, 5, 9, 2, 33, 7];
@@ -200,6 +200,32 @@ describe("roundToFloat16", () => {
       for (const m of [1, 1.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 - 2 ** -12, 2 - 2 ** -30]) edges.push(m * 2 ** e, -m * 2 ** e);
     }
     for (const v of edges) expect(Object.is(roundToFloat16(v), roundToFloat16Reference(v)), String(v)).toBe(true);
+  });
+
+  it("roundFloat32ToFloat16 (the KV cache's array version, on float32 bits) equals it for every float32: any bit pattern, binade edges, ties, overflow, subnormals, NaN", () => {
+    const same = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+    const check = (values: Float32Array, offset: number): void => {
+      const dst = new Float32Array(offset + values.length + 3).fill(7);
+      roundFloat32ToFloat16(values, dst, offset, values.length);
+      for (let i = 0; i < values.length; i++) expect(same(dst[offset + i], Math.fround(roundToFloat16(values[i]))), `${values[i]} -> ${dst[offset + i]}`).toBe(true);
+      for (let i = 0; i < offset; i++) expect(dst[i]).toBe(7);
+      for (let i = offset + values.length; i < dst.length; i++) expect(dst[i]).toBe(7);
+    };
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 64 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), (words, lead, offset) => {
+        // a view at a byte offset, as the cache's subarrays are
+        const buf = new Uint32Array(lead + words.length);
+        buf.set(words, lead);
+        check(new Float32Array(buf.buffer, lead * 4, words.length), offset);
+      }),
+      { seed: 13, numRuns: 3000 },
+    );
+    const edges: number[] = [0, -0, NaN, Infinity, -Infinity, 65504, 65519.99, 65520, -65520, 65536, 3.4e38, 1e-45, 2 ** -24, 2 ** -25, 3 * 2 ** -26, 2 ** -14, 2 ** -14 - 2 ** -25, 2 ** -15];
+    for (let e = -26; e <= 16; e++) {
+      for (const m of [1, 1.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 - 2 ** -12, 2 - 2 ** -11, 2 - 2 ** -23]) edges.push(m * 2 ** e, -m * 2 ** e);
+    }
+    check(Float32Array.from(edges), 2);
+    expect(() => roundFloat32ToFloat16(new Float32Array(4), new Float32Array(4), 1, 4)).toThrow(BitNetError);
   });
 
   it("equals the gguf codec's f32 -> f16 -> f32 round trip", () => {

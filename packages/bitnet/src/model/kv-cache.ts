@@ -7,7 +7,7 @@
 // K kv heads, D head size; `length` positions are filled.
 import { residentFloat32 } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
-import { roundToFloat16 } from "./float16.js";
+import { roundFloat32ToFloat16, roundToFloat16 } from "./float16.js";
 
 /**
  * The precision of cached keys and values: `"f32"`, or `"f16"` as llama.cpp
@@ -73,7 +73,10 @@ export class KVCache {
     if (kc === undefined || vc === undefined) throw new BitNetError(`KVCache.write: layer ${layer} is outside 0..${this.layers - 1}`);
     const D = this.kvDim;
     const o = pos * D;
-    if (this.type === "f16") {
+    if (this.type === "f16" && k instanceof Float32Array && v instanceof Float32Array && k.length >= D && v.length >= D) {
+      roundFloat32ToFloat16(k, kc, o, D);
+      roundFloat32ToFloat16(v, vc, o, D);
+    } else if (this.type === "f16") {
       for (let i = 0; i < D; i++) {
         kc[o + i] = roundToFloat16(k[i]);
         vc[o + i] = roundToFloat16(v[i]);
