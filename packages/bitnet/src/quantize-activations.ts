@@ -124,6 +124,10 @@ export function absMaxInt8Rows(data: ArrayLike<number>, cols: number, o: AbsMaxR
   if (codes.length !== n || scales.length !== (o.perToken ? rows : 1)) {
     throw new QuantizationError(`${o.op}: ${n} values in rows of ${cols} need ${n} codes and ${o.perToken ? rows : 1} scales, got ${codes.length} and ${scales.length}`);
   }
+  if (data instanceof Float32Array && o.rounding === "half-even") {
+    absMaxInt8RowsF32(data, cols, o, codes, scales);
+    return;
+  }
   const absMax = (start: number, end: number): number => {
     let m = 0;
     for (let i = start; i < end; i++) {
@@ -160,6 +164,47 @@ export function absMaxInt8Rows(data: ArrayLike<number>, cols: number, o: AbsMaxR
     const scale = o.qp / Math.max(absMax(0, n), o.eps);
     scales[0] = scale;
     quantize(0, n, scale);
+  }
+}
+
+/**
+ * {@link absMaxInt8Rows} for float32 rows and ties to even (the inference
+ * path's case), in loops that see one array type: the same codes and scales.
+ */
+function absMaxInt8RowsF32(data: Float32Array, cols: number, o: AbsMaxRowsOptions, codes: Int8Array, scales: Float64Array): void {
+  const n = data.length;
+  if (!o.perToken) {
+    const scale = o.qp / Math.max(absMaxF32(data, 0, n, o), o.eps);
+    scales[0] = scale;
+    quantizeHalfEvenF32(data, 0, n, scale, o.qp, codes);
+    return;
+  }
+  for (let start = 0, r = 0; start < n; start += cols, r++) {
+    const scale = o.qp / Math.max(absMaxF32(data, start, start + cols, o), o.eps);
+    scales[r] = scale;
+    quantizeHalfEvenF32(data, start, start + cols, scale, o.qp, codes);
+  }
+}
+
+/** max |data[i]| over [start, end); NaN or ±Infinity throws as checkFinite names it. */
+function absMaxF32(data: Float32Array, start: number, end: number, o: AbsMaxRowsOptions): number {
+  let m = 0;
+  let nan = false;
+  for (let i = start; i < end; i++) {
+    const a = Math.abs(data[i]);
+    if (a > m) m = a;
+    else if (a !== a) nan = true; // a NaN is never > m
+  }
+  if (nan || m === Infinity) checkFinite(o.op, o.name, data);
+  return m;
+}
+
+/** codes[i] = clamp(roundHalfEven(data[i] · scale), -qp - 1, qp) over [start, end). */
+function quantizeHalfEvenF32(data: Float32Array, start: number, end: number, scale: number, qp: number, codes: Int8Array): void {
+  const lo = -qp - 1;
+  for (let i = start; i < end; i++) {
+    const q = data[i] * scale + ROUND - ROUND;
+    codes[i] = q > qp ? qp : q < lo ? lo : q;
   }
 }
 
