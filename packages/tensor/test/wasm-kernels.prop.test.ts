@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError, type CpuStorage, cpuBackend, matmul, randn, tensor } from "@bitnet-quantize/tensor";
 import { packTernary, packTernaryArray, ternaryMatmul, ternaryMatmulReference } from "@bitnet-quantize/tensor/quant";
 import { ternaryMatmulCpuJs } from "../src/quant/ternary-matmul.js";
-import { adoptWords, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryMatmulWasm, ternaryWasmApplies } from "../src/wasm/ternary-wasm.js";
+import { adoptWords, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryMatmulWasm, ternaryPrepReference, ternaryWasmApplies } from "../src/wasm/ternary-wasm.js";
 import { matmulReference } from "../src/cpu/matmul.js";
 import { binaryKernel } from "../src/cpu/elementwise.js";
 import { reduceKernel } from "../src/cpu/reduce.js";
@@ -147,6 +147,46 @@ describe("wasm ternary kernel", () => {
     const got = new Float32Array(M * N);
     finishTernaryJob(kernels, p, got, 0, N);
     expect(Array.from(got)).toEqual(Array.from(ref));
+  });
+
+  it("lays out a token's activations (the ternary_prep kernel) exactly as its plain twin: any K, groups of 1..5 blocks or one per row, extremes -128 and 127", () => {
+    const kernels = wasmKernels();
+    if (kernels === undefined) throw new Error("no wasm kernels");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 700 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.boolean(),
+        (K, g, seed, extreme) => {
+          const blocks = Math.ceil(K / 64);
+          const bpg = g === 0 ? blocks : g;
+          const G = Math.ceil(blocks / bpg);
+          let s = seed;
+          const x = Int8Array.from({ length: K }, () => {
+            s = (s * 1103515245 + 12345) >>> 0;
+            return extreme ? (s & 1 ? 127 : -128) : (s >>> 8) % 256 - 128;
+          });
+          const want = new Int16Array(blocks * 64);
+          const wantCorr = new Int32Array(G);
+          ternaryPrepReference(x, 0, K, blocks, bpg, want, wantCorr);
+          const { arena } = kernels;
+          const [px, pv, pc] = [arena.alloc(blocks * 64), arena.alloc(blocks * 128), arena.alloc(G * 4 + 4)];
+          try {
+            const bytes = new Int8Array(arena.memory.buffer, px, blocks * 64);
+            bytes.set(x);
+            bytes.fill(0, K);
+            new Int32Array(arena.memory.buffer, pc, G + 1).fill(-7); // stale values; one past the end stays
+            kernels.ternaryPrep(px, blocks, bpg, pv, pc);
+            expect(Array.from(new Int16Array(arena.memory.buffer, pv, blocks * 64))).toEqual(Array.from(want));
+            expect(Array.from(new Int32Array(arena.memory.buffer, pc, G + 1))).toEqual([...wantCorr, -7]);
+          } finally {
+            for (const p of [px, pv, pc]) arena.release(p);
+          }
+        },
+      ),
+      { seed: 41, numRuns: 300 },
+    );
   });
 
   it("declines what it does not cover (float activations, groups not of whole 64-column blocks), computing nothing", () => {

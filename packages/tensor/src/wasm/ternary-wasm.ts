@@ -3,7 +3,8 @@
 // words and their scales resident in wasm memory (the words as they are,
 // either adopted there as the CPU backend's own storage or copied once per
 // array; the scales as float64, once per weights and scale array), and per call the
-// activations in the kernel's layout, the per-group corrections, int32 sums
+// activations in the kernel's layout (laid out by the `ternary_prep` kernel,
+// ternary-prep-kernel.ts; ternaryPrepReference is its plain twin), the per-group corrections, int32 sums
 // and float32 outputs. `runTernaryRows` runs any range of output rows of a
 // job, so threads sharing the memory split one job between them; results
 // are bit-identical to ternaryMatmulReference for int8 activations.
@@ -177,48 +178,20 @@ export function prepareTernaryJob(
     return undefined;
   }
   const [xv, corr, sums, xs, out] = temps as [number, number, number, number, number];
-  const buffer = arena.memory.buffer;
-  const xvv = new Int16Array(buffer, xv, M * blocks * TERNARY_BLOCK);
-  const cv = new Int32Array(buffer, corr, M * G);
-  cv.fill(0);
-  for (let m = 0; m < M; m++) {
-    const xo = m * K;
-    const vo = m * blocks * TERNARY_BLOCK;
-    for (let b = 0; b < blocks; b++) {
-      const g = Math.floor(b / blocksPerGroup);
-      let c = 0;
-      if ((b + 1) * TERNARY_BLOCK <= K) {
-        // a whole block: the same values as the general loop below, unrolled, without bounds checks
-        for (let l = 0; l < 8; l++) {
-          const s = xo + b * TERNARY_BLOCK + 8 * l;
-          const o = vo + b * TERNARY_BLOCK + l;
-          const x0 = x[s], x1 = x[s + 1], x2 = x[s + 2], x3 = x[s + 3], x4 = x[s + 4], x5 = x[s + 5], x6 = x[s + 6], x7 = x[s + 7];
-          xvv[o] = x0;
-          xvv[o + 8] = x1;
-          xvv[o + 16] = x2 - 4 * x1;
-          xvv[o + 24] = x3 - 4 * x2;
-          xvv[o + 32] = x4 - 4 * x3;
-          xvv[o + 40] = x5 - 4 * x4;
-          xvv[o + 48] = x6 - 4 * x5;
-          xvv[o + 56] = x7 - 4 * x6;
-          c += x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7;
-        }
-        cv[m * G + g] += c;
-        continue;
-      }
-      for (let l = 0; l < 8; l++) {
-        let prev = 0;
-        for (let j = 0; j < 8; j++) {
-          const k = b * TERNARY_BLOCK + 8 * l + j;
-          const xk = k < K ? x[xo + k] : 0;
-          xvv[vo + b * TERNARY_BLOCK + 8 * j + l] = j < 2 ? xk : xk - 4 * prev;
-          prev = xk;
-          c += xk;
-        }
-      }
-      cv[m * G + g] += c;
-    }
+  // each token's codes, zero-padded to whole blocks, laid out by the prep kernel
+  const padded = arena.alloc(blocks * TERNARY_BLOCK);
+  if (padded < 0) {
+    for (const p of temps) arena.release(p);
+    return undefined;
   }
+  for (let m = 0; m < M; m++) {
+    const row = new Int8Array(arena.memory.buffer, padded, blocks * TERNARY_BLOCK);
+    row.set(x.subarray(m * K, (m + 1) * K));
+    if (blocks * TERNARY_BLOCK > K) row.fill(0, K);
+    kernels.ternaryPrep(padded, blocks, blocksPerGroup, xv + m * xBytes, corr + m * G * 4);
+  }
+  arena.release(padded);
+  const buffer = arena.memory.buffer;
   const xsv = new Float64Array(buffer, xs, xsCount);
   for (let i = 0; i < xsCount; i++) xsv[i] = xScale[i];
   const job = new Int32Array(JOB.length);
@@ -238,6 +211,39 @@ export function prepareTernaryJob(
   job[JOB.perGroup] = perGroup ? 1 : 0;
   job[JOB.out] = out;
   return { job, temps };
+}
+
+/**
+ * The plain twin of the `ternary_prep` kernel (ternary-prep-kernel.ts), which
+ * {@link prepareTernaryJob} runs per token: token `m`'s `K` int8 codes of
+ * `x` in the ternary kernel's layout (`blocks` blocks of 64 int16 values;
+ * vector j of block b holds x'_(64b + 8l + j) in lane l, x' = x in fields 0
+ * and 1, x_k - 4·x_(k-1) in fields 2..7, 0 past K) into `xv`, and the sum of
+ * the codes over each run of `blocksPerGroup` blocks into `corr`.
+ *
+ * @example
+ * ```ts
+ * const xv = new Int16Array(64), corr = new Int32Array(1);
+ * ternaryPrepReference(new Int8Array([1, 2, 3]), 0, 3, 1, 1, xv, corr); // xv[0] = 1, xv[8] = 2, xv[16] = 3 - 4·2; corr[0] = 6
+ * ```
+ */
+export function ternaryPrepReference(x: ArrayLike<number>, m: number, K: number, blocks: number, blocksPerGroup: number, xv: Int16Array, corr: Int32Array): void {
+  const G = Math.ceil(blocks / blocksPerGroup);
+  corr.fill(0, 0, G);
+  for (let b = 0; b < blocks; b++) {
+    let c = 0;
+    for (let l = 0; l < 8; l++) {
+      let prev = 0;
+      for (let j = 0; j < 8; j++) {
+        const k = b * TERNARY_BLOCK + 8 * l + j;
+        const xk = k < K ? x[m * K + k] : 0;
+        xv[b * TERNARY_BLOCK + 8 * j + l] = j < 2 ? xk : xk - 4 * prev;
+        prev = xk;
+        c += xk;
+      }
+    }
+    corr[Math.floor(b / blocksPerGroup)] += c;
+  }
 }
 
 /**

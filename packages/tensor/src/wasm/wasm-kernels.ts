@@ -12,6 +12,7 @@ import { emitMatmulNN, emitMatmulNT, emitPackPanels } from "./matmul-kernel.js";
 import { encodeModule } from "./module-builder.js";
 import { emitSumF32 } from "./reduce-kernel.js";
 import { emitTernaryKernel } from "./ternary-kernel.js";
+import { emitTernaryPrep } from "./ternary-prep-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { BackendError } from "../errors.js";
@@ -50,6 +51,8 @@ export interface KernelFunctions {
   readonly ternaryRescale: KernelFn;
   /** The same, four rows at a time (rows a multiple of 4), bit-identical to it. */
   readonly ternaryRescale4: KernelFn;
+  /** One token's int8 activations in the ternary kernel's layout, and its group sums (ternary-prep-kernel.ts). */
+  readonly ternaryPrep: KernelFn;
   /** Float64 dots of a vector with float32 rows, and weighted sums of rows (row-dots-kernel.ts). */
   readonly rowDots: KernelFn;
   readonly weightedRowSum: KernelFn;
@@ -123,6 +126,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSumF32("sum_f32"),
     emitTernaryRescale("ternary_rescale"),
     emitTernaryRescale4("ternary_rescale4"),
+    emitTernaryPrep("ternary_prep"),
     emitRowDotsF64("row_dots_f64"),
     emitWeightedRowSumF64("wsum_f64"),
   ];
@@ -148,6 +152,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     sumF32: fn("sum_f32"),
     ternaryRescale: fn("ternary_rescale"),
     ternaryRescale4: fn("ternary_rescale4"),
+    ternaryPrep: fn("ternary_prep"),
     rowDots: fn("row_dots_f64"),
     weightedRowSum: fn("wsum_f64"),
   };
