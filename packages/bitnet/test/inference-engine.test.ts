@@ -225,6 +225,10 @@ describe("roundToFloat16", () => {
       for (const m of [1, 1.5, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 - 2 ** -12, 2 - 2 ** -11, 2 - 2 ** -23]) edges.push(m * 2 ** e, -m * 2 ** e);
     }
     check(Float32Array.from(edges), 2);
+    // in place (attention rounds q where it lies)
+    const inPlace = Float32Array.from(edges);
+    roundFloat32ToFloat16(inPlace, inPlace, 0, inPlace.length);
+    for (let i = 0; i < edges.length; i++) expect(same(inPlace[i], Math.fround(roundToFloat16(Math.fround(edges[i])))), String(edges[i])).toBe(true);
     expect(() => roundFloat32ToFloat16(new Float32Array(4), new Float32Array(4), 1, 4)).toThrow(BitNetError);
   });
 

@@ -16,7 +16,7 @@
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
 import { rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
-import { roundToFloat16 } from "./float16.js";
+import { roundFloat32ToFloat16, roundToFloat16 } from "./float16.js";
 import {
   dotF16Ggml, dotF16GgmlReference, dotTinyBlas16, dotTinyBlasReference16, expF32Ggml, expF32GgmlReference, reduceAdd16, reduceAddReference16,
 } from "./ggml-float.js";
@@ -98,7 +98,7 @@ function attention(
   const C = H * D;
   const KD = K * D;
   const G = H / K;
-  if (f16) for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
+  if (f16) roundFloat32ToFloat16(q, q, 0, q.length);
   const scale = f32(1 / Math.sqrt(D));
   const p = new Float64Array(start + N);
   for (let n = 0; n < N; n++) {
@@ -183,7 +183,7 @@ function attentionGgml(
   const C = H * D;
   const KD = K * D;
   const G = H / K;
-  for (let i = 0; i < q.length; i++) q[i] = roundToFloat16(q[i]);
+  roundFloat32ToFloat16(q, q, 0, q.length);
   const scale = f32(1 / f32(Math.sqrt(D))); // 1.0f/sqrtf(float(n_embd_head))
   const nkv = paddedLength(start + N);
   const p = new Float64Array(nkv);

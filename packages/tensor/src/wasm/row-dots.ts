@@ -35,6 +35,21 @@ export function residentFloat32(length: number): Float32Array {
   return (length > 0 ? newResident(Float32Array, length) : undefined) ?? new Float32Array(length);
 }
 
+/** The kernels' operand block these functions reuse (a decode step calls them hundreds of times): its offset and size. */
+let scratch: { kernels: WasmKernels; ptr: number; bytes: number } | undefined;
+
+/** An operand block of at least `bytes` in the kernels' memory, kept between calls (grown by doubling); -1 when memory cannot grow. */
+function scratchBlock(kernels: WasmKernels, bytes: number): number {
+  if (scratch !== undefined && scratch.kernels === kernels && scratch.bytes >= bytes) return scratch.ptr;
+  if (scratch !== undefined && scratch.kernels === kernels) kernels.arena.release(scratch.ptr);
+  scratch = undefined;
+  const size = Math.max(4096, 2 ** Math.ceil(Math.log2(bytes)));
+  const ptr = kernels.arena.alloc(size);
+  if (ptr < 0) return -1;
+  scratch = { kernels, ptr, bytes: size };
+  return ptr;
+}
+
 function checkRows(fn: string, rows: Float32Array, offset: number, stride: number, D: number, T: number): void {
   const ok = [offset, stride, D, T].every((v) => Number.isInteger(v) && v >= 0);
   if (!ok) throw new ArgumentError(`${fn}: offset, stride, D and T must be non-negative integers, got ${offset}, ${stride}, ${D}, ${T}`);
@@ -64,19 +79,15 @@ export function rowDotsF64(q: Float32Array, qOffset: number, rows: Float32Array,
     return;
   }
   const T4 = T - (T % 4);
-  const scratch = kernels.arena.alloc(D * 8 + T4 * 8);
+  const scratch = scratchBlock(kernels, D * 8 + T4 * 8);
   if (scratch < 0) {
     rowDotsJs(q, qOffset, rows, offset, stride, D, T, out);
     return;
   }
-  try {
-    const qv = new Float64Array(kernels.arena.memory.buffer, scratch, D);
-    for (let d = 0; d < D; d++) qv[d] = q[qOffset + d];
-    kernels.rowDots(scratch, base + offset * 4, stride * 4, D, T4, scratch + D * 8);
-    out.set(new Float64Array(kernels.arena.memory.buffer, scratch + D * 8, T4));
-  } finally {
-    kernels.arena.release(scratch);
-  }
+  const qv = new Float64Array(kernels.arena.memory.buffer, scratch, D);
+  for (let d = 0; d < D; d++) qv[d] = q[qOffset + d];
+  kernels.rowDots(scratch, base + offset * 4, stride * 4, D, T4, scratch + D * 8);
+  out.set(new Float64Array(kernels.arena.memory.buffer, scratch + D * 8, T4));
   for (let t = T4; t < T; t++) out[t] = dot(q, qOffset, rows, offset + t * stride, D);
 }
 
@@ -144,16 +155,12 @@ export function weightedRowSumF64(p: Float64Array, rows: Float32Array, offset: n
   const kernels: WasmKernels | undefined = base === undefined || D8 === 0 || T === 0 ? undefined : wasmKernels();
   let done = 0;
   if (kernels !== undefined && base !== undefined) {
-    const scratch = kernels.arena.alloc(T * 8 + D8 * 4);
+    const scratch = scratchBlock(kernels, T * 8 + D8 * 4);
     if (scratch >= 0) {
-      try {
-        new Float64Array(kernels.arena.memory.buffer, scratch, T).set(p.subarray(0, T));
-        kernels.weightedRowSum(scratch, base + offset * 4, stride * 4, D8, T, scratch + T * 8);
-        out.set(new Float32Array(kernels.arena.memory.buffer, scratch + T * 8, D8), outOffset);
-        done = D8;
-      } finally {
-        kernels.arena.release(scratch);
-      }
+      new Float64Array(kernels.arena.memory.buffer, scratch, T).set(p.subarray(0, T));
+      kernels.weightedRowSum(scratch, base + offset * 4, stride * 4, D8, T, scratch + T * 8);
+      out.set(new Float32Array(kernels.arena.memory.buffer, scratch + T * 8, D8), outOffset);
+      done = D8;
     }
   }
   weightedSumJs(p, rows, offset, stride, D, T, out, outOffset, done);
