@@ -11,7 +11,10 @@
 // user of the built packages sees, without tsx's. Two activation modes: q8_K
 // (llama.cpp's Q8_K blocks, one scale per 256 values: the same quantization
 // as llama's TQ2_0 kernel) and int8 (BitNet b1.58's own per-token AbsMax,
-// one scale per token: less work per product).
+// one scale per token: less work per product). With LLAMA_CPP_BIN, 3 rounds
+// (BENCH_ROUNDS) each run ours then llama-bench for 1 thread, then for 2:
+// the machine is shared and its speed drifts, so each ratio is taken within
+// a round and the medians of the rounds are reported.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -89,48 +92,94 @@ async function hasAdapter(): Promise<boolean> {
 
 const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 
+/** The median of finite values (NaN when none). */
+function median(values: readonly number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** One round: ours and llama-bench for one thread count, run back to back so that they share the machine's state. */
+interface Round {
+  readonly round: number;
+  readonly threads: number;
+  readonly ours: Ours | string;
+  readonly llama?: { pp: number; tg: number; cpuMsPerTok: number } | string;
+}
+
 export async function run(): Promise<void> {
   const file = await buildLargeModelFile(join(tmpdir(), "bitnet-quantize-bench", `large-${LARGE.layers}x${LARGE.dim}-tq2_0.gguf`));
   const fileMiB = statSync(file).size / 2 ** 20;
   console.log(`model: ${file} (${f(fileMiB)} MiB; ${LARGE.layers} layers, dim ${LARGE.dim}, ffn ${LARGE.ffnDim}, ${LARGE.heads} heads, ${LARGE.kvHeads} kv heads)`);
+  const bin = process.env["LLAMA_CPP_BIN"];
+  // this machine is shared and its speed drifts: with llama.cpp, several rounds, each running ours and
+  // llama-bench back to back for 1 then 2 threads; the ratios are taken within a round and their medians reported
+  const rounds = Math.max(1, Math.floor(Number(process.env["BENCH_ROUNDS"] ?? (bin === undefined ? 1 : 3))) || 1);
   const child = await bundleChild("inference-child.ts");
-  const rows: [string, Ours | string][] = [];
+  const runs: Round[] = [];
+  let gpu: Ours | string | undefined;
   try {
-    rows.push(["ours, 1 thread", ours(child, file, 1)], ["ours, 2 threads", ours(child, file, 2)]);
-    if (await hasAdapter()) rows.push(["ours, WebGPU", ours(child, file, 1, "webgpu")]);
+    for (let round = 1; round <= rounds; round++) {
+      for (const threads of [1, 2]) {
+        const o = ours(child, file, threads);
+        runs.push({ round, threads, ours: o, ...(bin !== undefined ? { llama: llama(bin, file, threads) } : {}) });
+      }
+    }
+    if (await hasAdapter()) gpu = ours(child, file, 1, "webgpu");
   } finally {
     child.dispose();
   }
+  const name = (r: Round): string => `ours, ${r.threads === 1 ? "1 thread" : `${r.threads} threads`}${rounds > 1 ? ` (round ${r.round})` : ""}`;
+  const rows: [string, Ours | string][] = runs.map((r) => [name(r), r.ours]);
+  if (gpu !== undefined) rows.push(["ours, WebGPU", gpu]);
   console.log("\nRSS: resident memory of the child (plain node, the sources bundled by esbuild): before the import, after it (the file's bytes dropped and collected), after the run; x file = over the file's size; model = the typed arrays the imported model holds (JavaScript buffers and the blocks in use in the kernels' wasm memory, where the CPU backend keeps packed weights).");
   console.log("\n| run | load ms (CPU ms) | RSS before MiB | RSS after import MiB (x file) | increase MiB (x file) | model MiB | RSS after run MiB | prompt tok/s q8_K | decode tok/s q8_K | prompt tok/s int8 | decode tok/s int8 |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const [name, r] of rows) {
-    if (typeof r === "string") console.log(`| ${name} | failed: ${r} |`);
+  for (const [label, r] of rows) {
+    if (typeof r === "string") console.log(`| ${label} | failed: ${r} |`);
     else {
       const up = r.rssLoadedMiB - r.rssBeforeMiB;
-      console.log(`| ${name} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssBeforeMiB, 0)} | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(up, 0)} (${f(up / fileMiB, 2)}) | ${f(r.modelMiB, 0)} | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
+      console.log(`| ${label} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssBeforeMiB, 0)} | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(up, 0)} (${f(up / fileMiB, 2)}) | ${f(r.modelMiB, 0)} | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
     }
   }
-  const one = rows[0]?.[1];
-  const two = rows[1]?.[1];
-  if (typeof one !== "string" && typeof two !== "string" && one !== undefined && two !== undefined) {
-    console.log(`\n2 threads / 1 thread, decode: q8_K ${f((two.q8_KDecodeTokPerS ?? Number.NaN) / (one.q8_KDecodeTokPerS ?? Number.NaN), 2)}x, int8 ${f(two.int8DecodeTokPerS / one.int8DecodeTokPerS, 2)}x`);
+  // 2 threads over 1 thread, within each round
+  const scaling = { q8_K: [] as number[], int8: [] as number[] };
+  for (let round = 1; round <= rounds; round++) {
+    const one = runs.find((r) => r.round === round && r.threads === 1)?.ours;
+    const two = runs.find((r) => r.round === round && r.threads === 2)?.ours;
+    if (one === undefined || two === undefined || typeof one === "string" || typeof two === "string") continue;
+    scaling.q8_K.push((two.q8_KDecodeTokPerS ?? Number.NaN) / (one.q8_KDecodeTokPerS ?? Number.NaN));
+    scaling.int8.push(two.int8DecodeTokPerS / one.int8DecodeTokPerS);
   }
-  const bin = process.env["LLAMA_CPP_BIN"];
+  const each = (v: number[]): string => (v.length > 1 ? ` (rounds: ${v.map((x) => f(x, 2)).join(", ")})` : "");
+  console.log(`\n2 threads / 1 thread, decode${rounds > 1 ? ", median of the rounds" : ""}: q8_K ${f(median(scaling.q8_K), 2)}x${each(scaling.q8_K)}, int8 ${f(median(scaling.int8), 2)}x${each(scaling.int8)}`);
   if (bin === undefined) {
     console.log("\nllama.cpp: set LLAMA_CPP_BIN to a llama.cpp build's bin directory (holding llama-bench) to compare on the same file.");
     return;
   }
-  console.log("\n| llama.cpp (llama-bench -p 32 -n 16) | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | ours int8 decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
+  console.log(`\nllama.cpp (llama-bench -p 32 -n 16 -r 3), run right after ours with the same thread count${rounds > 1 ? `, ${rounds} rounds` : ""}:`);
+  console.log("\n| llama.cpp | prompt tok/s | decode tok/s | ours q8_K decode / llama decode (wall) | ours int8 decode / llama decode (wall) | CPU ms per decoded token: llama / ours q8_K / ours int8 | ours q8_K / llama (per CPU time) |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const t of [1, 2]) {
-    const l = llama(bin, file, t);
-    const o = rows[t - 1]?.[1];
-    if (typeof l === "string" || typeof o === "string" || o === undefined) {
-      console.log(`| -t ${t} | failed: ${typeof l === "string" ? l : "our run failed"} |`);
+  const ratios = new Map<number, { q8_K: number[]; int8: number[] }>([[1, { q8_K: [], int8: [] }], [2, { q8_K: [], int8: [] }]]);
+  for (const r of runs) {
+    const l = r.llama;
+    const o = r.ours;
+    const label = `-t ${r.threads}${rounds > 1 ? ` (round ${r.round})` : ""}`;
+    if (l === undefined || typeof l === "string" || typeof o === "string") {
+      console.log(`| ${label} | failed: ${typeof l === "string" ? l : "our run failed"} |`);
       continue;
     }
+    const q = (o.q8_KDecodeTokPerS ?? Number.NaN) / l.tg;
+    const i = o.int8DecodeTokPerS / l.tg;
+    ratios.get(r.threads)?.q8_K.push(q);
+    ratios.get(r.threads)?.int8.push(i);
     const oq = o.q8_KDecodeCpuMsPerTok ?? Number.NaN;
-    console.log(`| -t ${t} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(l.tg / (o.q8_KDecodeTokPerS ?? Number.NaN), 2)} | 1/${f(l.tg / o.int8DecodeTokPerS, 2)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
+    console.log(`| ${label} | ${f(l.pp, 2)} | ${f(l.tg, 2)} | 1/${f(1 / q, 2)} | 1/${f(1 / i, 2)} | ${f(l.cpuMsPerTok, 0)} / ${f(oq, 0)} / ${f(o.int8DecodeCpuMsPerTok, 0)} | 1/${f(oq / l.cpuMsPerTok, 1)} |`);
+  }
+  if (rounds > 1) {
+    for (const [t, v] of ratios) {
+      console.log(`| -t ${t}, median of the rounds' ratios | | | 1/${f(1 / median(v.q8_K), 2)} | 1/${f(1 / median(v.int8), 2)} | | |`);
+    }
   }
 }
