@@ -29,6 +29,29 @@ import {
 } from "./opcodes.js";
 
 /**
+ * The 16 bytes of an all-zero `v128.const` (zeroed accumulators).
+ *
+ * @example
+ * ```ts
+ * f.v128Const(V128_ZERO).set(acc); // acc = 0 in every lane
+ * ```
+ */
+export const V128_ZERO: readonly number[] = new Array<number>(16).fill(0);
+
+/**
+ * `i8x16.shuffle` byte indices that pick whole 32-bit lanes: `lanes[i]` is
+ * lane 0..3 of the first operand or 4..7 of the second.
+ *
+ * @example
+ * ```ts
+ * f.get(a).get(b).shuffle(lanes32([0, 4, 1, 5])); // (a0, b0, a1, b1)
+ * ```
+ */
+export function lanes32(lanes: readonly number[]): number[] {
+  return lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+}
+
+/**
  * One function under construction. Parameters are locals `0 .. params-1`;
  * {@link FunctionBuilder.local} adds more after them.
  *

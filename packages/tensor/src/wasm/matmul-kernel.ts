@@ -41,11 +41,10 @@
 // step, before) 20.8 ms, k by 4 16.3 ms, k by 16 22.9 ms; tiles with k by 4:
 // 2x4 16.6, 2x2 17.3, 4x3 21.3, 3x3 24.9 ms. Kept 4x2, k by 4. Lane l
 // still sums the k with k mod 4 = l in order, so results are unchanged.
-import { FunctionBuilder } from "./code-builder.js";
+import { FunctionBuilder, V128_ZERO } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
 const I32x9: ValType[] = ["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32"];
-const ZERO = new Array<number>(16).fill(0);
 
 /**
  * Emits `name(a, lda, b, ldb, c, ldc, rows, panels, k, panelStride)`:
@@ -89,7 +88,7 @@ export function emitMatmulNN(name: string, R: number): FunctionBuilder {
     f.set(ap[i]);
   }
   f.get(B).set(bp);
-  for (const x of acc) f.v128Const(ZERO).set(x);
+  for (const x of acc) f.v128Const(V128_ZERO).set(x);
   f.get(KSTEPS).set(k);
   f.open("loop"); // k, one step per iteration (unrolled by 2 or 4 measured slower: see the header)
   f.get(bp).memory("v128.load", 0).set(b0);
@@ -167,7 +166,7 @@ export function emitMatmulNT(name: string, R: number, S: number): FunctionBuilde
     else f.get(bq[j - 1]).get(LDBT).op("i32.add");
     f.set(bq[j]);
   }
-  for (const x of acc) f.v128Const(ZERO).set(x);
+  for (const x of acc) f.v128Const(V128_ZERO).set(x);
   f.get(KSTEPS).set(k);
   f.open("loop"); // k, by 4 (one v128 per row; by 8 measured slower: see the header)
   for (let j = 0; j < S; j++) f.get(bq[j]).memory("v128.load", 0).set(bv[j]);

@@ -14,17 +14,12 @@
 // The driver (row-dots.ts) takes 4-row (dots) and 8-column (wsum) steps here
 // and leaves the tails to the JavaScript twin. What it gains is measured in
 // row-dots.ts.
-import { FunctionBuilder } from "./code-builder.js";
+import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
-const ZERO = new Array<number>(16).fill(0);
-/** `i8x16.shuffle` bytes picking f32 lanes `lanes` (0..3 of the first operand, 4..7 of the second). */
-function f32Lanes(lanes: readonly number[]): number[] {
-  return lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
-}
-const PAIR_LO = f32Lanes([0, 4, 1, 5]); // (a0, b0, a1, b1)
-const PAIR_HI = f32Lanes([2, 6, 3, 7]); // (a2, b2, a3, b3)
-const UPPER = f32Lanes([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
+const PAIR_LO = lanes32([0, 4, 1, 5]); // (a0, b0, a1, b1)
+const PAIR_HI = lanes32([2, 6, 3, 7]); // (a2, b2, a3, b3)
+const UPPER = lanes32([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
 
 /**
  * Emits `name(q, rows, stride, D, T, out)`: `q` float64 `[D]`, `rows`
@@ -56,8 +51,8 @@ export function emitRowDotsF64(name: string): FunctionBuilder {
   f.open("loop"); // over steps of four rows
   f.get(ROWS).set(r[0]);
   for (let k = 1; k < 4; k++) f.get(r[k - 1]).get(STRIDE).op("i32.add").set(r[k]);
-  f.v128Const(ZERO).set(acc[0]);
-  f.v128Const(ZERO).set(acc[1]);
+  f.v128Const(V128_ZERO).set(acc[0]);
+  f.v128Const(V128_ZERO).set(acc[1]);
   f.get(Q).set(qp);
   f.get(D).set(d);
   f.open("loop"); // over columns, four at a time
@@ -117,7 +112,7 @@ export function emitWeightedRowSumF64(name: string): FunctionBuilder {
   f.get(T).op("i32.eqz").brIf(0);
   f.get(D).op("i32.eqz").brIf(0);
   f.open("loop"); // over steps of eight columns
-  for (const a of acc) f.v128Const(ZERO).set(a);
+  for (const a of acc) f.v128Const(V128_ZERO).set(a);
   f.get(ROWS).set(rp);
   f.get(P).set(pp);
   f.get(T).set(t);
@@ -136,8 +131,8 @@ export function emitWeightedRowSumF64(name: string): FunctionBuilder {
   f.get(pp).i32Const(8).op("i32.add").set(pp);
   f.get(t).i32Const(1).op("i32.sub").variable("local.tee", t).brIf(0);
   f.end();
-  f.get(OUT).get(acc[0]).op("f32x4.demote_f64x2_zero").get(acc[1]).op("f32x4.demote_f64x2_zero").shuffle(f32Lanes([0, 1, 4, 5])).memory("v128.store");
-  f.get(OUT).get(acc[2]).op("f32x4.demote_f64x2_zero").get(acc[3]).op("f32x4.demote_f64x2_zero").shuffle(f32Lanes([0, 1, 4, 5])).memory("v128.store", 16);
+  f.get(OUT).get(acc[0]).op("f32x4.demote_f64x2_zero").get(acc[1]).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store");
+  f.get(OUT).get(acc[2]).op("f32x4.demote_f64x2_zero").get(acc[3]).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store", 16);
   f.get(OUT).i32Const(32).op("i32.add").set(OUT);
   f.get(ROWS).i32Const(32).op("i32.add").set(ROWS);
   f.get(D).i32Const(8).op("i32.sub").variable("local.tee", D).brIf(0);

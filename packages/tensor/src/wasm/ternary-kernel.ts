@@ -48,7 +48,7 @@
 //   against 0.55 ms for this kernel (medians of 15 samples of 10, same page);
 //   and Node 20's experimental relaxed SIMD (--experimental-wasm-relaxed-simd)
 //   returned twice the dot product. Results were exact in Chromium.
-import { FunctionBuilder } from "./code-builder.js";
+import { FunctionBuilder, V128_ZERO } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
 /** Weights per v128 block of one row. */
@@ -87,7 +87,6 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   const acc = Array.from({ length: R * T * chains }, () => f.local("v128"));
   const s = f.local("v128");
   const low2 = f.local("v128"); // 0x0003 in every int16 lane
-  const zero = new Array<number>(16).fill(0);
 
   f.i32Const(3).op("i16x8.splat").set(low2);
   f.open("block");
@@ -107,7 +106,7 @@ export function emitTernaryKernel(name: string, R: number, T: number, chains = 1
   }
   f.get(OUT).set(outG);
   f.get(BLOCKS).set(rem);
-  for (const a of acc) f.v128Const(zero).set(a);
+  for (const a of acc) f.v128Const(V128_ZERO).set(a);
   f.open("loop"); // over runs of groupBlocks blocks (scale groups)
   // b = min(groupBlocks, rem); rem -= b
   f.get(GROUP_BLOCKS).set(b);

@@ -10,7 +10,7 @@
 // eight sign extensions, six shift-subtracts, eight stores; the group sums
 // in int16 lanes (|x| <= 128, eight values a lane per block) widened by a
 // dot with ones.
-import { FunctionBuilder } from "./code-builder.js";
+import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
 /** Shuffle bytes taking, for fields j = j0..j0+3, bytes j and 8 + j of each operand's two 8-byte halves: lanes l = 0..3 of those fields. */
@@ -19,7 +19,7 @@ function fieldBytes(j0: number): number[] {
 }
 /** Shuffle bytes joining 4-byte word w of the first operand (lanes 0..3) and of the second (lanes 4..7), for words w0 and w0 + 1. */
 function joinWords(w0: number): number[] {
-  return [w0, w0 + 1].flatMap((w) => [4 * w, 4 * w + 1, 4 * w + 2, 4 * w + 3, 16 + 4 * w, 16 + 4 * w + 1, 16 + 4 * w + 2, 16 + 4 * w + 3]);
+  return lanes32([w0, w0 + 4, w0 + 1, w0 + 5]);
 }
 
 /**
@@ -51,7 +51,6 @@ export function emitTernaryPrep(name: string): FunctionBuilder {
   const sum16 = f.local("v128");
   const group = f.local("v128");
   const ones = f.local("v128");
-  const zero = new Array<number>(16).fill(0);
 
   f.i32Const(1).op("i16x8.splat").set(ones);
   f.open("block");
@@ -62,14 +61,14 @@ export function emitTernaryPrep(name: string): FunctionBuilder {
   f.get(GROUP_BLOCKS).set(b);
   f.get(rem).get(GROUP_BLOCKS).op("i32.lt_u").open("if").get(rem).set(b).end();
   f.get(rem).get(b).op("i32.sub").set(rem);
-  f.v128Const(zero).set(group);
+  f.v128Const(V128_ZERO).set(group);
   f.open("loop"); // over blocks
   for (let i = 0; i < 4; i++) f.get(X).memory("v128.load", 16 * i).set(a[i]);
   f.get(a[0]).get(a[1]).shuffle(fieldBytes(0)).set(lo);
   f.get(a[0]).get(a[1]).shuffle(fieldBytes(4)).set(hi);
   f.get(a[2]).get(a[3]).shuffle(fieldBytes(0)).set(lo2);
   f.get(a[2]).get(a[3]).shuffle(fieldBytes(4)).set(hi2);
-  f.v128Const(zero).set(sum16);
+  f.v128Const(V128_ZERO).set(sum16);
   for (let j = 0; j < 8; j++) {
     // fields j and j+1 as 16 bytes (lanes 0..7 each), once per pair
     if (j % 2 === 0) {

@@ -11,7 +11,7 @@
 // Two functions: one row at a time, and four rows at a time in f64x2 lanes
 // (the same operations per row, so the same bits), which the driver uses
 // for all but the last rows % 4.
-import { FunctionBuilder } from "./code-builder.js";
+import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
 /** Both functions' parameters: `(sums, corr, wScale, xScale, perGroup, out, rows, groups)`, all i32, and their local indices. */
@@ -50,7 +50,7 @@ export function emitTernaryRescale(name: string): FunctionBuilder {
   f.get(GROUPS).set(g);
   f.get(CORR).set(cp);
   f.get(XSCALE).set(xp);
-  f.v128Const(new Array<number>(16).fill(0)).set(prev);
+  f.v128Const(V128_ZERO).set(prev);
   f.open("loop"); // over groups
   // p = w · f64(s - corr)
   f.get(WSCALE).memory("f64.load");
@@ -79,11 +79,6 @@ export function emitTernaryRescale(name: string): FunctionBuilder {
   f.end();
   f.end();
   return f;
-}
-
-/** `i8x16.shuffle` byte indices picking the i32 lanes `lanes` (0..7: 0..3 of the first operand, 4..7 of the second). */
-function i32Lanes(lanes: readonly number[]): number[] {
-  return lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
 }
 
 /**
@@ -122,7 +117,6 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
   const p01 = f.local("v128");
   const p23 = f.local("v128");
   const xv = f.local("v128");
-  const zero = new Array<number>(16).fill(0);
 
   f.open("block");
   f.get(ROWS).op("i32.eqz").brIf(0);
@@ -130,10 +124,10 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
   f.get(GROUPS).i32Const(4).op("i32.shl").set(sumsStride);
   f.get(GROUPS).i32Const(3).op("i32.shl").set(wStride);
   f.open("loop"); // over blocks of four rows
-  f.v128Const(zero).set(y01); // +0 in both lanes, as `let y = 0`
-  f.v128Const(zero).set(y23);
+  f.v128Const(V128_ZERO).set(y01); // +0 in both lanes, as `let y = 0`
+  f.v128Const(V128_ZERO).set(y23);
   for (let k = 0; k < 4; k++) {
-    f.v128Const(zero).set(prev[k]);
+    f.v128Const(V128_ZERO).set(prev[k]);
     if (k === 0) {
       f.get(SUMS).set(sp[0]);
       f.get(WSCALE).set(wp[0]);
@@ -152,15 +146,15 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
     f.get(cur).set(prev[k]);
   }
   // the four rows' lane totals in one vector: pairs of lanes, then pairs of pairs
-  f.get(t[0]).get(t[1]).shuffle(i32Lanes([0, 1, 4, 5])).get(t[0]).get(t[1]).shuffle(i32Lanes([2, 3, 6, 7])).op("i32x4.add").set(cur);
-  f.get(t[2]).get(t[3]).shuffle(i32Lanes([0, 1, 4, 5])).get(t[2]).get(t[3]).shuffle(i32Lanes([2, 3, 6, 7])).op("i32x4.add").set(c);
-  f.get(cur).get(c).shuffle(i32Lanes([0, 2, 4, 6])).get(cur).get(c).shuffle(i32Lanes([1, 3, 5, 7])).op("i32x4.add");
+  f.get(t[0]).get(t[1]).shuffle(lanes32([0, 1, 4, 5])).get(t[0]).get(t[1]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(cur);
+  f.get(t[2]).get(t[3]).shuffle(lanes32([0, 1, 4, 5])).get(t[2]).get(t[3]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(c);
+  f.get(cur).get(c).shuffle(lanes32([0, 2, 4, 6])).get(cur).get(c).shuffle(lanes32([1, 3, 5, 7])).op("i32x4.add");
   f.get(cp).memory("v128.load32_splat").op("i32x4.sub").set(c);
   // p = w · f64(s - corr), rows 0-1 and 2-3
   f.get(wp[0]).memory("v128.load64_zero").get(wp[1]).memory("f64.load").lane("f64x2.replace_lane", 1);
   f.get(c).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p01);
   f.get(wp[2]).memory("v128.load64_zero").get(wp[3]).memory("f64.load").lane("f64x2.replace_lane", 1);
-  f.get(c).get(c).shuffle(i32Lanes([2, 3, 2, 3])).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p23);
+  f.get(c).get(c).shuffle(lanes32([2, 3, 2, 3])).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p23);
   f.get(PER_GROUP).open("if");
   f.get(xp).memory("v128.load64_splat").set(xv);
   f.get(p01).get(xv).op("f64x2.div").set(p01);
@@ -181,7 +175,7 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
   f.get(y01).get(xv).op("f64x2.div").set(y01);
   f.get(y23).get(xv).op("f64x2.div").set(y23);
   f.end();
-  f.get(OUT).get(y01).op("f32x4.demote_f64x2_zero").get(y23).op("f32x4.demote_f64x2_zero").shuffle(i32Lanes([0, 1, 4, 5])).memory("v128.store");
+  f.get(OUT).get(y01).op("f32x4.demote_f64x2_zero").get(y23).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store");
   f.get(OUT).i32Const(16).op("i32.add").set(OUT);
   f.get(SUMS).get(sumsStride).i32Const(2).op("i32.shl").op("i32.add").set(SUMS);
   f.get(WSCALE).get(wStride).i32Const(2).op("i32.shl").op("i32.add").set(WSCALE);
