@@ -83,6 +83,8 @@ describe("FunctionBuilder", () => {
     f.get(l).get(v).op("i32x4.dot_i16x8_s").op("drop"); // FD BA 01, 1A
     f.get(v).lane("i32x4.extract_lane", 3).op("drop"); // FD 1B 03
     f.get(0).memory("v128.load32_splat", 4).op("drop"); // FD 09 02 04
+    f.get(v).op("f64x2.trunc").get(l).op("f64x2.pmin").op("drop"); // FD 7A (one byte: below 0x80), FD F6 01
+    f.get(v).i32Const(52).op("i64x2.shl").op("drop"); // FD CB 01
     expect(hex(f.finish())).toBe(
       "01027b" + // one group of 2 v128 locals
         "2000" + "fd000410" + "2101" +
@@ -90,6 +92,8 @@ describe("FunctionBuilder", () => {
         "2002" + "2001" + "fdba01" + "1a" +
         "2001" + "fd1b03" + "1a" +
         "2000" + "fd090204" + "1a" +
+        "2001" + "fd7a" + "2002" + "fdf601" + "1a" +
+        "2001" + "4134" + "fdcb01" + "1a" +
         "0b",
     );
   });

@@ -1,12 +1,12 @@
 // The gated FFN activation of the gate and up projections: SiLU(gate) · up or
-// ReLU²(gate) · up. Written twice: in tensor ops (any backend, WebGPU) and as
-// one host loop (backends with synchronous reads), which rounds to float32
-// after every step exactly where the tensor ops store a float32 result, so
-// the two agree bit for bit. A third version follows llama.cpp's CPU backend
+// ReLU²(gate) · up. Written twice: in tensor ops (any backend, WebGPU) and on
+// host arrays (backends with synchronous reads: tensor's siluMulF32 kernel,
+// a ReLU² loop), which round to float32 after every step exactly where the
+// tensor ops store a float32 result, so the two agree bit for bit. A third version follows llama.cpp's CPU backend
 // (ggml's vector SiLU) for the "ggml" arithmetic. Not the projections around it.
 //
 // Shapes: gate, up [N, F] -> [N, F].
-import { type Tensor, add, div, exp, mul, neg, relu } from "@bitnet-quantize/tensor";
+import { type Tensor, add, div, exp, mul, neg, relu, siluMulF32 } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { siluF32Ggml } from "./ggml-float.js";
 import type { HiddenActivation } from "./model-config.js";
@@ -38,7 +38,8 @@ export function ffnActivation(gate: Tensor, up: Tensor, act: HiddenActivation): 
 
 /**
  * {@link ffnActivation} on host arrays, bit-identical to it on the CPU: SiLU
- * is `f32(f32(g / f32(f32(e^-g) + 1)) · u)`, ReLU² `f32(f32(r · r) · u)`.
+ * is `f32(f32(g / f32(f32(e^-g) + 1)) · u)` (tensor's `siluMulF32`: a SIMD
+ * kernel with a plain twin), ReLU² `f32(f32(r · r) · u)`.
  * Writes `out` (default a new array; it may be `gate` or `up`) and returns it.
  *
  * @example
@@ -51,11 +52,7 @@ export function ffnActivationRows(gate: Float32Array, up: Float32Array, act: Hid
   if (up.length !== n || out.length !== n) throw new BitNetError(`ffnActivationRows: gate, up and out must have one length, got ${n}, ${up.length} and ${out.length}`);
   switch (act) {
     case "silu":
-      for (let i = 0; i < n; i++) {
-        const g = gate[i];
-        out[i] = f32(g / f32(f32(Math.exp(-g)) + 1)) * up[i];
-      }
-      return out;
+      return siluMulF32(gate, up, out);
     case "relu2":
       for (let i = 0; i < n; i++) {
         const g = gate[i];

@@ -52,6 +52,18 @@ export function lanes32(lanes: readonly number[]): number[] {
 }
 
 /**
+ * The 16 bytes of a `v128.const` holding `value` as a float64 in both lanes.
+ *
+ * @example
+ * ```ts
+ * f.v128Const(f64x2Bytes(0.5)); // (0.5, 0.5)
+ * ```
+ */
+export function f64x2Bytes(value: number): number[] {
+  return Array.from(new Uint8Array(new Float64Array([value, value]).buffer));
+}
+
+/**
  * One function under construction. Parameters are locals `0 .. params-1`;
  * {@link FunctionBuilder.local} adds more after them.
  *

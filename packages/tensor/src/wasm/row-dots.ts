@@ -15,6 +15,7 @@
 // against 0.135 ms, 2.51x (with one operand block kept between calls).
 import { ArgumentError } from "../errors.js";
 import { newResident, residentOffset } from "./resident.js";
+import { scratchBlock } from "./scratch-block.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 
 /**
@@ -33,21 +34,6 @@ export function residentFloat32(length: number): Float32Array {
   if (!Number.isInteger(length) || length < 0) throw new ArgumentError(`residentFloat32: length must be a non-negative integer, got ${length}`);
   // zeroed without touching fresh pages: a long context's cache is committed only as it fills
   return (length > 0 ? newResident(Float32Array, length) : undefined) ?? new Float32Array(length);
-}
-
-/** The kernels' operand block these functions reuse (a decode step calls them hundreds of times): its offset and size. */
-let scratch: { kernels: WasmKernels; ptr: number; bytes: number } | undefined;
-
-/** An operand block of at least `bytes` in the kernels' memory, kept between calls (grown by doubling); -1 when memory cannot grow. */
-function scratchBlock(kernels: WasmKernels, bytes: number): number {
-  if (scratch !== undefined && scratch.kernels === kernels && scratch.bytes >= bytes) return scratch.ptr;
-  if (scratch !== undefined && scratch.kernels === kernels) kernels.arena.release(scratch.ptr);
-  scratch = undefined;
-  const size = Math.max(4096, 2 ** Math.ceil(Math.log2(bytes)));
-  const ptr = kernels.arena.alloc(size);
-  if (ptr < 0) return -1;
-  scratch = { kernels, ptr, bytes: size };
-  return ptr;
 }
 
 function checkRows(fn: string, rows: Float32Array, offset: number, stride: number, D: number, T: number): void {

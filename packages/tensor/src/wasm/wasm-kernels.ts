@@ -15,6 +15,7 @@ import { emitTernaryKernel } from "./ternary-kernel.js";
 import { emitTernaryPrep } from "./ternary-prep-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
+import { emitSiluMulF32 } from "./silu-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -56,6 +57,8 @@ export interface KernelFunctions {
   /** Float64 dots of a vector with float32 rows, and weighted sums of rows (row-dots-kernel.ts). */
   readonly rowDots: KernelFn;
   readonly weightedRowSum: KernelFn;
+  /** Float32 SiLU(g) · up, with e^x in Math.exp's bits (silu-kernel.ts). */
+  readonly siluMul: KernelFn;
 }
 
 /**
@@ -129,6 +132,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitTernaryPrep("ternary_prep"),
     emitRowDotsF64("row_dots_f64"),
     emitWeightedRowSumF64("wsum_f64"),
+    emitSiluMulF32("silu_mul_f32"),
   ];
 }
 
@@ -155,6 +159,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     ternaryPrep: fn("ternary_prep"),
     rowDots: fn("row_dots_f64"),
     weightedRowSum: fn("wsum_f64"),
+    siluMul: fn("silu_mul_f32"),
   };
 }
 
