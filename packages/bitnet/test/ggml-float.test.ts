@@ -49,16 +49,21 @@ describe("expF32Ggml and siluF32Ggml: ggml_v_expf and ggml_v_silu, one lane", ()
     expect(bitsOf(f32(Math.exp(1)))).toBe(0x402df854);
   });
 
-  it("equals its reference twin, and stays within 2 ulp of e^x where the result is normal", () => {
+  it("equals its reference twin, and stays within 2.5 ulp of e^x where the result is normal", () => {
+    // ggml_v_expf is an approximation: over every third float32 in [-87, 88] its error peaks at 2.23 ulp
+    // (at x = -4.5529); this bound was 2 ulp until an unseeded run drew one of the inputs above it
     fc.assert(
       fc.property(fc.float({ min: -87, max: 88, noNaN: true }), (x) => {
         const e = expF32Ggml(x);
         if (!Object.is(e, expF32GgmlReference(x))) return false;
         const ulp = 2 ** (Math.floor(Math.log2(e)) - 23);
-        return Math.abs(e - Math.exp(x)) <= 2 * ulp;
+        return Math.abs(e - Math.exp(x)) <= 2.5 * ulp;
       }),
-      { numRuns: 2000 },
+      { seed: 17, numRuns: 2000 },
     );
+    const worst = -4.552886962890625;
+    const e = expF32Ggml(worst);
+    expect(Math.abs(e - Math.exp(worst)) / 2 ** (Math.floor(Math.log2(e)) - 23)).toBeCloseTo(2.23, 2);
   });
 
   it("flushes beyond ggml's range and passes NaN through", () => {

@@ -16,6 +16,7 @@ import { emitTernaryPrep } from "./ternary-prep-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
+import { emitAbsMaxF32, emitQuantizeInt8 } from "./int8-rows-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -59,6 +60,9 @@ export interface KernelFunctions {
   readonly weightedRowSum: KernelFn;
   /** Float32 SiLU(g) · up, with e^x in Math.exp's bits (silu-kernel.ts). */
   readonly siluMul: KernelFn;
+  /** Lane-wise max |x| of float32 values, and their symmetric int8 codes (int8-rows-kernel.ts). */
+  readonly absMaxF32: KernelFn;
+  readonly quantizeInt8: KernelFn;
 }
 
 /**
@@ -133,6 +137,8 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitRowDotsF64("row_dots_f64"),
     emitWeightedRowSumF64("wsum_f64"),
     emitSiluMulF32("silu_mul_f32"),
+    emitAbsMaxF32("absmax_f32"),
+    emitQuantizeInt8("quantize_i8"),
   ];
 }
 
@@ -160,6 +166,8 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     rowDots: fn("row_dots_f64"),
     weightedRowSum: fn("wsum_f64"),
     siluMul: fn("silu_mul_f32"),
+    absMaxF32: fn("absmax_f32"),
+    quantizeInt8: fn("quantize_i8"),
   };
 }
 
