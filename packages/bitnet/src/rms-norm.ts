@@ -6,7 +6,7 @@
 // trainable module is autograd's `RMSNorm`.
 //
 // Shapes: x [..., C], weight [C] (optional) -> [..., C].
-import { type Tensor, add, div, mul, sqrt, sum } from "@bitnet-quantize/tensor";
+import { type Tensor, add, div, mul, rmsNormRowsF32, sqrt, sum } from "@bitnet-quantize/tensor";
 import { BitNetError } from "./errors.js";
 
 /**
@@ -27,15 +27,14 @@ export function rmsNormTensor(x: Tensor, eps: number, weight?: Tensor): Tensor {
   return weight === undefined ? y : mul(y, weight);
 }
 
-const f32 = Math.fround;
-
 /**
  * {@link rmsNormTensor} on host rows, bit for bit as it computes on the CPU:
  * `x` holds rows of `C` float32 values; each square is rounded to float32
  * and summed in double, `mean = f32(Σ / C)`, `scale = f32(1 / f32(√f32(mean + f32(eps))))`,
  * `y = f32(x · scale)` (then `f32(y · weight)`). Writes `out` (default a new
  * array; it may be `x` itself) and returns it. The inference pass's RMSNorm
- * on backends with synchronous reads.
+ * on backends with synchronous reads: tensor's `rmsNormRowsF32` (a SIMD
+ * kernel with a plain twin) after this function's argument checks.
  *
  * @example
  * ```ts
@@ -46,13 +45,5 @@ export function rmsNormRows(x: Float32Array, C: number, eps: number, weight?: Ar
   if (!Number.isInteger(C) || C <= 0 || x.length % C !== 0) throw new BitNetError(`rmsNormRows: ${x.length} values are not rows of ${C}`);
   if (out.length !== x.length) throw new BitNetError(`rmsNormRows: out has ${out.length} values, x has ${x.length}`);
   if (weight !== undefined && weight.length !== C) throw new BitNetError(`rmsNormRows: weight has ${weight.length} values, rows have ${C}`);
-  const epsF = f32(eps);
-  for (let o = 0; o < x.length; o += C) {
-    let sum = 0;
-    for (let i = o; i < o + C; i++) sum += f32(x[i] * x[i]);
-    const scale = f32(1 / f32(Math.sqrt(f32(f32(sum / C) + epsF))));
-    if (weight === undefined) for (let i = 0; i < C; i++) out[o + i] = x[o + i] * scale;
-    else for (let i = 0; i < C; i++) out[o + i] = f32(x[o + i] * scale) * weight[i];
-  }
-  return out;
+  return rmsNormRowsF32(x, C, eps, weight, out);
 }

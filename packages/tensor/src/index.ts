@@ -16,6 +16,7 @@ export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
 export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";
 export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { siluMulF32, siluMulF32Reference } from "./wasm/silu-wasm.js";
+export { rmsNormRowsF32, rmsNormRowsF32Reference } from "./wasm/rms-norm-wasm.js";
 export { type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeReference } from "./wasm/int8-rows.js";
 export { residentFloat32, rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "./wasm/row-dots.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";

@@ -128,6 +128,13 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** `f64.const value` (8 bytes little-endian IEEE 754). */
+  f64Const(value: number): this {
+    const b = new Uint8Array(new Float64Array([value]).buffer);
+    this.code.push(0x44, ...b);
+    return this;
+  }
+
   /**
    * A memory instruction with its memarg: `offset` is added to the address
    * operand; `align` (log2 of bytes, a hint) defaults to the natural one.

@@ -17,6 +17,7 @@ import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kerne
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
 import { emitAbsMaxF32, emitQuantizeInt8 } from "./int8-rows-kernel.js";
+import { emitRmsNormF32 } from "./rms-norm-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -63,6 +64,8 @@ export interface KernelFunctions {
   /** Lane-wise max |x| of float32 values, and their symmetric int8 codes (int8-rows-kernel.ts). */
   readonly absMaxF32: KernelFn;
   readonly quantizeInt8: KernelFn;
+  /** RMSNorm of float32 rows in ggml's steps (rms-norm-kernel.ts). */
+  readonly rmsNorm: KernelFn;
 }
 
 /**
@@ -139,6 +142,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSiluMulF32("silu_mul_f32"),
     emitAbsMaxF32("absmax_f32"),
     emitQuantizeInt8("quantize_i8"),
+    emitRmsNormF32("rms_norm_f32"),
   ];
 }
 
@@ -168,6 +172,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     siluMul: fn("silu_mul_f32"),
     absMaxF32: fn("absmax_f32"),
     quantizeInt8: fn("quantize_i8"),
+    rmsNorm: fn("rms_norm_f32"),
   };
 }
 
