@@ -7,7 +7,7 @@
 //
 // Shapes: x [..., K] with K a multiple of 256 -> codes [..., K] int8,
 // scales [..., K/256] (the divisors iscale; 1 for an all-zero block).
-import { type Tensor, fromStorage } from "@bitnet-quantize/tensor";
+import { type Tensor, absMaxRange, fromStorage, quantizeInt8RangeF32 } from "@bitnet-quantize/tensor";
 import { QuantizationError } from "./errors.js";
 import { checkFinite, checkFloat } from "./validate.js";
 
@@ -30,8 +30,6 @@ export interface Q8KActivations {
 }
 
 const f32 = Math.fround;
-/** 1.5·2^52: `y + ROUND - ROUND` is y rounded to an integer, ties to even, for |y| < 2^51. */
-const ROUND = 6755399441055744;
 
 /**
  * Quantizes rows of `x` as llama.cpp's `quantize_row_q8_K_ref`. NaN or
@@ -90,34 +88,24 @@ export function q8KQuantizeRows(data: ArrayLike<number>, K: number, codes: Int8A
   if (!Number.isInteger(blocks) || codes.length !== data.length || scales.length !== blocks) {
     throw new QuantizationError(`${op}: ${data.length} values need ${data.length} codes and ${blocks} scales, got ${codes.length} and ${scales.length}`);
   }
-  // blocks in row-major order: the rows of K values are consecutive runs of blocks
+  // blocks in row-major order: the rows of K values are consecutive runs of blocks; tensor's absMaxRange and
+  // quantizeInt8RangeF32 (SIMD kernels on float32 rows, plain loops otherwise) do the two passes over each
   for (let b = 0; b < blocks; b++) {
     const start = b * Q8_K_BLOCK;
     const end = start + Q8_K_BLOCK;
-    let amax = 0;
-    let max = 0;
-    for (let i = start; i < end; i++) {
-      const v = data[i];
-      const a = Math.abs(v);
-      // NaN and ±Infinity fail `a < Infinity`: name the first bad value as checkFinite does
-      if (!(a < Infinity)) checkFinite(op, "activations", data);
-      if (a > amax) {
-        amax = a;
-        max = v;
-      }
-    }
+    const amax = absMaxRange(data, start, end);
+    if (!(amax < Infinity)) checkFinite(op, "activations", data); // NaN or ±Infinity: throws, naming the first bad value
     if (amax === 0) {
       scales[b] = 1; // codes stay 0: the block contributes nothing
       codes.fill(0, start, end);
       continue;
     }
-    const iscale = f32(-127 / max);
-    for (let i = start; i < end; i++) {
-      // |y| <= ~127: adding and subtracting 1.5·2^52 rounds it half-to-even, as roundHalfEven does
-      const y = f32(iscale * data[i]);
-      const q = y + ROUND - ROUND;
-      codes[i] = q > 127 ? 127 : q;
-    }
+    // max: the first value of largest magnitude, its sign kept (ggml's loop keeps the first on ties)
+    let i = start;
+    while (Math.abs(data[i]) !== amax) i++;
+    const iscale = f32(-127 / data[i]);
+    // |f32(iscale · x)| <= 127: the clamp of the codes never bites below
+    quantizeInt8RangeF32(data, start, end, iscale, codes);
     scales[b] = iscale;
   }
 }

@@ -123,6 +123,19 @@ describe("the activation quantizers on host rows", () => {
     );
   });
 
+  it("q8_K: the block's max is its first value of largest magnitude, sign kept (ties of +m and -m)", () => {
+    const data = new Float32Array(512).fill(0.25);
+    data[3] = -2;
+    data[5] = 2; // the same magnitude after it: ggml keeps -2
+    data[256 + 7] = 2;
+    data[256 + 9] = -2; // here +2 comes first
+    const codes = new Int8Array(512);
+    const scales = new Float32Array(2);
+    q8KQuantizeRows(data, 256, codes, scales);
+    expect(Array.from(scales)).toEqual([Math.fround(-127 / -2), Math.fround(-127 / 2)]);
+    expect([codes[3], codes[5], codes[0], codes[263], codes[265], codes[256]]).toEqual([-127, 127, 16, -127, 127, -16]);
+  });
+
   it("names the first NaN or infinity, as the tensor quantizers do", () => {
     const data = new Float32Array(512).fill(1);
     data[300] = Infinity;

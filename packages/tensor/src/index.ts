@@ -17,7 +17,9 @@ export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js
 export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { siluMulF32, siluMulF32Reference } from "./wasm/silu-wasm.js";
 export { rmsNormRowsF32, rmsNormRowsF32Reference } from "./wasm/rms-norm-wasm.js";
-export { type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeReference } from "./wasm/int8-rows.js";
+export {
+  type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeF32, quantizeInt8RangeF32Reference, quantizeInt8RangeReference,
+} from "./wasm/int8-rows.js";
 export { residentFloat32, rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "./wasm/row-dots.js";
 export { roundHalfAway, roundHalfEven } from "./rounding.js";
 export { fmaF32, fmaF32Reference } from "./scalar/fma-f32.js";

@@ -4,7 +4,10 @@
 // known values; bad arguments are typed errors.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ArgumentError, type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeReference, roundHalfAway, roundHalfEven } from "@bitnet-quantize/tensor";
+import {
+  ArgumentError, type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeF32, quantizeInt8RangeF32Reference, quantizeInt8RangeReference,
+  roundHalfAway, roundHalfEven,
+} from "@bitnet-quantize/tensor";
 import { wasmKernels } from "../src/wasm/wasm-kernels.js";
 
 const float32 = fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((bits) => new Float32Array(new Uint32Array([bits]).buffer)[0]);
@@ -25,6 +28,7 @@ describe("absMaxRange and quantizeInt8Range", () => {
     const k = wasmKernels();
     expect(k?.absMaxF32).toBeTypeOf("function");
     expect(k?.quantizeInt8).toBeTypeOf("function");
+    expect(k?.quantizeInt8F32).toBeTypeOf("function");
   });
 
   it("equal their reference twins on float32 ranges of any length (NaN, infinities, ties)", () => {
@@ -40,6 +44,10 @@ describe("absMaxRange and quantizeInt8Range", () => {
         quantizeInt8Range(x, start, end, scale, qp, rounding, got);
         quantizeInt8RangeReference(x, start, end, scale, qp, rounding, want);
         expect(Array.from(got)).toEqual(Array.from(want)); // outside the range: untouched
+        const s32 = Math.fround(scale);
+        quantizeInt8RangeF32(x, start, end, s32, got);
+        quantizeInt8RangeF32Reference(x, start, end, s32, want);
+        expect(Array.from(got)).toEqual(Array.from(want));
       }),
       { seed: 51, numRuns: 400 },
     );
@@ -63,6 +71,22 @@ describe("absMaxRange and quantizeInt8Range", () => {
     expect(Array.from(c)).toEqual([127, -128, 0]);
   });
 
+  it("quantizeInt8RangeF32 rounds the float32 product, not the float64 one (Q8_K), and saturates", () => {
+    // x·s = 0.5 + 2^-25 - 2^-48 in float64 (rounds to 1) but exactly 0.5 in float32 (a tie, to even: 0)
+    const x = new Float32Array(64).fill(Math.fround(1 + 2 ** -23));
+    const s = Math.fround(0.5 - 2 ** -25);
+    expect(Math.fround(x[0] * s)).toBe(0.5);
+    const c32 = new Int8Array(64);
+    quantizeInt8RangeF32(x, 0, 64, s, c32);
+    expect(c32[0]).toBe(0);
+    const c64 = new Int8Array(64);
+    quantizeInt8Range(x, 0, 64, s, 127, "half-even", c64);
+    expect(c64[0]).toBe(1);
+    const c = new Int8Array(3);
+    quantizeInt8RangeF32Reference(Float32Array.of(1e30, -1e30, Number.NaN), 0, 3, 1, c);
+    expect(Array.from(c)).toEqual([127, -128, 0]);
+  });
+
   it("reject ranges outside the data, short codes, a bad qp, scale or rounding", () => {
     const x = new Float32Array(4);
     expect(() => absMaxRange(x, 2, 5)).toThrow(ArgumentError);
@@ -71,5 +95,7 @@ describe("absMaxRange and quantizeInt8Range", () => {
     expect(() => quantizeInt8Range(x, 0, 4, 1, 128, "half-even", new Int8Array(4))).toThrow(/qp/);
     expect(() => quantizeInt8Range(x, 0, 4, Number.NaN, 127, "half-even", new Int8Array(4))).toThrow(/scale/);
     expect(() => quantizeInt8RangeReference(x, 0, 4, 1, 127, "up" as Int8Rounding, new Int8Array(4))).toThrow(/rounding/);
+    expect(() => quantizeInt8RangeF32(x, 0, 4, 1, new Int8Array(2))).toThrow(/codes hold 2/);
+    expect(() => quantizeInt8RangeF32Reference(x, 0, 5, 1, new Int8Array(8))).toThrow(ArgumentError);
   });
 });

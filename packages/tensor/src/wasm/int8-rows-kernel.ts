@@ -2,8 +2,10 @@
 // (AbsMax activations): the largest |x| of a range, and the codes
 // clamp(round(x · scale), lo, hi) with the scale in float64, rounded ties to
 // even (f64x2.nearest) or away from zero (trunc, then ±1 where the exact
-// fraction is at least 1/2). Every step is the float64 arithmetic of the
-// JavaScript twins (int8-rows.ts), so the codes are the same. Measured there.
+// fraction is at least 1/2); and llama.cpp's Q8_K form, the product rounded
+// to float32 first, then to an integer, ties to even (f32x4.nearest). Every
+// step is the arithmetic of the JavaScript twins (int8-rows.ts), so the
+// codes are the same. Measured there.
 import { FunctionBuilder, V128_ZERO, f64x2Bytes, lanes32 } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
@@ -98,6 +100,40 @@ export function emitQuantizeInt8(name: string): FunctionBuilder {
     for (const h of [0, 1]) f.get(y[2 * v + h]).get(hi).op("f64x2.pmin").get(lo).op("f64x2.pmax").op("f32x4.demote_f64x2_zero").set(y[2 * v + h]);
     f.get(y[2 * v]).get(y[2 * v + 1]).shuffle(JOIN).op("i32x4.trunc_sat_f32x4_s").set(e[v]);
   }
+  f.get(DST);
+  f.get(e[0]).get(e[1]).op("i16x8.narrow_i32x4_s").get(e[2]).get(e[3]).op("i16x8.narrow_i32x4_s").op("i8x16.narrow_i16x8_s");
+  f.memory("v128.store");
+  f.get(SRC).i32Const(64).op("i32.add").set(SRC);
+  f.get(DST).i32Const(16).op("i32.add").set(DST);
+  f.get(N).i32Const(1).op("i32.sub").variable("local.tee", N).brIf(0);
+  f.end();
+  f.end();
+  return f;
+}
+
+/**
+ * Emits `name(src, steps, dst, scale)`: for `16·steps` float32 values at
+ * `src`, the int8 codes clamp(round(f32(x · scale)), -128, 127) at `dst`:
+ * the product rounded to float32 (`scale` a float32), then to an integer,
+ * ties to even (Q8_K's rounding).
+ *
+ * @example
+ * ```ts
+ * encodeModule({ memoryMinPages: 1, functions: [emitQuantizeInt8F32("quantize_i8_f32")] });
+ * ```
+ */
+export function emitQuantizeInt8F32(name: string): FunctionBuilder {
+  const params: ValType[] = ["i32", "i32", "i32", "f32"];
+  const f = new FunctionBuilder(name, params, []);
+  const [SRC, N, DST, SCALE] = [0, 1, 2, 3];
+  const sc = f.local("v128");
+  const e = Array.from({ length: 4 }, () => f.local("v128"));
+  f.get(SCALE).op("f32x4.splat").set(sc);
+  f.open("block");
+  f.get(N).op("i32.eqz").brIf(0);
+  f.open("loop");
+  // NaN and the int32 range: trunc_sat maps them to 0 and the extremes, the narrows saturate to -128..127
+  for (let v = 0; v < 4; v++) f.get(SRC).memory("v128.load", 16 * v).get(sc).op("f32x4.mul").op("f32x4.nearest").op("i32x4.trunc_sat_f32x4_s").set(e[v]);
   f.get(DST);
   f.get(e[0]).get(e[1]).op("i16x8.narrow_i32x4_s").get(e[2]).get(e[3]).op("i16x8.narrow_i32x4_s").op("i8x16.narrow_i16x8_s");
   f.memory("v128.store");

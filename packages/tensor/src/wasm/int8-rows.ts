@@ -151,3 +151,61 @@ function quantizeLoop(data: ArrayLike<number>, start: number, end: number, scale
     }
   }
 }
+
+function checkF32Product(fn: string, data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
+  checkRange(fn, data, start, end);
+  if (codes.length < end) throw new ArgumentError(`${fn}: codes hold ${codes.length} values, the range ends at ${end}`);
+  if (typeof scale !== "number" || Number.isNaN(scale)) throw new ArgumentError(`${fn}: scale must be a number, got ${scale}`);
+}
+
+/**
+ * `codes[i] = clamp(round(f32(data[i] · f32(scale))), -128, 127)` for `i` in
+ * `start..end`: the product rounded to float32 first, then to an integer,
+ * ties to even (llama.cpp's Q8_K rounding; NaN gives 0). A WebAssembly
+ * kernel for a `Float32Array` where SIMD validates, else
+ * {@link quantizeInt8RangeF32Reference}; the same codes.
+ *
+ * @example
+ * ```ts
+ * const codes = new Int8Array(2);
+ * quantizeInt8RangeF32(new Float32Array([0.5, -2]), 0, 2, 63.5, codes); // codes = [32, -127]
+ * ```
+ */
+export function quantizeInt8RangeF32(data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
+  checkF32Product("quantizeInt8RangeF32", data, start, end, scale, codes);
+  const n = end - start;
+  const whole = n - (n % INT8_ROWS_STEP);
+  const w = wasmFor(data, whole, whole * 5);
+  if (w === undefined) {
+    quantizeF32Loop(data, start, end, scale, codes);
+    return;
+  }
+  const { kernels, at } = w;
+  new Float32Array(kernels.arena.memory.buffer, at, whole).set((data as Float32Array).subarray(start, start + whole));
+  kernels.quantizeInt8F32(at, whole / INT8_ROWS_STEP, at + whole * 4, Math.fround(scale));
+  codes.set(new Int8Array(kernels.arena.memory.buffer, at + whole * 4, whole), start);
+  quantizeF32Loop(data, start + whole, end, scale, codes);
+}
+
+/**
+ * The reference twin of {@link quantizeInt8RangeF32}: one plain loop.
+ *
+ * @example
+ * ```ts
+ * const codes = new Int8Array(2);
+ * quantizeInt8RangeF32Reference([2.5, 3.5], 0, 2, 1, codes); // codes = [2, 4]
+ * ```
+ */
+export function quantizeInt8RangeF32Reference(data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
+  checkF32Product("quantizeInt8RangeF32Reference", data, start, end, scale, codes);
+  quantizeF32Loop(data, start, end, scale, codes);
+}
+
+function quantizeF32Loop(data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
+  const s = Math.fround(scale);
+  for (let i = start; i < end; i++) {
+    // a float32 product; beyond ±2^51 the trick is off but those clamp either way
+    const q = Math.fround(s * data[i]) + ROUND - ROUND;
+    codes[i] = q > 127 ? 127 : q < -128 ? -128 : q; // NaN: Int8Array stores 0
+  }
+}

@@ -130,6 +130,7 @@ export const SIMD = {
   "f64x2.pmax": 0xf7,
   "f64x2.trunc": 0x7a,
   "f64x2.nearest": 0x94,
+  "f32x4.nearest": 0x6a,
   "f32x4.abs": 0xe0,
   "i32x4.trunc_sat_f32x4_s": 0xf8,
   "i16x8.narrow_i32x4_s": 0x85,

@@ -16,7 +16,7 @@ import { emitTernaryPrep } from "./ternary-prep-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
-import { emitAbsMaxF32, emitQuantizeInt8 } from "./int8-rows-kernel.js";
+import { emitAbsMaxF32, emitQuantizeInt8, emitQuantizeInt8F32 } from "./int8-rows-kernel.js";
 import { emitRmsNormF32 } from "./rms-norm-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
@@ -61,9 +61,10 @@ export interface KernelFunctions {
   readonly weightedRowSum: KernelFn;
   /** Float32 SiLU(g) · up, with e^x in Math.exp's bits (silu-kernel.ts). */
   readonly siluMul: KernelFn;
-  /** Lane-wise max |x| of float32 values, and their symmetric int8 codes (int8-rows-kernel.ts). */
+  /** Lane-wise max |x| of float32 values, and their int8 codes: float64 products, or float32 ones as Q8_K (int8-rows-kernel.ts). */
   readonly absMaxF32: KernelFn;
   readonly quantizeInt8: KernelFn;
+  readonly quantizeInt8F32: KernelFn;
   /** RMSNorm of float32 rows in ggml's steps (rms-norm-kernel.ts). */
   readonly rmsNorm: KernelFn;
 }
@@ -142,6 +143,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitSiluMulF32("silu_mul_f32"),
     emitAbsMaxF32("absmax_f32"),
     emitQuantizeInt8("quantize_i8"),
+    emitQuantizeInt8F32("quantize_i8_f32"),
     emitRmsNormF32("rms_norm_f32"),
   ];
 }
@@ -172,6 +174,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     siluMul: fn("silu_mul_f32"),
     absMaxF32: fn("absmax_f32"),
     quantizeInt8: fn("quantize_i8"),
+    quantizeInt8F32: fn("quantize_i8_f32"),
     rmsNorm: fn("rms_norm_f32"),
   };
 }
