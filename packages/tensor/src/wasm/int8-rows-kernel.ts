@@ -100,14 +100,7 @@ export function emitQuantizeInt8(name: string): FunctionBuilder {
     for (const h of [0, 1]) f.get(y[2 * v + h]).get(hi).op("f64x2.pmin").get(lo).op("f64x2.pmax").op("f32x4.demote_f64x2_zero").set(y[2 * v + h]);
     f.get(y[2 * v]).get(y[2 * v + 1]).shuffle(JOIN).op("i32x4.trunc_sat_f32x4_s").set(e[v]);
   }
-  f.get(DST);
-  f.get(e[0]).get(e[1]).op("i16x8.narrow_i32x4_s").get(e[2]).get(e[3]).op("i16x8.narrow_i32x4_s").op("i8x16.narrow_i16x8_s");
-  f.memory("v128.store");
-  f.get(SRC).i32Const(64).op("i32.add").set(SRC);
-  f.get(DST).i32Const(16).op("i32.add").set(DST);
-  f.get(N).i32Const(1).op("i32.sub").variable("local.tee", N).brIf(0);
-  f.end();
-  f.end();
+  storeCodesAndStep(f, e, SRC, N, DST);
   return f;
 }
 
@@ -134,13 +127,22 @@ export function emitQuantizeInt8F32(name: string): FunctionBuilder {
   f.open("loop");
   // NaN and the int32 range: trunc_sat maps them to 0 and the extremes, the narrows saturate to -128..127
   for (let v = 0; v < 4; v++) f.get(SRC).memory("v128.load", 16 * v).get(sc).op("f32x4.mul").op("f32x4.nearest").op("i32x4.trunc_sat_f32x4_s").set(e[v]);
-  f.get(DST);
+  storeCodesAndStep(f, e, SRC, N, DST);
+  return f;
+}
+
+/**
+ * The end of both quantize loops: the four int32 vectors `e` narrowed
+ * (saturating) to one i8x16 stored at `dst`, the pointers advanced by one
+ * step, the loop and the block closed.
+ */
+function storeCodesAndStep(f: FunctionBuilder, e: readonly number[], src: number, n: number, dst: number): void {
+  f.get(dst);
   f.get(e[0]).get(e[1]).op("i16x8.narrow_i32x4_s").get(e[2]).get(e[3]).op("i16x8.narrow_i32x4_s").op("i8x16.narrow_i16x8_s");
   f.memory("v128.store");
-  f.get(SRC).i32Const(64).op("i32.add").set(SRC);
-  f.get(DST).i32Const(16).op("i32.add").set(DST);
-  f.get(N).i32Const(1).op("i32.sub").variable("local.tee", N).brIf(0);
+  f.get(src).i32Const(64).op("i32.add").set(src);
+  f.get(dst).i32Const(16).op("i32.add").set(dst);
+  f.get(n).i32Const(1).op("i32.sub").variable("local.tee", n).brIf(0);
   f.end();
   f.end();
-  return f;
 }
