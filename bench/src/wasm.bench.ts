@@ -15,6 +15,10 @@
 // - one layer's decode attention (16 heads of 96, fp16 cache) at 40 and 128
 //   cached positions: cachedAttention over a plain cache (its JavaScript
 //   loops) and over a cache resident in the kernels' memory (WebAssembly).
+// - the host loops of one decode step of the large-shaped model, each kernel
+//   against its plain twin: the FFN's SiLU(gate)·up (24 rows of 4096), the
+//   RMSNorms (24 x (3 rows of 1536 + 1 of 4096)), and the AbsMax int8
+//   quantization of the projections' inputs (same rows).
 // Usage: npm run bench -- wasm   (about 3 minutes on two cores)
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -32,7 +36,10 @@ import { DEFAULT_LM_CONFIG, LmTrainer, generateCorpus } from "@bitnet-quantize/c
 import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
 import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
 import { cachedAttention } from "@bitnet-quantize/bitnet";
-import { residentFloat32 } from "@bitnet-quantize/tensor";
+import {
+  absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
+  siluMulF32Reference,
+} from "@bitnet-quantize/tensor";
 import { compare } from "./compare.js";
 
 let seed = 12345;
@@ -204,6 +211,60 @@ async function decodeAttention(): Promise<void> {
   }
 }
 
+/** The host loops of one decode step (large-shaped model), each kernel against its plain twin; results checked equal first. */
+async function decodeHostLoops(): Promise<void> {
+  const rowsOf = (n: number): Float32Array => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * 3);
+  const gate = rowsOf(24 * 4096);
+  const up = rowsOf(24 * 4096);
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string): void => {
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) throw new Error(`${what}: the kernel differs from its twin at ${i}`);
+  };
+  same(siluMulF32(gate, up, new Float32Array(gate.length)), siluMulF32Reference(gate, up, new Float32Array(gate.length)), "siluMulF32");
+  const act = new Float32Array(gate.length);
+  await compare("a decode step's SiLU(gate)·up, 24 rows of 4096", [
+    { name: "plain loop (Math.exp)", fn: () => siluMulF32Reference(gate, up, act) },
+    { name: "wasm SIMD (fdlibm exp)", fn: () => siluMulF32(gate, up, act) },
+  ], { baseline: "plain loop (Math.exp)", time: 1500, iterations: 30 });
+  // a layer's four norm inputs: 3 rows of 1536 (attention input, attention output, FFN input) and one of 4096 (FFN hidden)
+  const small = rowsOf(3 * 1536);
+  const big = rowsOf(4096);
+  const w1 = rowsOf(1536);
+  const w4 = rowsOf(4096);
+  const out1 = new Float32Array(1536);
+  const out4 = new Float32Array(4096);
+  const norms = (f: typeof rmsNormRowsF32) => (): void => {
+    for (let l = 0; l < 24; l++) {
+      for (let r = 0; r < 3; r++) f(small.subarray(r * 1536, (r + 1) * 1536), 1536, 1e-6, w1, out1);
+      f(big, 4096, 1e-6, w4, out4);
+    }
+  };
+  same(rmsNormRowsF32(big, 4096, 1e-6, w4, new Float32Array(4096)), rmsNormRowsF32Reference(big, 4096, 1e-6, w4, new Float32Array(4096)), "rmsNormRowsF32");
+  await compare("a decode step's RMSNorms, 24 x (3 rows of 1536 + 1 of 4096)", [
+    { name: "plain loops", fn: norms(rmsNormRowsF32Reference) },
+    { name: "wasm SIMD", fn: norms(rmsNormRowsF32) },
+  ], { baseline: "plain loops", time: 1500, iterations: 30 });
+  const codes1 = new Int8Array(1536);
+  const codes4 = new Int8Array(4096);
+  const quantize = (absMax: typeof absMaxRange, q: typeof quantizeInt8Range) => (): void => {
+    const row = (x: Float32Array, codes: Int8Array): void => {
+      const scale = 127 / Math.max(absMax(x, 0, x.length), 1e-5);
+      q(x, 0, x.length, scale, 127, "half-even", codes);
+    };
+    for (let l = 0; l < 24; l++) {
+      for (let r = 0; r < 3; r++) row(small.subarray(r * 1536, (r + 1) * 1536), codes1);
+      row(big, codes4);
+    }
+  };
+  quantize(absMaxRange, quantizeInt8Range)();
+  const a = codes4.slice();
+  quantize(absMaxRangeReference, quantizeInt8RangeReference)();
+  same(a, codes4, "quantizeInt8Range");
+  await compare("a decode step's AbsMax int8 quantizations, 24 x (3 rows of 1536 + 1 of 4096)", [
+    { name: "plain loops", fn: quantize(absMaxRangeReference, quantizeInt8RangeReference) },
+    { name: "wasm SIMD", fn: quantize(absMaxRange, quantizeInt8Range) },
+  ], { baseline: "plain loops", time: 1500, iterations: 30 });
+}
+
 /** Runs the suite. */
 export async function run(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((v) => v.toFixed(2)).join(", ")} (2 vCPUs shared: expect noise)`);
@@ -213,5 +274,6 @@ export async function run(): Promise<void> {
   npmStartThroughput(10);
   await decodeStepProducts();
   await decodeAttention();
+  await decodeHostLoops();
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }

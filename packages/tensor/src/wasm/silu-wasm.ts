@@ -5,10 +5,11 @@
 // SIMD) and as a WebAssembly SIMD kernel (silu-kernel.ts) whose e^x follows
 // Math.exp's own algorithm (exp-kernel.ts), so both give the same bits.
 //
-// Measured on this machine (Node 20, one thread, 6 interleaved runs of a
-// scratch script): a decode step's activations of the large model (24 rows
-// of 4096) take 0.36-0.39 ms against 1.4-1.5 ms for the loop (3.7-4x); a
-// whole decode step went from a 35.4-36.1 ms minimum to 33.3-34.5 ms.
+// Measured on this machine with `npm run bench -- wasm` (Node 20, one thread,
+// side by side, medians): a decode step's activations of the large model
+// (24 rows of 4096) 0.357 ms against 1.382 ms for the loop (3.87x); a whole
+// decode step (a scratch script, minima of 3 interleaved runs) went from
+// 35.4-36.1 ms to 33.3-34.5 ms.
 import { ArgumentError } from "../errors.js";
 import { scratchBlock } from "./scratch-block.js";
 import { SILU_STEP } from "./silu-kernel.js";
