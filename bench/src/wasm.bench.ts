@@ -15,6 +15,9 @@
 // - one layer's decode attention (16 heads of 96, fp16 cache) at 40 and 128
 //   cached positions: cachedAttention over a plain cache (its JavaScript
 //   loops) and over a cache resident in the kernels' memory (WebAssembly).
+// - attention's weighted sums of a decode step over 24 layers' value caches
+//   at 48 and 200 cached positions: one head at a time against all heads per
+//   cached position;
 // - the host loops of one decode step of the large-shaped model, each kernel
 //   against its plain twin: the FFN's SiLU(gate)·up (24 rows of 4096), the
 //   RMSNorms (24 x (3 rows of 1536 + 1 of 4096)), and the AbsMax int8
@@ -37,8 +40,8 @@ import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
 import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
 import { cachedAttention } from "@bitnet-quantize/bitnet";
 import {
-  absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
-  siluMulF32Reference,
+  absMaxRange, absMaxRangeReference, headWeightedSumF64, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
+  siluMulF32Reference, weightedRowSumF64,
 } from "@bitnet-quantize/tensor";
 import { compare } from "./compare.js";
 
@@ -265,6 +268,39 @@ async function decodeHostLoops(): Promise<void> {
   ], { baseline: "plain loops", time: 1500, iterations: 30 });
 }
 
+/**
+ * Attention's weighted sums of a decode step over all 24 layers' value caches (so that, as in a real step, the
+ * cache is not in the CPU caches), one head at a time (weightedRowSumF64) against all heads per cached
+ * position (headWeightedSumF64); results checked equal first.
+ */
+async function decodeAttentionSums(): Promise<void> {
+  const [L, H, D, S] = [24, 16, 96, 256];
+  const values = Array.from({ length: L }, () => {
+    const v = residentFloat32(S * H * D);
+    for (let i = 0; i < v.length; i++) v[i] = rnd() * 2 - 1;
+    return v;
+  });
+  const at = { offset: 0, stride: H * D, kvOffsets: Array.from({ length: H }, (_, h) => h * D), D };
+  for (const T of [48, 200]) {
+    const p = Float64Array.from({ length: H * T }, () => Math.fround(rnd() / T));
+    const a = new Float32Array(H * D);
+    const b = new Float32Array(H * D);
+    const perHead = (out: Float32Array) => (): void => {
+      for (const v of values) for (let h = 0; h < H; h++) weightedRowSumF64(p.subarray(h * T, (h + 1) * T), v, h * D, H * D, D, T, out, h * D);
+    };
+    const heads = (out: Float32Array) => (): void => {
+      for (const v of values) headWeightedSumF64(p, T, v, at, T, out, 0);
+    };
+    perHead(a)();
+    heads(b)();
+    if (a.some((x, i) => !Object.is(x, b[i]))) throw new Error("decode attention sums: the heads kernel differs from the per-head one");
+    await compare(`a decode step's attention weighted sums, 24 layers x 16 heads of 96, ${T} cached positions`, [
+      { name: "one head at a time (weightedRowSumF64)", fn: perHead(a) },
+      { name: "all heads per position (headWeightedSumF64)", fn: heads(b) },
+    ], { baseline: "one head at a time (weightedRowSumF64)", time: 1500, iterations: 20 });
+  }
+}
+
 /** Runs the suite. */
 export async function run(): Promise<void> {
   console.log(`load average at start: ${loadavg().map((v) => v.toFixed(2)).join(", ")} (2 vCPUs shared: expect noise)`);
@@ -274,6 +310,7 @@ export async function run(): Promise<void> {
   npmStartThroughput(10);
   await decodeStepProducts();
   await decodeAttention();
+  await decodeAttentionSums();
   await decodeHostLoops();
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }

@@ -4,8 +4,9 @@
 // the weighted sum of values in double, stored as float32. With an fp16
 // cache, q and the probabilities are rounded to fp16 as llama.cpp's F16
 // matmuls do. One sequence of steps, run with tensor's rowDotsF64 and
-// weightedRowSumF64 (WebAssembly SIMD over a cache in the kernels' shared
-// memory) or, as the reference twin, with their plain loops; both sum in
+// headWeightedSumF64 (WebAssembly SIMD over a cache in the kernels' shared
+// memory; the weighted sums of all heads of a position at once) or, as the
+// reference twin, with their plain loops (one head at a time); both sum in
 // the same order, so they agree bit for bit (test/llama-reference.ts keeps
 // an independent oracle of the whole layer). A third
 // version, with its own twin, follows llama.cpp's CPU backend bit for bit
@@ -14,7 +15,7 @@
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
-import { rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "@bitnet-quantize/tensor";
+import { headWeightedSumF64, headWeightedSumF64Reference, rowDotsF64, rowDotsF64Reference } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundFloat32ToFloat16, roundToFloat16 } from "./float16.js";
 import {
@@ -64,14 +65,14 @@ function check(q: Float32Array, keys: Float32Array, values: Float32Array, out: F
  * ```
  */
 export function cachedAttention(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
-  attention(q, keys, values, out, s, rowDotsF64, weightedRowSumF64);
+  attention(q, keys, values, out, s, rowDotsF64, headWeightedSumF64);
 }
 
 /**
  * The reference twin of {@link cachedAttention}: the same steps with the
  * plain loops of tensor's `rowDotsF64Reference` and
- * `weightedRowSumF64Reference` (the weighted sum with d outer, striding
- * over the cache).
+ * `headWeightedSumF64Reference` (one head at a time, the weighted sum with
+ * d outer, striding over the cache).
  *
  * @example
  * ```ts
@@ -81,17 +82,18 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
  * ```
  */
 export function cachedAttentionReference(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
-  attention(q, keys, values, out, s, rowDotsF64Reference, weightedRowSumF64Reference);
+  attention(q, keys, values, out, s, rowDotsF64Reference, headWeightedSumF64Reference);
 }
 
 /**
  * The steps of {@link cachedAttention}, with its two loops given: the dots
- * of q with the cached keys and the weighted sum of the cached values (the
- * fast ones or their plain twins; both sum in the same order).
+ * of q with the cached keys (one head at a time) and the weighted sums of
+ * the cached values (all heads of a position at once), the fast ones or
+ * their plain twins; both sum in the same order.
  */
 function attention(
   q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape,
-  dots: typeof rowDotsF64, weightedSum: typeof weightedRowSumF64,
+  dots: typeof rowDotsF64, weightedSum: typeof headWeightedSumF64,
 ): void {
   check(q, keys, values, out, s);
   const { N, start, heads: H, kvHeads: K, headDim: D, f16 } = s;
@@ -100,31 +102,36 @@ function attention(
   const G = H / K;
   if (f16) roundFloat32ToFloat16(q, q, 0, q.length);
   const scale = f32(1 / Math.sqrt(D));
-  const p = new Float64Array(start + N);
+  const S = start + N; // a row of p per head, long enough for the last position
+  const p = new Float64Array(H * S);
+  const at = { offset: 0, stride: KD, kvOffsets: Array.from({ length: H }, (_, h) => ((h / G) | 0) * D), D };
   for (let n = 0; n < N; n++) {
     const T = start + n + 1; // causal: positions 0..start+n
     for (let h = 0; h < H; h++) {
-      const kvo = ((h / G) | 0) * D;
-      const qo = n * C + h * D;
       // scores: each dot summed over d in order
-      dots(q, qo, keys, kvo, KD, D, T, p);
-      for (let t = 0; t < T; t++) p[t] = f32(f32(p[t]) * scale);
-      let m = -Infinity;
-      for (let t = 0; t < T; t++) if (p[t] > m) m = p[t];
-      let sum = 0;
-      for (let t = 0; t < T; t++) {
-        const e = f32(Math.exp(f32(p[t] - m)));
-        p[t] = e;
-        sum += e;
-      }
-      const inv = f32(1 / sum);
-      for (let t = 0; t < T; t++) {
-        const pt = f32(p[t] * inv);
-        p[t] = f16 ? roundToFloat16(pt) : pt;
-      }
-      // out[d] = Σ_t p[t]·v[t, d] in double, t in order
-      weightedSum(p, values, kvo, KD, D, T, out, qo);
+      dots(q, n * C + h * D, keys, at.kvOffsets[h], KD, D, T, p.subarray(h * S, h * S + T));
+      softmaxRow(p, h * S, T, scale, f16);
     }
+    // out[h·D + d] = Σ_t p_h[t]·v[t, h·D + d] in double, t in order
+    weightedSum(p, S, values, at, T, out, n * C);
+  }
+}
+
+/** One head's scores at p[o..o+T) to probabilities, in place: f32(s·scale), then softmax in float32 steps (fp16 probabilities with `f16`). */
+function softmaxRow(p: Float64Array, o: number, T: number, scale: number, f16: boolean): void {
+  for (let t = o; t < o + T; t++) p[t] = f32(f32(p[t]) * scale);
+  let m = -Infinity;
+  for (let t = o; t < o + T; t++) if (p[t] > m) m = p[t];
+  let sum = 0;
+  for (let t = o; t < o + T; t++) {
+    const e = f32(Math.exp(f32(p[t] - m)));
+    p[t] = e;
+    sum += e;
+  }
+  const inv = f32(1 / sum);
+  for (let t = o; t < o + T; t++) {
+    const pt = f32(p[t] * inv);
+    p[t] = f16 ? roundToFloat16(pt) : pt;
   }
 }
 

@@ -18,6 +18,7 @@ import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
 import { emitAbsMaxF32, emitQuantizeInt8, emitQuantizeInt8F32 } from "./int8-rows-kernel.js";
 import { emitRmsNormF32 } from "./rms-norm-kernel.js";
+import { emitHeadsWeightedSumF64 } from "./attention-heads-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -67,6 +68,8 @@ export interface KernelFunctions {
   readonly quantizeInt8F32: KernelFn;
   /** RMSNorm of float32 rows in ggml's steps (rms-norm-kernel.ts). */
   readonly rmsNorm: KernelFn;
+  /** Attention's weighted sums for all heads, walking the cache position by position (attention-heads-kernel.ts). */
+  readonly headWeightedSum: KernelFn;
 }
 
 /**
@@ -145,6 +148,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitQuantizeInt8("quantize_i8"),
     emitQuantizeInt8F32("quantize_i8_f32"),
     emitRmsNormF32("rms_norm_f32"),
+    emitHeadsWeightedSumF64("heads_wsum_f64"),
   ];
 }
 
@@ -176,6 +180,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     quantizeInt8: fn("quantize_i8"),
     quantizeInt8F32: fn("quantize_i8_f32"),
     rmsNorm: fn("rms_norm_f32"),
+    headWeightedSum: fn("heads_wsum_f64"),
   };
 }
 
