@@ -15,9 +15,9 @@
 // - one layer's decode attention (16 heads of 96, fp16 cache) at 40 and 128
 //   cached positions: cachedAttention over a plain cache (its JavaScript
 //   loops) and over a cache resident in the kernels' memory (WebAssembly).
-// - attention's weighted sums of a decode step over 24 layers' value caches
-//   at 48 and 200 cached positions: one head at a time against all heads per
-//   cached position;
+// - attention's scores and weighted sums of a decode step over 24 layers'
+//   caches at 48 and 200 cached positions: one head at a time against all
+//   heads per cached position;
 // - the host loops of one decode step of the large-shaped model, each kernel
 //   against its plain twin: the FFN's SiLU(gate)·up (24 rows of 4096), the
 //   RMSNorms (24 x (3 rows of 1536 + 1 of 4096)), and the AbsMax int8
@@ -40,8 +40,8 @@ import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
 import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
 import { cachedAttention } from "@bitnet-quantize/bitnet";
 import {
-  absMaxRange, absMaxRangeReference, headWeightedSumF64, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
-  siluMulF32Reference, weightedRowSumF64,
+  absMaxRange, absMaxRangeReference, headDotsF64, headWeightedSumF64, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
+  rowDotsF64, siluMulF32Reference, weightedRowSumF64,
 } from "@bitnet-quantize/tensor";
 import { compare } from "./compare.js";
 
@@ -269,34 +269,53 @@ async function decodeHostLoops(): Promise<void> {
 }
 
 /**
- * Attention's weighted sums of a decode step over all 24 layers' value caches (so that, as in a real step, the
- * cache is not in the CPU caches), one head at a time (weightedRowSumF64) against all heads per cached
- * position (headWeightedSumF64); results checked equal first.
+ * Attention's two loops in a decode step over all 24 layers' caches (so that, as in a real step, the cache is
+ * not in the CPU caches): one head at a time (rowDotsF64, weightedRowSumF64) against all heads per cached
+ * position (headDotsF64, headWeightedSumF64); results checked equal first.
  */
-async function decodeAttentionSums(): Promise<void> {
+async function decodeAttentionLoops(): Promise<void> {
   const [L, H, D, S] = [24, 16, 96, 256];
-  const values = Array.from({ length: L }, () => {
-    const v = residentFloat32(S * H * D);
-    for (let i = 0; i < v.length; i++) v[i] = rnd() * 2 - 1;
-    return v;
-  });
+  const cache = (): Float32Array[] =>
+    Array.from({ length: L }, () => {
+      const v = residentFloat32(S * H * D);
+      for (let i = 0; i < v.length; i++) v[i] = rnd() * 2 - 1;
+      return v;
+    });
+  const keys = cache();
+  const values = cache();
   const at = { offset: 0, stride: H * D, kvOffsets: Array.from({ length: H }, (_, h) => h * D), D };
+  const q = Float32Array.from({ length: H * D }, () => rnd() * 2 - 1);
   for (const T of [48, 200]) {
+    const sa = new Float64Array(H * T);
+    const sb = new Float64Array(H * T);
+    const dotsPerHead = (out: Float64Array) => (): void => {
+      for (const k of keys) for (let h = 0; h < H; h++) rowDotsF64(q, h * D, k, h * D, H * D, D, T, out.subarray(h * T, (h + 1) * T));
+    };
+    const dotsHeads = (out: Float64Array) => (): void => {
+      for (const k of keys) headDotsF64(q, 0, k, at, T, out, T);
+    };
+    dotsPerHead(sa)();
+    dotsHeads(sb)();
+    if (sa.some((x, i) => !Object.is(x, sb[i]))) throw new Error("decode attention dots: the heads kernel differs from the per-head one");
+    await compare(`a decode step's attention scores, 24 layers x 16 heads of 96, ${T} cached positions`, [
+      { name: "one head at a time (rowDotsF64)", fn: dotsPerHead(sa) },
+      { name: "all heads per position (headDotsF64)", fn: dotsHeads(sb) },
+    ], { baseline: "one head at a time (rowDotsF64)", time: 1500, iterations: 20 });
     const p = Float64Array.from({ length: H * T }, () => Math.fround(rnd() / T));
     const a = new Float32Array(H * D);
     const b = new Float32Array(H * D);
-    const perHead = (out: Float32Array) => (): void => {
+    const sumsPerHead = (out: Float32Array) => (): void => {
       for (const v of values) for (let h = 0; h < H; h++) weightedRowSumF64(p.subarray(h * T, (h + 1) * T), v, h * D, H * D, D, T, out, h * D);
     };
-    const heads = (out: Float32Array) => (): void => {
+    const sumsHeads = (out: Float32Array) => (): void => {
       for (const v of values) headWeightedSumF64(p, T, v, at, T, out, 0);
     };
-    perHead(a)();
-    heads(b)();
+    sumsPerHead(a)();
+    sumsHeads(b)();
     if (a.some((x, i) => !Object.is(x, b[i]))) throw new Error("decode attention sums: the heads kernel differs from the per-head one");
     await compare(`a decode step's attention weighted sums, 24 layers x 16 heads of 96, ${T} cached positions`, [
-      { name: "one head at a time (weightedRowSumF64)", fn: perHead(a) },
-      { name: "all heads per position (headWeightedSumF64)", fn: heads(b) },
+      { name: "one head at a time (weightedRowSumF64)", fn: sumsPerHead(a) },
+      { name: "all heads per position (headWeightedSumF64)", fn: sumsHeads(b) },
     ], { baseline: "one head at a time (weightedRowSumF64)", time: 1500, iterations: 20 });
   }
 }
@@ -310,7 +329,7 @@ export async function run(): Promise<void> {
   npmStartThroughput(10);
   await decodeStepProducts();
   await decodeAttention();
-  await decodeAttentionSums();
+  await decodeAttentionLoops();
   await decodeHostLoops();
   console.log(`load average at end: ${loadavg().map((v) => v.toFixed(2)).join(", ")}`);
 }

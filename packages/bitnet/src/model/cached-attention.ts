@@ -3,11 +3,11 @@
 // summed in double), softmax with f32(exp(s - max)) and f32(1 / Σ), and
 // the weighted sum of values in double, stored as float32. With an fp16
 // cache, q and the probabilities are rounded to fp16 as llama.cpp's F16
-// matmuls do. One sequence of steps, run with tensor's rowDotsF64 and
+// matmuls do. One sequence of steps, run with tensor's headDotsF64 and
 // headWeightedSumF64 (WebAssembly SIMD over a cache in the kernels' shared
-// memory; the weighted sums of all heads of a position at once) or, as the
-// reference twin, with their plain loops (one head at a time); both sum in
-// the same order, so they agree bit for bit (test/llama-reference.ts keeps
+// memory, all heads of a position at once) or, as the reference twin, with
+// their plain loops (one head at a time); both sum in the same order, so
+// they agree bit for bit (test/llama-reference.ts keeps
 // an independent oracle of the whole layer). A third
 // version, with its own twin, follows llama.cpp's CPU backend bit for bit
 // (ggml-float.ts) for the "ggml" arithmetic. Not RoPE and not the cache
@@ -15,7 +15,7 @@
 //
 // Shapes: N new positions at start.., H heads, K kv heads (H/K query heads
 // share one), D head size; q and out [N, H·D]; keys and values [S, K·D].
-import { headWeightedSumF64, headWeightedSumF64Reference, rowDotsF64, rowDotsF64Reference } from "@bitnet-quantize/tensor";
+import { headDotsF64, headDotsF64Reference, headWeightedSumF64, headWeightedSumF64Reference } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 import { roundFloat32ToFloat16, roundToFloat16 } from "./float16.js";
 import {
@@ -65,12 +65,12 @@ function check(q: Float32Array, keys: Float32Array, values: Float32Array, out: F
  * ```
  */
 export function cachedAttention(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
-  attention(q, keys, values, out, s, rowDotsF64, headWeightedSumF64);
+  attention(q, keys, values, out, s, headDotsF64, headWeightedSumF64);
 }
 
 /**
  * The reference twin of {@link cachedAttention}: the same steps with the
- * plain loops of tensor's `rowDotsF64Reference` and
+ * plain loops of tensor's `headDotsF64Reference` and
  * `headWeightedSumF64Reference` (one head at a time, the weighted sum with
  * d outer, striding over the cache).
  *
@@ -82,18 +82,18 @@ export function cachedAttention(q: Float32Array, keys: Float32Array, values: Flo
  * ```
  */
 export function cachedAttentionReference(q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape): void {
-  attention(q, keys, values, out, s, rowDotsF64Reference, headWeightedSumF64Reference);
+  attention(q, keys, values, out, s, headDotsF64Reference, headWeightedSumF64Reference);
 }
 
 /**
  * The steps of {@link cachedAttention}, with its two loops given: the dots
- * of q with the cached keys (one head at a time) and the weighted sums of
- * the cached values (all heads of a position at once), the fast ones or
- * their plain twins; both sum in the same order.
+ * of q with the cached keys and the weighted sums of the cached values, for
+ * all heads of a position at once (the fast ones or their plain twins; both
+ * sum in the same order).
  */
 function attention(
   q: Float32Array, keys: Float32Array, values: Float32Array, out: Float32Array, s: AttentionShape,
-  dots: typeof rowDotsF64, weightedSum: typeof headWeightedSumF64,
+  dots: typeof headDotsF64, weightedSum: typeof headWeightedSumF64,
 ): void {
   check(q, keys, values, out, s);
   const { N, start, heads: H, kvHeads: K, headDim: D, f16 } = s;
@@ -107,11 +107,9 @@ function attention(
   const at = { offset: 0, stride: KD, kvOffsets: Array.from({ length: H }, (_, h) => ((h / G) | 0) * D), D };
   for (let n = 0; n < N; n++) {
     const T = start + n + 1; // causal: positions 0..start+n
-    for (let h = 0; h < H; h++) {
-      // scores: each dot summed over d in order
-      dots(q, n * C + h * D, keys, at.kvOffsets[h], KD, D, T, p.subarray(h * S, h * S + T));
-      softmaxRow(p, h * S, T, scale, f16);
-    }
+    // every head's scores: each dot summed over d in order
+    dots(q, n * C, keys, at, T, p, S);
+    for (let h = 0; h < H; h++) softmaxRow(p, h * S, T, scale, f16);
     // out[h·D + d] = Σ_t p_h[t]·v[t, h·D + d] in double, t in order
     weightedSum(p, S, values, at, T, out, n * C);
   }

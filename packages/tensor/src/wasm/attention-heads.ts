@@ -1,25 +1,26 @@
-// Attention's weighted sums for all heads of one query position over a
-// cache of float32 rows (positions), in float64 with each sum taken in t
-// order: the outputs Σ_t p_h[t]·v_t of every head h. Written as a plain
-// loop (the reference twin: one head at a time, weightedRowSumF64Reference)
-// and as a WebAssembly SIMD kernel (attention-heads-kernel.ts) that walks
-// the cache position by position, for a cache resident in the kernels'
-// memory; each sum keeps its order, so both give the same bits.
+// The two loops of attention for all heads of one query position over a
+// cache of float32 rows (positions), in float64 with each sum taken in
+// order: the scores q_h·k_t of every head h (d order), and the outputs
+// Σ_t p_h[t]·v_t (t order). Written as plain loops (the reference twins:
+// one head at a time, rowDotsF64Reference and weightedRowSumF64Reference)
+// and as WebAssembly SIMD kernels (attention-heads-kernel.ts) that walk the
+// cache position by position, for a cache resident in the kernels' memory;
+// each sum keeps its order, so both give the same bits.
 //
 // Measured on this machine (Node 20, one thread). `npm run bench -- wasm`,
-// a decode step's weighted sums over 24 layers' value caches, side by side
-// with one head at a time (weightedRowSumF64), medians: 48 cached positions
-// 0.418 against 0.527 ms (1.26x), 200 positions 2.009 against 2.686 ms
-// (1.34x). In a decode step of the large-shaped model, where the step's
-// weights have just passed through the CPU caches (a scratch script timing
-// attention inside the engine, 3 interleaved runs each): attention 9.2-10.1
-// against 11.7-12.2 ms at positions 200-216, about 2.6 against 3.1-3.3 ms at
-// 32-48. The dots of attention stay one head at a time: a kernel walking
-// positions for them (2 or 4 heads per step) was faster at 56 positions
-// (0.55 against 0.7 ms) but slower at 200 (5.3 against 4.6 ms).
+// a decode step's loops over 24 layers' caches, side by side with one head
+// at a time (rowDotsF64, weightedRowSumF64), medians: at 48 cached positions
+// scores 0.504 against 0.612 ms (1.21x), sums 0.415 against 0.489 ms
+// (1.18x); at 200, scores 3.224 against 4.107 ms (1.27x), sums 2.041
+// against 2.433 ms (1.19x). Inside a decode step of the large-shaped model,
+// where the step's weights have just passed through the CPU caches (a
+// scratch script timing attention in the engine, interleaved runs),
+// attention went from 11.7-12.2 ms to 8.9-9.0 ms at positions 200-216 and
+// from 3.1-3.3 ms to about 2.5 ms at 32-48.
 import { ArgumentError } from "../errors.js";
 import { residentOffset } from "./resident.js";
-import { weightedRowSumF64, weightedRowSumF64Reference } from "./row-dots.js";
+import { DOTS_HEADS } from "./attention-heads-kernel.js";
+import { rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "./row-dots.js";
 import { scratchBlock } from "./scratch-block.js";
 import { wasmKernels } from "./wasm-kernels.js";
 
@@ -41,16 +42,93 @@ export interface HeadsLayout {
   readonly D: number;
 }
 
-function check(fn: string, p: Float64Array, pStride: number, rows: Float32Array, at: HeadsLayout, T: number, out: Float32Array, outOffset: number): void {
-  const { offset, stride, kvOffsets, D } = at;
-  const H = kvOffsets.length;
-  if (!Number.isInteger(pStride) || pStride < T || (H > 0 && (H - 1) * pStride + T > p.length) || !Number.isInteger(outOffset) || outOffset < 0 || outOffset + H * D > out.length) {
-    throw new ArgumentError(`${fn}: p needs ${H} rows of ${pStride} >= T = ${T} (has ${p.length}), out ${H * D} values at ${outOffset} (has ${out.length})`);
+function checkSums(fn: string, p: Float64Array, pStride: number, rows: Float32Array, at: HeadsLayout, T: number, out: Float32Array, outOffset: number): void {
+  const H = at.kvOffsets.length;
+  if (!Number.isInteger(pStride) || pStride < T || (H > 0 && (H - 1) * pStride + T > p.length) || !Number.isInteger(outOffset) || outOffset < 0 || outOffset + H * at.D > out.length) {
+    throw new ArgumentError(`${fn}: p needs ${H} rows of ${pStride} >= T = ${T} (has ${p.length}), out ${H * at.D} values at ${outOffset} (has ${out.length})`);
   }
+  checkRows(fn, rows, at, T);
+}
+
+/** The layout's numbers are non-negative integers and its T rows fit in `rows`. */
+function checkRows(fn: string, rows: Float32Array, at: HeadsLayout, T: number): void {
+  const { offset, stride, kvOffsets, D } = at;
   const ok = [offset, stride, D, T].every((v) => Number.isInteger(v) && v >= 0) && kvOffsets.every((k) => Number.isInteger(k) && k >= 0);
   if (!ok) throw new ArgumentError(`${fn}: offset, stride, D, T and kvOffsets must be non-negative integers; got offset ${offset}, stride ${stride}, D ${D}, T ${T}, kvOffsets [${kvOffsets.join(", ")}]`);
   const reach = T === 0 || kvOffsets.length === 0 || D === 0 ? 0 : offset + (T - 1) * stride + Math.max(...kvOffsets) + D;
   if (reach > rows.length) throw new ArgumentError(`${fn}: ${T} rows of stride ${stride} from offset ${offset} (heads up to ${Math.max(...kvOffsets)} + ${D}) need ${reach} values, rows has ${rows.length}`);
+}
+
+function checkDots(fn: string, q: Float32Array, qOffset: number, rows: Float32Array, at: HeadsLayout, T: number, scores: Float64Array, scoreStride: number): void {
+  const { kvOffsets, D } = at;
+  const H = kvOffsets.length;
+  if (!Number.isInteger(qOffset) || qOffset < 0 || qOffset + H * D > q.length || !Number.isInteger(scoreStride) || scoreStride < T || (H > 0 && (H - 1) * scoreStride + T > scores.length)) {
+    throw new ArgumentError(`${fn}: q needs ${H * D} values at ${qOffset} (has ${q.length}), scores ${H} rows of ${scoreStride} >= T = ${T} (has ${scores.length})`);
+  }
+  checkRows(fn, rows, at, T);
+}
+
+/**
+ * `scores[h·scoreStride + t] = Σ_d q[qOffset + h·D + d]·rows[offset + t·stride + kvOffsets[h] + d]`
+ * for every head h and `t < T`, each sum in float64 in d order from +0.
+ * Runs the WebAssembly kernel (two heads per lane pair, the cache walked
+ * row by row) when `rows` is resident, D is a multiple of 4 and the heads of
+ * 4, else one head at a time through `rowDotsF64`; the bits are the same as
+ * {@link headDotsF64Reference}.
+ *
+ * @example
+ * ```ts
+ * const scores = new Float64Array(2);
+ * headDotsF64(new Float32Array([1, 2]), 0, new Float32Array([3, 4]), { offset: 0, stride: 2, kvOffsets: [0, 1], D: 1 }, 1, scores, 1); // scores = [3, 8]
+ * ```
+ */
+export function headDotsF64(q: Float32Array, qOffset: number, rows: Float32Array, at: HeadsLayout, T: number, scores: Float64Array, scoreStride: number): void {
+  checkDots("headDotsF64", q, qOffset, rows, at, T, scores, scoreStride);
+  const { offset, stride, kvOffsets, D } = at;
+  const H = kvOffsets.length;
+  const base = residentOffset(rows);
+  const kernels = base === undefined || D % 4 !== 0 || H % DOTS_HEADS !== 0 || H === 0 || T === 0 ? undefined : wasmKernels();
+  const qBytes = H * D * 8;
+  const kvoBytes = Math.ceil((H * 4) / 16) * 16;
+  const scratch = kernels === undefined ? -1 : scratchBlock(kernels, qBytes + kvoBytes + T * H * 8);
+  if (kernels === undefined || base === undefined || scratch < 0) {
+    for (let h = 0; h < H; h++) rowDotsF64(q, qOffset + h * D, rows, offset + kvOffsets[h], stride, D, T, scores.subarray(h * scoreStride, h * scoreStride + T));
+    return;
+  }
+  const buffer = kernels.arena.memory.buffer;
+  // q as lane pairs of heads (2i, 2i + 1), column by column
+  const qp = new Float64Array(buffer, scratch, H * D);
+  for (let i = 0; i < H / 2; i++) {
+    const a = qOffset + 2 * i * D;
+    const b = a + D;
+    const o = 2 * i * D;
+    for (let d = 0; d < D; d++) {
+      qp[o + 2 * d] = q[a + d];
+      qp[o + 2 * d + 1] = q[b + d];
+    }
+  }
+  const kvo = new Int32Array(buffer, scratch + qBytes, H);
+  for (let h = 0; h < H; h++) kvo[h] = kvOffsets[h] * 4;
+  const out = scratch + qBytes + kvoBytes;
+  kernels.headDots(scratch, scratch + qBytes, base + offset * 4, stride * 4, H, D, T, out);
+  const got = new Float64Array(buffer, out, T * H); // [T][H]
+  for (let h = 0; h < H; h++) for (let t = 0, o = h * scoreStride; t < T; t++) scores[o + t] = got[t * H + h];
+}
+
+/**
+ * The reference twin of {@link headDotsF64}: `rowDotsF64Reference` for one
+ * head at a time.
+ *
+ * @example
+ * ```ts
+ * const scores = new Float64Array(1);
+ * headDotsF64Reference(new Float32Array([2]), 0, new Float32Array([3]), { offset: 0, stride: 1, kvOffsets: [0], D: 1 }, 1, scores, 1); // scores = [6]
+ * ```
+ */
+export function headDotsF64Reference(q: Float32Array, qOffset: number, rows: Float32Array, at: HeadsLayout, T: number, scores: Float64Array, scoreStride: number): void {
+  checkDots("headDotsF64Reference", q, qOffset, rows, at, T, scores, scoreStride);
+  const { offset, stride, kvOffsets, D } = at;
+  for (let h = 0; h < kvOffsets.length; h++) rowDotsF64Reference(q, qOffset + h * D, rows, offset + kvOffsets[h], stride, D, T, scores.subarray(h * scoreStride, h * scoreStride + T));
 }
 
 /**
@@ -67,7 +145,7 @@ function check(fn: string, p: Float64Array, pStride: number, rows: Float32Array,
  * ```
  */
 export function headWeightedSumF64(p: Float64Array, pStride: number, rows: Float32Array, at: HeadsLayout, T: number, out: Float32Array, outOffset: number): void {
-  check("headWeightedSumF64", p, pStride, rows, at, T, out, outOffset);
+  checkSums("headWeightedSumF64", p, pStride, rows, at, T, out, outOffset);
   const { offset, stride, kvOffsets, D } = at;
   const H = kvOffsets.length;
   const base = residentOffset(rows);
@@ -101,7 +179,7 @@ export function headWeightedSumF64(p: Float64Array, pStride: number, rows: Float
  * ```
  */
 export function headWeightedSumF64Reference(p: Float64Array, pStride: number, rows: Float32Array, at: HeadsLayout, T: number, out: Float32Array, outOffset: number): void {
-  check("headWeightedSumF64Reference", p, pStride, rows, at, T, out, outOffset);
+  checkSums("headWeightedSumF64Reference", p, pStride, rows, at, T, out, outOffset);
   const { offset, stride, kvOffsets, D } = at;
   for (let h = 0; h < kvOffsets.length; h++) weightedRowSumF64Reference(p.subarray(h * pStride, h * pStride + T), rows, offset + kvOffsets[h], stride, D, T, out, outOffset + h * D);
 }

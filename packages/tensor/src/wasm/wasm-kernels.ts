@@ -18,7 +18,7 @@ import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
 import { emitAbsMaxF32, emitQuantizeInt8, emitQuantizeInt8F32 } from "./int8-rows-kernel.js";
 import { emitRmsNormF32 } from "./rms-norm-kernel.js";
-import { emitHeadsWeightedSumF64 } from "./attention-heads-kernel.js";
+import { emitHeadsDotsF64, emitHeadsWeightedSumF64 } from "./attention-heads-kernel.js";
 import { BackendError } from "../errors.js";
 import { WasmArena } from "./wasm-arena.js";
 import { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from "./webassembly-api.js";
@@ -70,6 +70,7 @@ export interface KernelFunctions {
   readonly rmsNorm: KernelFn;
   /** Attention's weighted sums for all heads, walking the cache position by position (attention-heads-kernel.ts). */
   readonly headWeightedSum: KernelFn;
+  readonly headDots: KernelFn;
 }
 
 /**
@@ -149,6 +150,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitQuantizeInt8F32("quantize_i8_f32"),
     emitRmsNormF32("rms_norm_f32"),
     emitHeadsWeightedSumF64("heads_wsum_f64"),
+    emitHeadsDotsF64("heads_dots_f64"),
   ];
 }
 
@@ -181,6 +183,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     quantizeInt8F32: fn("quantize_i8_f32"),
     rmsNorm: fn("rms_norm_f32"),
     headWeightedSum: fn("heads_wsum_f64"),
+    headDots: fn("heads_dots_f64"),
   };
 }
 
