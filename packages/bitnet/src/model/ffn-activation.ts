@@ -2,8 +2,9 @@
 // ReLU²(gate) · up. Written twice: in tensor ops (any backend, WebGPU) and on
 // host arrays (backends with synchronous reads: tensor's siluMulF32 kernel,
 // a ReLU² loop), which round to float32 after every step exactly where the
-// tensor ops store a float32 result, so the two agree bit for bit. A third version follows llama.cpp's CPU backend
-// (ggml's vector SiLU) for the "ggml" arithmetic. Not the projections around it.
+// tensor ops store a float32 result, so the two agree bit for bit. A third
+// version follows llama.cpp's CPU backend (ggml's vector SiLU) for the
+// "ggml" arithmetic. Not the projections around it.
 //
 // Shapes: gate, up [N, F] -> [N, F].
 import { type Tensor, add, div, exp, mul, neg, relu, siluMulF32 } from "@bitnet-quantize/tensor";

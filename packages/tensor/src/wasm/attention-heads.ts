@@ -21,8 +21,7 @@ import { ArgumentError } from "../errors.js";
 import { residentOffset } from "./resident.js";
 import { DOTS_HEADS } from "./attention-heads-kernel.js";
 import { rowDotsF64, rowDotsF64Reference, weightedRowSumF64, weightedRowSumF64Reference } from "./row-dots.js";
-import { scratchBlock } from "./scratch-block.js";
-import { wasmKernels } from "./wasm-kernels.js";
+import { scratchKernels } from "./scratch-block.js";
 
 /**
  * Where the heads of one attention call read the cached values: rows of `stride`
@@ -87,14 +86,14 @@ export function headDotsF64(q: Float32Array, qOffset: number, rows: Float32Array
   const { offset, stride, kvOffsets, D } = at;
   const H = kvOffsets.length;
   const base = residentOffset(rows);
-  const kernels = base === undefined || D % 4 !== 0 || H % DOTS_HEADS !== 0 || H === 0 || T === 0 ? undefined : wasmKernels();
   const qBytes = H * D * 8;
   const kvoBytes = Math.ceil((H * 4) / 16) * 16;
-  const scratch = kernels === undefined ? -1 : scratchBlock(kernels, qBytes + kvoBytes + T * H * 8);
-  if (kernels === undefined || base === undefined || scratch < 0) {
+  const w = scratchKernels(base !== undefined && D % 4 === 0 && H % DOTS_HEADS === 0 && H > 0 && T > 0, qBytes + kvoBytes + T * H * 8);
+  if (w === undefined || base === undefined) {
     for (let h = 0; h < H; h++) rowDotsF64(q, qOffset + h * D, rows, offset + kvOffsets[h], stride, D, T, scores.subarray(h * scoreStride, h * scoreStride + T));
     return;
   }
+  const { kernels, at: scratch } = w;
   const buffer = kernels.arena.memory.buffer;
   // q as lane pairs of heads (2i, 2i + 1), column by column
   const qp = new Float64Array(buffer, scratch, H * D);
@@ -149,14 +148,14 @@ export function headWeightedSumF64(p: Float64Array, pStride: number, rows: Float
   const { offset, stride, kvOffsets, D } = at;
   const H = kvOffsets.length;
   const base = residentOffset(rows);
-  const kernels = base === undefined || D % 4 !== 0 || T === 0 || H === 0 ? undefined : wasmKernels();
   const pBytes = Math.ceil((H * T * 8) / 16) * 16;
   const accBytes = H * D * 8;
-  const scratch = kernels === undefined ? -1 : scratchBlock(kernels, pBytes + accBytes + H * D * 4 + H * 4);
-  if (kernels === undefined || base === undefined || scratch < 0) {
+  const w = scratchKernels(base !== undefined && D % 4 === 0 && T > 0 && H > 0, pBytes + accBytes + H * D * 4 + H * 4);
+  if (w === undefined || base === undefined) {
     for (let h = 0; h < H; h++) weightedRowSumF64(p.subarray(h * pStride, h * pStride + T), rows, offset + kvOffsets[h], stride, D, T, out, outOffset + h * D);
     return;
   }
+  const { kernels, at: scratch } = w;
   const buffer = kernels.arena.memory.buffer;
   const pv = new Float64Array(buffer, scratch, H * T);
   for (let h = 0; h < H; h++) pv.set(p.subarray(h * pStride, h * pStride + T), h * T);

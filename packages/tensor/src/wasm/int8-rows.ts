@@ -12,17 +12,21 @@
 import { ArgumentError } from "../errors.js";
 import { roundHalfAway } from "../rounding.js";
 import { INT8_ROWS_STEP } from "./int8-rows-kernel.js";
-import { scratchBlock } from "./scratch-block.js";
-import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { MIN_KERNEL_VALUES, scratchKernels } from "./scratch-block.js";
+import type { KernelFunctions, WasmKernels } from "./wasm-kernels.js";
 
-/** How {@link quantizeInt8Range} rounds x · scale: ties to even, or away from zero. */
+/**
+ * How {@link quantizeInt8Range} rounds x · scale: ties to even, or away from zero.
+ *
+ * @example
+ * ```ts
+ * const r: Int8Rounding = "half-even"; // 2.5 -> 2, 3.5 -> 4
+ * ```
+ */
 export type Int8Rounding = "half-even" | "half-away";
 
 /** 1.5·2^52: `y + ROUND - ROUND` is y rounded to an integer, ties to even, for |y| < 2^51. */
 const ROUND = 6755399441055744;
-
-/** Below this many values the copies in and out cost more than the loops save. */
-const MIN_WASM = 64;
 
 function checkRange(fn: string, data: ArrayLike<number>, start: number, end: number): void {
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > data.length) {
@@ -30,12 +34,9 @@ function checkRange(fn: string, data: ArrayLike<number>, start: number, end: num
   }
 }
 
-/** The kernels and a scratch block of `bytes`, or undefined where the loops should run. */
-function wasmFor(data: ArrayLike<number>, n: number, bytes: number): { kernels: WasmKernels; at: number } | undefined {
-  if (!(data instanceof Float32Array) || n < MIN_WASM) return undefined;
-  const kernels = wasmKernels();
-  const at = kernels === undefined ? -1 : scratchBlock(kernels, bytes);
-  return kernels === undefined || at < 0 ? undefined : { kernels, at };
+/** The kernels and a scratch block of `bytes` for `n` values of `data`, or undefined where the loops should run. */
+function wasmFor(data: ArrayLike<number>, n: number, bytes: number): { readonly kernels: WasmKernels; readonly at: number } | undefined {
+  return scratchKernels(data instanceof Float32Array && n >= MIN_KERNEL_VALUES, bytes);
 }
 
 /**
@@ -84,11 +85,16 @@ export function absMaxRangeReference(data: ArrayLike<number>, start: number, end
   return nan ? Number.NaN : m;
 }
 
-function checkQuantize(fn: string, data: ArrayLike<number>, start: number, end: number, scale: number, qp: number, rounding: Int8Rounding, codes: Int8Array): void {
+/** The arguments every quantizer here takes: a range inside `data`, codes reaching its end, a scale that is a number. */
+function checkCodes(fn: string, data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
   checkRange(fn, data, start, end);
   if (codes.length < end) throw new ArgumentError(`${fn}: codes hold ${codes.length} values, the range ends at ${end}`);
-  if (!Number.isInteger(qp) || qp < 0 || qp > 127) throw new ArgumentError(`${fn}: qp must be an integer in 0..127, got ${qp}`);
   if (typeof scale !== "number" || Number.isNaN(scale)) throw new ArgumentError(`${fn}: scale must be a number, got ${scale}`);
+}
+
+function checkQuantize(fn: string, data: ArrayLike<number>, start: number, end: number, scale: number, qp: number, rounding: Int8Rounding, codes: Int8Array): void {
+  checkCodes(fn, data, start, end, scale, codes);
+  if (!Number.isInteger(qp) || qp < 0 || qp > 127) throw new ArgumentError(`${fn}: qp must be an integer in 0..127, got ${qp}`);
   if (rounding !== "half-even" && rounding !== "half-away") throw new ArgumentError(`${fn}: rounding must be "half-even" or "half-away", got ${JSON.stringify(rounding)}`);
 }
 
@@ -106,18 +112,31 @@ function checkQuantize(fn: string, data: ArrayLike<number>, start: number, end: 
  */
 export function quantizeInt8Range(data: ArrayLike<number>, start: number, end: number, scale: number, qp: number, rounding: Int8Rounding, codes: Int8Array): void {
   checkQuantize("quantizeInt8Range", data, start, end, scale, qp, rounding, codes);
+  quantizeVia(data, start, end, codes, (k, src, steps, dst) => k.quantizeInt8(src, steps, dst, scale, qp, rounding === "half-away" ? 1 : 0), (from, to) => quantizeLoop(data, from, to, scale, qp, rounding, codes));
+}
+
+/**
+ * `codes[start..end)` of a quantizer: its kernel (`kernel(fns, src, steps,
+ * dst)`, 16 values a step) over the whole steps of float32 data copied into
+ * the scratch block, then its plain loop (`loop(from, to)`) over the rest;
+ * the loop alone where the kernels do not apply.
+ */
+function quantizeVia(
+  data: ArrayLike<number>, start: number, end: number, codes: Int8Array,
+  kernel: (fns: KernelFunctions, src: number, steps: number, dst: number) => void, loop: (from: number, to: number) => void,
+): void {
   const n = end - start;
   const whole = n - (n % INT8_ROWS_STEP);
   const w = wasmFor(data, whole, whole * 5);
   if (w === undefined) {
-    quantizeLoop(data, start, end, scale, qp, rounding, codes);
+    loop(start, end);
     return;
   }
   const { kernels, at } = w;
   new Float32Array(kernels.arena.memory.buffer, at, whole).set((data as Float32Array).subarray(start, start + whole));
-  kernels.quantizeInt8(at, whole / INT8_ROWS_STEP, at + whole * 4, scale, qp, rounding === "half-away" ? 1 : 0);
+  kernel(kernels, at, whole / INT8_ROWS_STEP, at + whole * 4);
   codes.set(new Int8Array(kernels.arena.memory.buffer, at + whole * 4, whole), start);
-  quantizeLoop(data, start + whole, end, scale, qp, rounding, codes);
+  loop(start + whole, end);
 }
 
 /**
@@ -151,12 +170,6 @@ function quantizeLoop(data: ArrayLike<number>, start: number, end: number, scale
   }
 }
 
-function checkF32Product(fn: string, data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
-  checkRange(fn, data, start, end);
-  if (codes.length < end) throw new ArgumentError(`${fn}: codes hold ${codes.length} values, the range ends at ${end}`);
-  if (typeof scale !== "number" || Number.isNaN(scale)) throw new ArgumentError(`${fn}: scale must be a number, got ${scale}`);
-}
-
 /**
  * `codes[i] = clamp(round(f32(data[i] · f32(scale))), -128, 127)` for `i` in
  * `start..end`: the product rounded to float32 first, then to an integer,
@@ -171,19 +184,8 @@ function checkF32Product(fn: string, data: ArrayLike<number>, start: number, end
  * ```
  */
 export function quantizeInt8RangeF32(data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
-  checkF32Product("quantizeInt8RangeF32", data, start, end, scale, codes);
-  const n = end - start;
-  const whole = n - (n % INT8_ROWS_STEP);
-  const w = wasmFor(data, whole, whole * 5);
-  if (w === undefined) {
-    quantizeF32Loop(data, start, end, scale, codes);
-    return;
-  }
-  const { kernels, at } = w;
-  new Float32Array(kernels.arena.memory.buffer, at, whole).set((data as Float32Array).subarray(start, start + whole));
-  kernels.quantizeInt8F32(at, whole / INT8_ROWS_STEP, at + whole * 4, Math.fround(scale));
-  codes.set(new Int8Array(kernels.arena.memory.buffer, at + whole * 4, whole), start);
-  quantizeF32Loop(data, start + whole, end, scale, codes);
+  checkCodes("quantizeInt8RangeF32", data, start, end, scale, codes);
+  quantizeVia(data, start, end, codes, (k, src, steps, dst) => k.quantizeInt8F32(src, steps, dst, Math.fround(scale)), (from, to) => quantizeF32Loop(data, from, to, scale, codes));
 }
 
 /**
@@ -196,7 +198,7 @@ export function quantizeInt8RangeF32(data: ArrayLike<number>, start: number, end
  * ```
  */
 export function quantizeInt8RangeF32Reference(data: ArrayLike<number>, start: number, end: number, scale: number, codes: Int8Array): void {
-  checkF32Product("quantizeInt8RangeF32Reference", data, start, end, scale, codes);
+  checkCodes("quantizeInt8RangeF32Reference", data, start, end, scale, codes);
   quantizeF32Loop(data, start, end, scale, codes);
 }
 

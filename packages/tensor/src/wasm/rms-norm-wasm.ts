@@ -11,8 +11,7 @@
 // (2.17x). The float64 sum is one dependency chain (its order is the
 // contract), so the kernel gains mostly on the scaling pass.
 import { ArgumentError } from "../errors.js";
-import { scratchBlock } from "./scratch-block.js";
-import { wasmKernels } from "./wasm-kernels.js";
+import { scratchKernels } from "./scratch-block.js";
 
 const f32 = Math.fround;
 
@@ -37,9 +36,9 @@ export function rmsNormRowsF32(x: Float32Array, C: number, eps: number, weight: 
   check("rmsNormRowsF32", x, C, weight, out);
   const n = x.length;
   const fits = C % 4 === 0 && n > 0 && (weight === undefined || weight instanceof Float32Array);
-  const kernels = fits ? wasmKernels() : undefined;
-  const at = kernels === undefined ? -1 : scratchBlock(kernels, (n + C) * 4);
-  if (kernels === undefined || at < 0) return rmsNormRowsF32Reference(x, C, eps, weight, out);
+  const w = scratchKernels(fits, (n + C) * 4);
+  if (w === undefined) return rmsNormRowsF32Reference(x, C, eps, weight, out);
+  const { kernels, at } = w;
   const mem = new Float32Array(kernels.arena.memory.buffer, at, n + C);
   mem.set(x);
   if (weight !== undefined) mem.set(weight, n);

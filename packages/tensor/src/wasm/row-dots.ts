@@ -15,8 +15,7 @@
 // against 0.135 ms, 2.51x (with one operand block kept between calls).
 import { ArgumentError } from "../errors.js";
 import { newResident, residentOffset } from "./resident.js";
-import { scratchBlock } from "./scratch-block.js";
-import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
+import { scratchKernels } from "./scratch-block.js";
 
 /**
  * A zeroed float32 array of `length` values in this realm's shared wasm
@@ -59,17 +58,13 @@ export function rowDotsF64(q: Float32Array, qOffset: number, rows: Float32Array,
   checkRows("rowDotsF64", rows, offset, stride, D, T);
   if (qOffset < 0 || qOffset + D > q.length || out.length < T) throw new ArgumentError(`rowDotsF64: q needs ${D} values at ${qOffset} (has ${q.length}), out ${T} (has ${out.length})`);
   const base = residentOffset(rows);
-  const kernels = base === undefined || D % 4 !== 0 || T < 4 ? undefined : wasmKernels();
-  if (kernels === undefined || base === undefined) {
-    rowDotsJs(q, qOffset, rows, offset, stride, D, T, out);
-    return;
-  }
   const T4 = T - (T % 4);
-  const scratch = scratchBlock(kernels, D * 8 + T4 * 8);
-  if (scratch < 0) {
+  const w = scratchKernels(base !== undefined && D % 4 === 0 && T4 > 0, D * 8 + T4 * 8);
+  if (w === undefined || base === undefined) {
     rowDotsJs(q, qOffset, rows, offset, stride, D, T, out);
     return;
   }
+  const { kernels, at: scratch } = w;
   const qv = new Float64Array(kernels.arena.memory.buffer, scratch, D);
   for (let d = 0; d < D; d++) qv[d] = q[qOffset + d];
   kernels.rowDots(scratch, base + offset * 4, stride * 4, D, T4, scratch + D * 8);
@@ -138,16 +133,14 @@ export function weightedRowSumF64(p: Float64Array, rows: Float32Array, offset: n
   if (p.length < T || outOffset < 0 || outOffset + D > out.length) throw new ArgumentError(`weightedRowSumF64: p needs ${T} values (has ${p.length}), out ${D} at ${outOffset} (has ${out.length})`);
   const base = residentOffset(rows);
   const D8 = D - (D % 8);
-  const kernels: WasmKernels | undefined = base === undefined || D8 === 0 || T === 0 ? undefined : wasmKernels();
+  const w = scratchKernels(base !== undefined && D8 > 0 && T > 0, T * 8 + D8 * 4);
   let done = 0;
-  if (kernels !== undefined && base !== undefined) {
-    const scratch = scratchBlock(kernels, T * 8 + D8 * 4);
-    if (scratch >= 0) {
-      new Float64Array(kernels.arena.memory.buffer, scratch, T).set(p.subarray(0, T));
-      kernels.weightedRowSum(scratch, base + offset * 4, stride * 4, D8, T, scratch + T * 8);
-      out.set(new Float32Array(kernels.arena.memory.buffer, scratch + T * 8, D8), outOffset);
-      done = D8;
-    }
+  if (w !== undefined && base !== undefined) {
+    const { kernels, at: scratch } = w;
+    new Float64Array(kernels.arena.memory.buffer, scratch, T).set(p.subarray(0, T));
+    kernels.weightedRowSum(scratch, base + offset * 4, stride * 4, D8, T, scratch + T * 8);
+    out.set(new Float32Array(kernels.arena.memory.buffer, scratch + T * 8, D8), outOffset);
+    done = D8;
   }
   weightedSumJs(p, rows, offset, stride, D, T, out, outOffset, done);
 }

@@ -11,19 +11,15 @@
 // decode step (a scratch script, minima of 3 interleaved runs) went from
 // 35.4-36.1 ms to 33.3-34.5 ms.
 import { ArgumentError } from "../errors.js";
-import { scratchBlock } from "./scratch-block.js";
+import { MIN_KERNEL_VALUES, scratchKernels } from "./scratch-block.js";
 import { SILU_STEP } from "./silu-kernel.js";
-import { wasmKernels } from "./wasm-kernels.js";
 
 const f32 = Math.fround;
-
-/** Below this many values the copies in and out cost more than the loop saves. */
-const MIN_WASM = 64;
 
 /**
  * `out[i] = f32(f32(gate[i] / f32(f32(e^-gate[i]) + 1)) · up[i])`, SiLU(gate)
  * · up rounded as float32 tensor ops round it, with the WebAssembly kernel
- * where SIMD validates (the last `n % 4` values in JavaScript), else
+ * where SIMD validates (the last `n % 8` values in JavaScript), else
  * {@link siluMulF32Reference}; the bits are the same. `out` may be `gate`
  * or `up`; returns it.
  *
@@ -36,9 +32,9 @@ export function siluMulF32(gate: Float32Array, up: Float32Array, out: Float32Arr
   const n = gate.length;
   if (up.length !== n || out.length !== n) throw new ArgumentError(`siluMulF32: gate, up and out must have one length, got ${n}, ${up.length} and ${out.length}`);
   const n4 = n - (n % SILU_STEP);
-  const kernels = n4 < MIN_WASM ? undefined : wasmKernels();
-  const at = kernels === undefined ? -1 : scratchBlock(kernels, n4 * 8);
-  if (kernels === undefined || at < 0) return siluMulF32Reference(gate, up, out);
+  const w = scratchKernels(n4 >= MIN_KERNEL_VALUES, n4 * 8);
+  if (w === undefined) return siluMulF32Reference(gate, up, out);
+  const { kernels, at } = w;
   const mem = new Float32Array(kernels.arena.memory.buffer, at, n4 * 2);
   mem.set(gate.subarray(0, n4));
   mem.set(up.subarray(0, n4), n4);

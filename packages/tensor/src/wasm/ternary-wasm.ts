@@ -18,6 +18,7 @@
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "../quant/packed-format.js";
 import { TAIL_BYTES, newResident, residentOffset } from "./resident.js";
+import { scratchBlock } from "./scratch-block.js";
 import { TERNARY_BLOCK } from "./ternary-kernel.js";
 import { type KernelFunctions, type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 
@@ -178,8 +179,8 @@ export function prepareTernaryJob(
     return undefined;
   }
   const [xv, corr, sums, xs, out] = temps as [number, number, number, number, number];
-  // each token's codes, zero-padded to whole blocks, laid out by the prep kernel
-  const padded = arena.alloc(blocks * TERNARY_BLOCK);
+  // each token's codes, zero-padded to whole blocks in the scratch block, laid out by the prep kernel
+  const padded = scratchBlock(kernels, blocks * TERNARY_BLOCK);
   if (padded < 0) {
     for (const p of temps) arena.release(p);
     return undefined;
@@ -190,7 +191,6 @@ export function prepareTernaryJob(
     if (blocks * TERNARY_BLOCK > K) row.fill(0, K);
     kernels.ternaryPrep(padded, blocks, blocksPerGroup, xv + m * xBytes, corr + m * G * 4);
   }
-  arena.release(padded);
   const buffer = arena.memory.buffer;
   const xsv = new Float64Array(buffer, xs, xsCount);
   for (let i = 0; i < xsCount; i++) xsv[i] = xScale[i];
