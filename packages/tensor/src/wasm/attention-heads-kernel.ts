@@ -19,10 +19,9 @@
 // the cache as one stream: a decode step's cache is far from the CPU
 // caches (the step's weights passed through them since). Measured in
 // attention-heads.ts.
-import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
+import { FunctionBuilder, INTERLEAVE_HIGH, INTERLEAVE_LOW, LOW_HALVES, UPPER_HALF, V128_ZERO } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
-const UPPER = lanes32([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
 
 /**
  * Emits `name(p, pStride, kvo, rows, stride, H, D, T, acc, out)`: `p`
@@ -74,7 +73,7 @@ export function emitHeadsWeightedSumF64(name: string): FunctionBuilder {
   f.open("loop"); // over columns, four at a time: acc += p·row, in float64
   f.get(src).memory("v128.load").set(v);
   f.get(ap).get(ap).memory("v128.load").get(v).op("f64x2.promote_low_f32x4").get(pv).op("f64x2.mul").op("f64x2.add").memory("v128.store");
-  f.get(ap).get(ap).memory("v128.load", 16).get(v).get(v).shuffle(UPPER).op("f64x2.promote_low_f32x4").get(pv).op("f64x2.mul").op("f64x2.add").memory("v128.store", 16);
+  f.get(ap).get(ap).memory("v128.load", 16).get(v).get(v).shuffle(UPPER_HALF).op("f64x2.promote_low_f32x4").get(pv).op("f64x2.mul").op("f64x2.add").memory("v128.store", 16);
   f.get(ap).i32Const(32).op("i32.add").set(ap);
   f.get(src).i32Const(16).op("i32.add").variable("local.tee", src).get(stop).op("i32.lt_u").brIf(0);
   f.end();
@@ -90,7 +89,7 @@ export function emitHeadsWeightedSumF64(name: string): FunctionBuilder {
   f.get(ACC).set(i);
   f.get(OUT).set(ap);
   f.open("loop");
-  f.get(ap).get(i).memory("v128.load").op("f32x4.demote_f64x2_zero").get(i).memory("v128.load", 16).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store");
+  f.get(ap).get(i).memory("v128.load").op("f32x4.demote_f64x2_zero").get(i).memory("v128.load", 16).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES).memory("v128.store");
   f.get(ap).i32Const(16).op("i32.add").set(ap);
   f.get(i).i32Const(32).op("i32.add").variable("local.tee", i).get(end).op("i32.lt_u").brIf(0);
   f.end();
@@ -98,8 +97,6 @@ export function emitHeadsWeightedSumF64(name: string): FunctionBuilder {
   return f;
 }
 
-const PAIR_LO = lanes32([0, 4, 1, 5]); // (a0, b0, a1, b1)
-const PAIR_HI = lanes32([2, 6, 3, 7]); // (a2, b2, a3, b3)
 
 /** Heads per step of the dots kernel (two per f64x2, two chains): the driver gives it a multiple of this. */
 export const DOTS_HEADS = 4;
@@ -148,13 +145,13 @@ export function emitHeadsDotsF64(name: string): FunctionBuilder {
   for (let p = 0; p < 2; p++) {
     f.get(k[2 * p]).get(o).op("i32.add").memory("v128.load").set(a);
     f.get(k[2 * p + 1]).get(o).op("i32.add").memory("v128.load").set(b);
-    f.get(a).get(b).shuffle(PAIR_LO).set(lo);
-    f.get(a).get(b).shuffle(PAIR_HI).set(hi);
+    f.get(a).get(b).shuffle(INTERLEAVE_LOW).set(lo);
+    f.get(a).get(b).shuffle(INTERLEAVE_HIGH).set(hi);
     for (let c = 0; c < 4; c++) {
       const src = c < 2 ? lo : hi;
       f.get(acc[p]);
       if (c % 2 === 0) f.get(src);
-      else f.get(src).get(src).shuffle(UPPER);
+      else f.get(src).get(src).shuffle(UPPER_HALF);
       f.op("f64x2.promote_low_f32x4");
       f.get(q);
       if (p === 1) qStep().op("i32.add");

@@ -52,6 +52,41 @@ export function lanes32(lanes: readonly number[]): number[] {
 }
 
 /**
+ * `i8x16.shuffle` lanes that move lanes 2 and 3 of the first operand down
+ * to 0 and 1 (for `f64x2.promote_low_f32x4` of a vector's upper half).
+ *
+ * @example
+ * ```ts
+ * f.get(v).get(v).shuffle(UPPER_HALF).op("f64x2.promote_low_f32x4"); // v2, v3 as float64
+ * ```
+ */
+export const UPPER_HALF: readonly number[] = lanes32([2, 3, 2, 3]);
+
+/**
+ * `i8x16.shuffle` lanes that join lanes 0 and 1 of each operand (two
+ * `f32x4.demote_f64x2_zero` results into one f32x4).
+ *
+ * @example
+ * ```ts
+ * f.get(a).op("f32x4.demote_f64x2_zero").get(b).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES); // (a0, a1, b0, b1)
+ * ```
+ */
+export const LOW_HALVES: readonly number[] = lanes32([0, 1, 4, 5]);
+
+/**
+ * `i8x16.shuffle` lanes that interleave two vectors lane by lane: the low
+ * halves (a0, b0, a1, b1) and the high halves (a2, b2, a3, b3).
+ *
+ * @example
+ * ```ts
+ * f.get(a).get(b).shuffle(INTERLEAVE_LOW); // (a0, b0, a1, b1)
+ * ```
+ */
+export const INTERLEAVE_LOW: readonly number[] = lanes32([0, 4, 1, 5]);
+/** See {@link INTERLEAVE_LOW}: (a2, b2, a3, b3). @example `f.get(a).get(b).shuffle(INTERLEAVE_HIGH);` */
+export const INTERLEAVE_HIGH: readonly number[] = lanes32([2, 6, 3, 7]);
+
+/**
  * The 16 bytes of a `v128.const` holding `value` as a float64 in both lanes.
  *
  * @example

@@ -6,11 +6,9 @@
 // to float32 first, then to an integer, ties to even (f32x4.nearest). Every
 // step is the arithmetic of the JavaScript twins (int8-rows.ts), so the
 // codes are the same. Measured there.
-import { FunctionBuilder, V128_ZERO, f64x2Bytes, lanes32 } from "./code-builder.js";
+import { FunctionBuilder, LOW_HALVES, UPPER_HALF, V128_ZERO, f64x2Bytes } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
-const UPPER = lanes32([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
-const JOIN = lanes32([0, 1, 4, 5]); // lanes 0, 1 of each operand
 const SIGN = f64x2Bytes(-0);
 
 /** float32 values per step of both kernels (one i8x16 of codes). */
@@ -83,7 +81,7 @@ export function emitQuantizeInt8(name: string): FunctionBuilder {
   for (let v = 0; v < 4; v++) {
     f.get(SRC).memory("v128.load", 16 * v).set(x);
     f.get(x).op("f64x2.promote_low_f32x4").get(sc).op("f64x2.mul").set(y[2 * v]);
-    f.get(x).get(x).shuffle(UPPER).op("f64x2.promote_low_f32x4").get(sc).op("f64x2.mul").set(y[2 * v + 1]);
+    f.get(x).get(x).shuffle(UPPER_HALF).op("f64x2.promote_low_f32x4").get(sc).op("f64x2.mul").set(y[2 * v + 1]);
   }
   f.get(AWAY).open("if");
   // away from zero: t = trunc(y); t ± 1 where |y - t| >= 1/2 (y - t is exact)
@@ -98,7 +96,7 @@ export function emitQuantizeInt8(name: string): FunctionBuilder {
   // clamp, then float64 -> float32 (exact: small integers) -> int32 -> int16 -> int8
   for (let v = 0; v < 4; v++) {
     for (const h of [0, 1]) f.get(y[2 * v + h]).get(hi).op("f64x2.pmin").get(lo).op("f64x2.pmax").op("f32x4.demote_f64x2_zero").set(y[2 * v + h]);
-    f.get(y[2 * v]).get(y[2 * v + 1]).shuffle(JOIN).op("i32x4.trunc_sat_f32x4_s").set(e[v]);
+    f.get(y[2 * v]).get(y[2 * v + 1]).shuffle(LOW_HALVES).op("i32x4.trunc_sat_f32x4_s").set(e[v]);
   }
   storeCodesAndStep(f, e, SRC, N, DST);
   return f;

@@ -14,12 +14,9 @@
 // The driver (row-dots.ts) takes 4-row (dots) and 8-column (wsum) steps here
 // and leaves the tails to the JavaScript twin. What it gains is measured in
 // row-dots.ts.
-import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
+import { FunctionBuilder, INTERLEAVE_HIGH, INTERLEAVE_LOW, LOW_HALVES, UPPER_HALF, V128_ZERO } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
-const PAIR_LO = lanes32([0, 4, 1, 5]); // (a0, b0, a1, b1)
-const PAIR_HI = lanes32([2, 6, 3, 7]); // (a2, b2, a3, b3)
-const UPPER = lanes32([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
 
 /**
  * Emits `name(q, rows, stride, D, T, out)`: `q` float64 `[D]`, `rows`
@@ -60,8 +57,8 @@ export function emitRowDotsF64(name: string): FunctionBuilder {
     // rows 2p and 2p+1, columns d..d+3, as (row 2p, row 2p+1) pairs of columns
     f.get(r[2 * p]).memory("v128.load").set(a);
     f.get(r[2 * p + 1]).memory("v128.load").set(b);
-    f.get(a).get(b).shuffle(PAIR_LO).set(lo[p]);
-    f.get(a).get(b).shuffle(PAIR_HI).set(hi[p]);
+    f.get(a).get(b).shuffle(INTERLEAVE_LOW).set(lo[p]);
+    f.get(a).get(b).shuffle(INTERLEAVE_HIGH).set(hi[p]);
   }
   for (let c = 0; c < 4; c++) {
     f.get(qp).memory("v128.load64_splat", 8 * c).set(qv);
@@ -69,7 +66,7 @@ export function emitRowDotsF64(name: string): FunctionBuilder {
       const src = c < 2 ? lo[p] : hi[p];
       f.get(acc[p]);
       if (c % 2 === 0) f.get(src);
-      else f.get(src).get(src).shuffle(UPPER);
+      else f.get(src).get(src).shuffle(UPPER_HALF);
       f.op("f64x2.promote_low_f32x4").get(qv).op("f64x2.mul").op("f64x2.add").set(acc[p]);
     }
   }
@@ -124,15 +121,15 @@ export function emitWeightedRowSumF64(name: string): FunctionBuilder {
     const src = v[k >> 1];
     f.get(acc[k]);
     if (k % 2 === 0) f.get(src);
-    else f.get(src).get(src).shuffle(UPPER);
+    else f.get(src).get(src).shuffle(UPPER_HALF);
     f.op("f64x2.promote_low_f32x4").get(pv).op("f64x2.mul").op("f64x2.add").set(acc[k]);
   }
   f.get(rp).get(STRIDE).op("i32.add").set(rp);
   f.get(pp).i32Const(8).op("i32.add").set(pp);
   f.get(t).i32Const(1).op("i32.sub").variable("local.tee", t).brIf(0);
   f.end();
-  f.get(OUT).get(acc[0]).op("f32x4.demote_f64x2_zero").get(acc[1]).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store");
-  f.get(OUT).get(acc[2]).op("f32x4.demote_f64x2_zero").get(acc[3]).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store", 16);
+  f.get(OUT).get(acc[0]).op("f32x4.demote_f64x2_zero").get(acc[1]).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES).memory("v128.store");
+  f.get(OUT).get(acc[2]).op("f32x4.demote_f64x2_zero").get(acc[3]).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES).memory("v128.store", 16);
   f.get(OUT).i32Const(32).op("i32.add").set(OUT);
   f.get(ROWS).i32Const(32).op("i32.add").set(ROWS);
   f.get(D).i32Const(8).op("i32.sub").variable("local.tee", D).brIf(0);

@@ -1,12 +1,10 @@
 // The WebAssembly SIMD kernel of the gated SiLU, `out = f32(g / f32(f32(e^-g) + 1)) · up`
 // in float32 (e^-g by exp-kernel.ts in float64, rounded to float32): the
 // operation order of its JavaScript twin (silu-wasm.ts), so the bits agree.
-import { FunctionBuilder, lanes32 } from "./code-builder.js";
+import { FunctionBuilder, LOW_HALVES, UPPER_HALF } from "./code-builder.js";
 import { emitExpF64x2, expLocals } from "./exp-kernel.js";
 import type { ValType } from "./opcodes.js";
 
-const UPPER = lanes32([2, 3, 2, 3]); // lanes 2, 3 down to 0, 1
-const JOIN = lanes32([0, 1, 4, 5]); // lanes 0, 1 of each operand
 /**
  * float32 vectors per loop step, each two exp expansions interleaved with the
  * others. Measured through siluMulF32 on 24 rows of 4096 (a decode step),
@@ -42,13 +40,13 @@ export function emitSiluMulF32(name: string): FunctionBuilder {
   for (let v = 0; v < VECTORS; v++) {
     f.get(G).memory("v128.load", 16 * v).set(g[v]);
     f.get(g[v]).op("f64x2.promote_low_f32x4").op("f64x2.neg").set(x[2 * v]);
-    f.get(g[v]).get(g[v]).shuffle(UPPER).op("f64x2.promote_low_f32x4").op("f64x2.neg").set(x[2 * v + 1]);
+    f.get(g[v]).get(g[v]).shuffle(UPPER_HALF).op("f64x2.promote_low_f32x4").op("f64x2.neg").set(x[2 * v + 1]);
   }
   emitExpF64x2(f, x, e, tmp);
   // f32(g / f32(f32(e) + 1)) · up
   for (let v = 0; v < VECTORS; v++) {
     f.get(OUT).get(g[v]);
-    f.get(e[2 * v]).op("f32x4.demote_f64x2_zero").get(e[2 * v + 1]).op("f32x4.demote_f64x2_zero").shuffle(JOIN);
+    f.get(e[2 * v]).op("f32x4.demote_f64x2_zero").get(e[2 * v + 1]).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES);
     f.f32Const(1).op("f32x4.splat").op("f32x4.add").op("f32x4.div");
     f.get(U).memory("v128.load", 16 * v).op("f32x4.mul").memory("v128.store", 16 * v);
   }

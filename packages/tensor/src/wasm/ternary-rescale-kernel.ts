@@ -11,7 +11,7 @@
 // Two functions: one row at a time, and four rows at a time in f64x2 lanes
 // (the same operations per row, so the same bits), which the driver uses
 // for all but the last rows % 4.
-import { FunctionBuilder, V128_ZERO, lanes32 } from "./code-builder.js";
+import { FunctionBuilder, LOW_HALVES, UPPER_HALF, V128_ZERO, lanes32 } from "./code-builder.js";
 import type { ValType } from "./opcodes.js";
 
 /** Both functions' parameters: `(sums, corr, wScale, xScale, perGroup, out, rows, groups)`, all i32, and their local indices. */
@@ -146,15 +146,15 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
     f.get(cur).set(prev[k]);
   }
   // the four rows' lane totals in one vector: pairs of lanes, then pairs of pairs
-  f.get(t[0]).get(t[1]).shuffle(lanes32([0, 1, 4, 5])).get(t[0]).get(t[1]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(cur);
-  f.get(t[2]).get(t[3]).shuffle(lanes32([0, 1, 4, 5])).get(t[2]).get(t[3]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(c);
+  f.get(t[0]).get(t[1]).shuffle(LOW_HALVES).get(t[0]).get(t[1]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(cur);
+  f.get(t[2]).get(t[3]).shuffle(LOW_HALVES).get(t[2]).get(t[3]).shuffle(lanes32([2, 3, 6, 7])).op("i32x4.add").set(c);
   f.get(cur).get(c).shuffle(lanes32([0, 2, 4, 6])).get(cur).get(c).shuffle(lanes32([1, 3, 5, 7])).op("i32x4.add");
   f.get(cp).memory("v128.load32_splat").op("i32x4.sub").set(c);
   // p = w · f64(s - corr), rows 0-1 and 2-3
   f.get(wp[0]).memory("v128.load64_zero").get(wp[1]).memory("f64.load").lane("f64x2.replace_lane", 1);
   f.get(c).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p01);
   f.get(wp[2]).memory("v128.load64_zero").get(wp[3]).memory("f64.load").lane("f64x2.replace_lane", 1);
-  f.get(c).get(c).shuffle(lanes32([2, 3, 2, 3])).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p23);
+  f.get(c).get(c).shuffle(UPPER_HALF).op("f64x2.convert_low_i32x4_s").op("f64x2.mul").set(p23);
   f.get(PER_GROUP).open("if");
   f.get(xp).memory("v128.load64_splat").set(xv);
   f.get(p01).get(xv).op("f64x2.div").set(p01);
@@ -175,7 +175,7 @@ export function emitTernaryRescale4(name: string): FunctionBuilder {
   f.get(y01).get(xv).op("f64x2.div").set(y01);
   f.get(y23).get(xv).op("f64x2.div").set(y23);
   f.end();
-  f.get(OUT).get(y01).op("f32x4.demote_f64x2_zero").get(y23).op("f32x4.demote_f64x2_zero").shuffle(lanes32([0, 1, 4, 5])).memory("v128.store");
+  f.get(OUT).get(y01).op("f32x4.demote_f64x2_zero").get(y23).op("f32x4.demote_f64x2_zero").shuffle(LOW_HALVES).memory("v128.store");
   f.get(OUT).i32Const(16).op("i32.add").set(OUT);
   f.get(SUMS).get(sumsStride).i32Const(2).op("i32.shl").op("i32.add").set(SUMS);
   f.get(WSCALE).get(wStride).i32Const(2).op("i32.shl").op("i32.add").set(WSCALE);
