@@ -129,13 +129,34 @@ export interface TernaryMatmulArgs {
 }
 
 /**
+ * Operands of several packed ternary products of one activation (q, k and
+ * v; gate and up): `x`, `xScale`, `k` and `groupSize` as in
+ * {@link TernaryMatmulArgs}, and one `{ w, wScale }` per product, all of
+ * the same K and scale groups. Result i is what `ternaryMatmul` gives for
+ * `weights[i]`, bit for bit.
+ *
+ * @example
+ * ```ts
+ * const args: TernaryMatmulManyArgs = { x, xScale, k: 256, groupSize: 256, weights: [{ w: q, wScale: qs }, { w: k, wScale: ks }] };
+ * ```
+ */
+export interface TernaryMatmulManyArgs {
+  readonly x: View;
+  readonly xScale: View;
+  readonly k: number;
+  readonly groupSize: number;
+  readonly weights: readonly { readonly w: View; readonly wScale: View }[];
+}
+
+/**
  * What a backend implements. Every primitive returns a new contiguous storage
  * whose element count is the product of the output shape. Inputs are read
  * through their layouts (any strides, including 0).
  *
  * Required primitives are required by the type: a backend missing one does
  * not compile. `ternaryMatmul` is optional; callers fall back to the reference
- * kernel when it is absent.
+ * kernel when it is absent. `ternaryMatmulMany` is optional too; callers
+ * fall back to one `ternaryMatmul` per weight.
  *
  * @example
  * ```ts
@@ -179,4 +200,12 @@ export interface Backend {
   scatterAdd(shape: readonly number[], axis: number, index: View, src: View): Storage;
   /** Optional packed ternary matmul; see {@link TernaryMatmulArgs}. */
   ternaryMatmul?(args: TernaryMatmulArgs): Storage;
+  /** Optional: several packed ternary products of one activation, one storage per weight; see {@link TernaryMatmulManyArgs}. */
+  ternaryMatmulMany?(args: TernaryMatmulManyArgs): Storage[];
+  /**
+   * Optional, for backends that compute on the host (CPU): `ternaryMatmulMany`
+   * with product i written straight into `outs[i]` (`[M, N_i]` float32), no
+   * storage made or copied (an inference loop reuses its buffers).
+   */
+  ternaryMatmulManyInto?(args: TernaryMatmulManyArgs, outs: readonly Float32Array[]): void;
 }

@@ -10,7 +10,7 @@ export type { Shape } from "./shape.js";
 export { MAX_ELEMENTS, broadcastShapes, contiguousStrides, normalizeAxes, normalizeAxis, numel, shapesEqual } from "./shape.js";
 export type { Layout } from "./layout.js";
 export { contiguousLayout, isContiguous } from "./layout.js";
-export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "./backend.js";
+export type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, TernaryMatmulManyArgs, UnaryOp, View } from "./backend.js";
 export type { CpuBackendOptions } from "./cpu/cpu-backend.js";
 export { CpuStorage, cpuBackend } from "./cpu/cpu-backend.js";
 export { defaultCpuBackend, getBackend, setBackend } from "./backend-registry.js";

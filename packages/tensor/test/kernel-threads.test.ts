@@ -76,12 +76,12 @@ describe("kernel threads", () => {
     const bad = prepareTernaryJob(kernels, x, xScale.subarray(0, M), words, wScale, M, N, K, K);
     if (bad === undefined) throw new Error("wasm memory could not grow");
     // every row past the memory's end: each thread that takes a chunk traps
-    bad.job[JOB.w] = kernels.arena.memory.buffer.byteLength;
-    for (let i = 0; i < 5; i++) expect(() => team.runRows(kernels, bad, N)).toThrow(/out of bounds/);
+    bad.jobs[0][JOB.w] = kernels.arena.memory.buffer.byteLength;
+    for (let i = 0; i < 5; i++) expect(() => team.runRows(kernels, bad)).toThrow(/out of bounds/);
     for (const t of bad.temps) kernels.arena.release(t);
     const good = prepareTernaryJob(kernels, x, xScale.subarray(0, M), words, wScale, M, N, K, K);
     if (good === undefined) throw new Error("wasm memory could not grow");
-    team.runRows(kernels, good, N);
+    team.runRows(kernels, good);
     const got = new Float32Array(M * N);
     finishTernaryJob(kernels, good, got, 0, N);
     const want = new Float32Array(M * N);
@@ -104,7 +104,7 @@ describe("kernel threads", () => {
         const p = prepareTernaryJob(kernels, x, xScale, words, wScale, M, N, K, 256);
         if (p === undefined) throw new Error("wasm memory could not grow");
         const t0 = performance.now();
-        const free = team.runRows(kernels, p, N);
+        const free = team.runRows(kernels, p);
         const ms = performance.now() - t0;
         const got = new Float32Array(M * N);
         finishTernaryJob(kernels, p, got, 0, N, free);

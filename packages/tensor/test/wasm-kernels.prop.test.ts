@@ -143,7 +143,7 @@ describe("wasm ternary kernel", () => {
     ternaryMatmulReference(x, xScale, words, wScale, M, N, K, 256, ref);
     const p = prepareTernaryJob(kernels, x, xScale, words, wScale, M, N, K, 256);
     if (p === undefined) throw new Error("wasm memory could not grow");
-    for (const [a, b] of [[20, 37], [0, 5], [5, 20]] as const) runTernaryRows(kernels, p.job, a, b);
+    for (const [a, b] of [[20, 37], [0, 5], [5, 20]] as const) runTernaryRows(kernels, p.jobs[0], a, b);
     const got = new Float32Array(M * N);
     finishTernaryJob(kernels, p, got, 0, N);
     expect(Array.from(got)).toEqual(Array.from(ref));

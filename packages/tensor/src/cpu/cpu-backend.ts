@@ -1,6 +1,6 @@
 // The CPU backend: storages are plain typed arrays; every primitive is a
 // synchronous loop in cpu/*.ts. This is the default backend.
-import type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, UnaryOp, View } from "../backend.js";
+import type { Backend, BinaryOp, ReduceOp, Storage, TernaryMatmulArgs, TernaryMatmulManyArgs, UnaryOp, View } from "../backend.js";
 import { type DType, type DTypeMap, type TypedArray, allocTyped, dtypeOfArray } from "../dtype.js";
 import { ArgumentError, BackendError, DTypeError } from "../errors.js";
 import { isContiguous } from "../layout.js";
@@ -10,11 +10,11 @@ import { concatKernel, gatherKernel, scatterAddKernel } from "./gather.js";
 import { type FloatArray, type MatmulKernel, matmulAxpy, matmulBlocked } from "./matmul.js";
 import { reduceKernel } from "./reduce.js";
 import { rowMajor } from "./strided.js";
-import { type TernaryKernel, ternaryMatmulCpu, ternaryMatmulCpuJs } from "../quant/ternary-matmul.js";
+import { type TernaryKernel, eachProduct, ternaryMatmulCpu, ternaryMatmulCpuJs, ternaryMatmulManyCpu } from "../quant/ternary-matmul.js";
 import { binaryWasm } from "../wasm/elementwise-wasm.js";
 import { matmulWasmNN, matmulWasmNT } from "../wasm/matmul-wasm.js";
 import { sumWasm } from "../wasm/reduce-wasm.js";
-import { threadedTernaryMatmul } from "../wasm/kernel-threads.js";
+import { threadedTernaryMatmul, threadedTernaryMatmulMany } from "../wasm/kernel-threads.js";
 import { adoptWords, ternaryWasmApplies } from "../wasm/ternary-wasm.js";
 import { wasmSimdSupported } from "../wasm/wasm-kernels.js";
 
@@ -182,6 +182,8 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
   const wasmMatmul = simd && opts.matmul === undefined;
   if (opts.threads !== undefined && (!Number.isInteger(opts.threads) || opts.threads < 1)) throw new ArgumentError(`cpuBackend: threads must be a positive integer, got ${opts.threads}`);
   const ternaryKernel = opts.ternaryMatmul ?? (simd ? (opts.threads === 1 ? ternaryMatmulCpu : threadedTernaryMatmul(opts.threads)) : ternaryMatmulCpuJs);
+  const ternaryMany =
+    opts.ternaryMatmul !== undefined ? eachProduct(opts.ternaryMatmul) : simd ? (opts.threads === 1 ? ternaryMatmulManyCpu : threadedTernaryMatmulMany(opts.threads)) : eachProduct(ternaryMatmulCpuJs);
   const backend: Backend & { readSync(storage: Storage): TypedArray } = {
     name: "cpu",
     upload<D extends DType>(data: DTypeMap[D], dtype: D): Storage {
@@ -329,7 +331,29 @@ export function cpuBackend(opts: CpuBackendOptions = {}): Backend & { readSync(s
       ternaryKernel(read(args.x), read(args.xScale), read(args.w) as Uint32Array, read(args.wScale), M, N, args.k, args.groupSize, out);
       return new CpuStorage(backend, out);
     },
+    ternaryMatmulMany(args: TernaryMatmulManyArgs): Storage[] {
+      const M = args.x.layout.shape[0];
+      const outs = args.weights.map(({ w }) => new Float32Array(M * w.layout.shape[0]));
+      ternaryManyInto(args, outs);
+      return outs.map((o) => new CpuStorage(backend, o));
+    },
+    ternaryMatmulManyInto(args: TernaryMatmulManyArgs, outs: readonly Float32Array[]): void {
+      ternaryManyInto(args, outs);
+    },
   };
+  /** Several products of one activation, each written into its `outs[i]`. */
+  function ternaryManyInto(args: TernaryMatmulManyArgs, outs: readonly Float32Array[]): void {
+    const read = (v: View): TypedArray => rowMajor(dataOf(backend, v.storage), v.layout);
+    const M = args.x.layout.shape[0];
+    const products = args.weights.map(({ w, wScale }, i) => {
+      if (simd) residentWeights(backend, { x: args.x, xScale: args.xScale, w, wScale, k: args.k, groupSize: args.groupSize });
+      const N = w.layout.shape[0];
+      const out = outs[i];
+      if (out === undefined || out.length !== M * N) throw new ArgumentError(`ternaryMatmulManyInto: output ${i} must hold ${M} x ${N} values, got ${out?.length ?? "none"}`);
+      return { w: read(w) as Uint32Array, wScale: read(wScale), N, out };
+    });
+    ternaryMany(read(args.x), read(args.xScale), products, M, args.k, args.groupSize);
+  }
   cpuBackends.set(backend, { sharedMemory: shared });
   return backend;
 }

@@ -3,6 +3,7 @@
 // `ternaryMatmul` and falls back to the reference kernel where it is absent.
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../errors.js";
 import { numel } from "../shape.js";
+import type { Backend } from "../backend.js";
 import { type Tensor, fromStorage, sameBackend } from "../tensor.js";
 import { full, tensor } from "../creation.js";
 import { clamp, eq, maximum, mul } from "../ops/elementwise.js";
@@ -102,34 +103,118 @@ export function unpackTernary(p: PackedTernary): Tensor<"int8"> {
  * ```
  */
 export function ternaryMatmul(x: Tensor, w: PackedTernary, xScale: Tensor, wScale: Tensor, groupSize: number): Tensor<"float32"> {
-  if (w.shape.length !== 2) throw new ShapeError(`ternaryMatmul: packed weights must be 2-D [N, K], got ${fmtShape(w.shape)}`);
-  const [N, K] = w.shape as [number, number];
-  if (x.ndim < 1 || x.shape[x.ndim - 1] !== K) throw new ShapeError(`ternaryMatmul: x ${fmtShape(x.shape)} does not end in K = ${K}`);
-  if (x.dtype !== "int8" && x.dtype !== "float32") throw new DTypeError(`ternaryMatmul: x must be int8 or float32, got ${x.dtype}`);
-  if (!Number.isInteger(groupSize) || groupSize <= 0) throw new ArgumentError(`ternaryMatmul: groupSize must be a positive integer, got ${groupSize}`);
+  const a = checkTernaryOperands("ternaryMatmul", x, [w], xScale, [wScale], groupSize);
+  const [N] = a.ns;
+  const args = { x: a.x.view, xScale: a.xScale.view, w: w.words.view, wScale: a.wScales[0].view, k: a.K, groupSize };
+  if (a.backend.ternaryMatmul !== undefined) return fromStorage(a.backend.ternaryMatmul(args), [...a.lead, N], "float32");
+  // reference fallback on host data (synchronous backends only)
+  const out = new Float32Array(a.M * N);
+  ternaryMatmulReference(a.x.dataSync(), a.xScale.dataSync(), w.words.dataSync(), a.wScales[0].dataSync(), a.M, N, a.K, groupSize, out);
+  return tensor(out, [...a.lead, N], "float32", a.backend);
+}
+
+/**
+ * {@link ternaryMatmul} of one activation with several packed weights of the
+ * same K (q, k and v; gate and up): one result per weight, each equal to
+ * that weight's own `ternaryMatmul` bit for bit. A backend with
+ * `ternaryMatmulMany` prepares the activation once and runs the products
+ * as one job (the CPU backend's kernel threads meet once for all of them);
+ * others run one `ternaryMatmul` per weight.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = [packTernary(tensor([[1, -1, 0]])), packTernary(tensor([[0, 1, 1], [1, 1, 1]]))];
+ * const [ya, yb] = ternaryMatmulMany(tensor(new Int8Array([2, 3, 4]), [1, 3]), [a, b], tensor([1]), [tensor([[0.5]]), tensor([[1], [2]])], 3);
+ * ya.toArray(); // [[-0.5]]
+ * yb.toArray(); // [[7, 18]]
+ * ```
+ */
+export function ternaryMatmulMany(x: Tensor, ws: readonly PackedTernary[], xScale: Tensor, wScales: readonly Tensor[], groupSize: number): Tensor<"float32">[] {
+  if (ws.length !== wScales.length) throw new ArgumentError(`ternaryMatmulMany: ${ws.length} weights but ${wScales.length} scale tensors`);
+  if (ws.length === 0) return [];
+  const a = checkTernaryOperands("ternaryMatmulMany", x, ws, xScale, wScales, groupSize);
+  const b = a.backend;
+  if (b.ternaryMatmulMany === undefined || ws.length === 1) return ws.map((w, i) => ternaryMatmul(x, w, xScale, wScales[i], groupSize));
+  const outs = b.ternaryMatmulMany({ x: a.x.view, xScale: a.xScale.view, k: a.K, groupSize, weights: ws.map((w, i) => ({ w: w.words.view, wScale: a.wScales[i].view })) });
+  return outs.map((o, i) => fromStorage(o, [...a.lead, a.ns[i]], "float32"));
+}
+
+/**
+ * {@link ternaryMatmulMany} into caller arrays: product i is written to
+ * `outs[i]` (`M·N_i` float32 values, row-major `[M, N_i]`, M the rows of x),
+ * bit-identical to `ternaryMatmulMany`'s result i. On a host backend with
+ * `ternaryMatmulManyInto` (CPU) nothing else is allocated, so a decode loop
+ * can reuse its buffers; elsewhere the results are read back with
+ * `dataSync` (a backend without synchronous reads throws).
+ *
+ * @example
+ * ```ts
+ * const w = packTernary(tensor([[1, -1, 0]]));
+ * const out = new Float32Array(1);
+ * ternaryMatmulManyInto(tensor(new Int8Array([2, 3, 4]), [1, 3]), [w], tensor([1]), [tensor([[0.5]])], 3, [out]);
+ * out; // Float32Array [-0.5]
+ * ```
+ */
+export function ternaryMatmulManyInto(x: Tensor, ws: readonly PackedTernary[], xScale: Tensor, wScales: readonly Tensor[], groupSize: number, outs: readonly Float32Array[]): void {
+  const fn = "ternaryMatmulManyInto";
+  if (ws.length !== wScales.length || ws.length !== outs.length) throw new ArgumentError(`${fn}: ${ws.length} weights, ${wScales.length} scale tensors and ${outs.length} outputs must agree`);
+  if (ws.length === 0) return;
+  const a = checkTernaryOperands(fn, x, ws, xScale, wScales, groupSize);
+  a.ns.forEach((N, i) => {
+    if (!(outs[i] instanceof Float32Array) || outs[i].length !== a.M * N) throw new ArgumentError(`${fn}: output ${i} must be a Float32Array of ${a.M} x ${N} values, got ${describeOut(outs[i])}`);
+  });
+  const b = a.backend;
+  if (b.ternaryMatmulManyInto !== undefined) {
+    b.ternaryMatmulManyInto({ x: a.x.view, xScale: a.xScale.view, k: a.K, groupSize, weights: ws.map((w, i) => ({ w: w.words.view, wScale: a.wScales[i].view })) }, outs);
+    return;
+  }
+  ternaryMatmulMany(x, ws, xScale, wScales, groupSize).forEach((y, i) => outs[i].set(y.dataSync()));
+}
+
+function describeOut(o: unknown): string {
+  return o instanceof Float32Array ? `${o.length} values` : o === null || typeof o !== "object" ? String(o) : (o.constructor?.name ?? "an object");
+}
+
+/** Checked operands of a ternary product: x as [M, K], the divisors and scales as float32 of [M] or [M, G] and [N, G]. */
+interface TernaryOperands {
+  readonly backend: Backend;
+  readonly x: Tensor;
+  readonly xScale: Tensor;
+  readonly wScales: readonly Tensor[];
+  readonly lead: readonly number[];
+  readonly M: number;
+  readonly K: number;
+  readonly ns: readonly number[];
+}
+
+function checkTernaryOperands(fn: string, x: Tensor, ws: readonly PackedTernary[], xScale: Tensor, wScales: readonly Tensor[], groupSize: number): TernaryOperands {
+  for (const w of ws) if (w.shape.length !== 2) throw new ShapeError(`${fn}: packed weights must be 2-D [N, K], got ${fmtShape(w.shape)}`);
+  const K = ws[0].shape[1];
+  for (const w of ws) if (w.shape[1] !== K) throw new ShapeError(`${fn}: every weight must have K = ${K} columns, got ${fmtShape(w.shape)}`);
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== K) throw new ShapeError(`${fn}: x ${fmtShape(x.shape)} does not end in K = ${K}`);
+  if (x.dtype !== "int8" && x.dtype !== "float32") throw new DTypeError(`${fn}: x must be int8 or float32, got ${x.dtype}`);
+  if (!Number.isInteger(groupSize) || groupSize <= 0) throw new ArgumentError(`${fn}: groupSize must be a positive integer, got ${groupSize}`);
   const G = Math.ceil(K / groupSize);
   const lead = x.shape.slice(0, -1);
   const M = numel(lead);
-  if (wScale.size !== N * G) throw new ShapeError(`ternaryMatmul: wScale ${fmtShape(wScale.shape)} must hold [${N}, ${G}]`);
+  const ns = ws.map((w) => w.shape[0]);
+  ws.forEach((w, i) => {
+    if (wScales[i].size !== ns[i] * G) throw new ShapeError(`${fn}: wScale ${fmtShape(wScales[i].shape)} must hold [${ns[i]}, ${G}]`);
+  });
   const grouped = G > 1 && xScale.size === M * G;
   if (xScale.size !== M && !grouped) {
-    throw new ShapeError(`ternaryMatmul: xScale ${fmtShape(xScale.shape)} must hold one value per row of x (${M}) or one per row and scale group (${M} x ${G})`);
+    throw new ShapeError(`${fn}: xScale ${fmtShape(xScale.shape)} must hold one value per row of x (${M}) or one per row and scale group (${M} x ${G})`);
   }
-  const backend = sameBackend("ternaryMatmul", x, w.words, xScale, wScale);
+  const backend = sameBackend(fn, x, ...ws.map((w) => w.words), xScale, ...wScales);
   const f32 = (t: Tensor): Tensor => t.cast("float32");
-  const args = {
-    x: x.reshape([M, K]).view,
-    xScale: f32(xScale).reshape(grouped ? [M, G] : [M]).view,
-    w: w.words.view,
-    wScale: f32(wScale).reshape([N, G]).view,
-    k: K,
-    groupSize,
+  return {
+    backend,
+    x: x.reshape([M, K]),
+    xScale: f32(xScale).reshape(grouped ? [M, G] : [M]),
+    wScales: ws.map((w, i) => f32(wScales[i]).reshape([ns[i], G])),
+    lead,
+    M,
+    K,
+    ns,
   };
-  if (backend.ternaryMatmul !== undefined) return fromStorage(backend.ternaryMatmul(args), [...lead, N], "float32");
-  // reference fallback on host data (synchronous backends only)
-  const out = new Float32Array(M * N);
-  ternaryMatmulReference(
-    x.reshape([M, K]).dataSync(), f32(xScale).dataSync(), w.words.dataSync(), f32(wScale).dataSync(), M, N, K, groupSize, out,
-  );
-  return tensor(out, [...lead, N], "float32", backend);
 }

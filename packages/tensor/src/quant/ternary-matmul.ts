@@ -14,7 +14,7 @@ import { ternaryMatmulLut } from "./ternary-lut.js";
 import { type PreparedTernary5, prepareBase3x5, ternaryMatmulLut5 } from "./lut5.js";
 import { ternaryMatmulReference } from "./ternary-reference.js";
 import { type PreparedTernary5Grouped, prepareBase3x5Grouped, ternaryMatmulLut5Grouped } from "./lut5-grouped.js";
-import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
+import { ternaryMatmulManyWasm, ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
 
 /**
  * The signature of a CPU ternary kernel (see {@link ternaryMatmulReference}):
@@ -29,6 +29,51 @@ import { ternaryMatmulWasm } from "../wasm/ternary-wasm.js";
 export type TernaryKernel = (
   x: TypedArray, xScale: TypedArray, w: Uint32Array, wScale: TypedArray, M: number, N: number, K: number, groupSize: number, out: Float32Array,
 ) => void;
+
+/**
+ * One product of a {@link TernaryManyKernel}: packed words `w [N, ceil(K/16)]`,
+ * scales `wScale [N, G]`, and where its `out [M, N]` goes.
+ *
+ * @example
+ * ```ts
+ * const q: TernaryProduct = { w: qWords, wScale: qScale, N: 1536, out: new Float32Array(1536) };
+ * ```
+ */
+export interface TernaryProduct {
+  readonly w: Uint32Array;
+  readonly wScale: TypedArray;
+  readonly N: number;
+  readonly out: Float32Array;
+}
+
+/**
+ * The signature of a CPU kernel for several ternary products of one
+ * activation (q, k and v; gate and up): each product's `out` as a
+ * {@link TernaryKernel} would compute it from `x`, `xScale` and its own
+ * weights; all weights have the same K and scale groups.
+ *
+ * @example
+ * ```ts
+ * const k: TernaryManyKernel = ternaryMatmulManyCpu;
+ * ```
+ */
+export type TernaryManyKernel = (
+  x: TypedArray, xScale: TypedArray, products: readonly TernaryProduct[], M: number, K: number, groupSize: number,
+) => void;
+
+/**
+ * A {@link TernaryManyKernel} that runs `kernel` once per product.
+ *
+ * @example
+ * ```ts
+ * const many = eachProduct(ternaryMatmulCpuJs);
+ * ```
+ */
+export function eachProduct(kernel: TernaryKernel): TernaryManyKernel {
+  return (x, xScale, products, M, K, groupSize) => {
+    for (const { w, wScale, N, out } of products) kernel(x, xScale, w, wScale, M, N, K, groupSize, out);
+  };
+}
 
 const prepared = new WeakMap<Uint32Array, PreparedTernary>();
 const prepared5 = new WeakMap<Uint32Array, PreparedTernary5>();
@@ -69,6 +114,22 @@ export function ternaryMatmulCpu(
 ): void {
   if (ternaryMatmulWasm(x, xScale, w, wScale, M, N, K, groupSize, out)) return;
   ternaryMatmulCpuJs(x, xScale, w, wScale, M, N, K, groupSize, out);
+}
+
+/**
+ * {@link ternaryMatmulCpu} for several products of one activation: the
+ * WebAssembly kernel with the activations laid out once, where it applies;
+ * else {@link ternaryMatmulCpuJs} per product. Each output is bit-identical
+ * to that product's own `ternaryMatmulCpu`.
+ *
+ * @example
+ * ```ts
+ * ternaryMatmulManyCpu(xCodes, xScale, [{ w: qw, wScale: qs, N, out: q }, { w: kw, wScale: ks, N, out: k }], M, K, K);
+ * ```
+ */
+export function ternaryMatmulManyCpu(x: TypedArray, xScale: TypedArray, products: readonly TernaryProduct[], M: number, K: number, groupSize: number): void {
+  if (ternaryMatmulManyWasm(x, xScale, products, M, K, groupSize)) return;
+  eachProduct(ternaryMatmulCpuJs)(x, xScale, products, M, K, groupSize);
 }
 
 /**

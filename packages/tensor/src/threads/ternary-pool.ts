@@ -87,7 +87,7 @@ async function teamPool(kernels: WasmKernels, threads: number, minWork: number):
     }
     let free = true;
     try {
-      free = team.runRows(kernels, p, N);
+      free = team.runRows(kernels, p);
     } finally {
       finishTernaryJob(kernels, p, out, 0, N, free);
     }

@@ -3,40 +3,85 @@
 // slots of one SharedArrayBuffer.
 import { JOB } from "./ternary-wasm.js";
 
+/** Products a team job holds at most (q, k and v take three). */
+const MAX_PRODUCTS = 4;
+const ARGS = 2;
+const PRODUCTS = ARGS + MAX_PRODUCTS * JOB.length;
+const MEMBER = PRODUCTS + 6 + MAX_PRODUCTS;
+const MAX_WORKERS = 32;
+const MAX_CHUNKS = 160;
+
 /** Slot numbers (and the op values). */
 export const KCTRL = {
   /** Bumped by the main thread for each job (and for stop). */
   job: 0,
-  /** The op of the current job: run rows of a ternary job, or stop. */
+  /** The op of the current job: run chunks of a ternary job, or stop. */
   op: 1,
   opRun: 1,
   opStop: -1,
-  /** The job's description (ternary-wasm.ts JOB). */
-  args: 2,
-  /** The next output row to take (every thread takes `chunk` rows at a time with Atomics.add), the rows in all, the chunk. */
-  next: 2 + JOB.length,
-  rows: 3 + JOB.length,
-  chunk: 4 + JOB.length,
+  /** The descriptions of the job's products (ternary-wasm.ts JOB), one after the other. */
+  args: ARGS,
+  maxProducts: MAX_PRODUCTS,
+  /** How many products the job has. */
+  products: PRODUCTS,
+  /** The job's chunks in all; the output rows per chunk (every product is cut into chunks of this many rows, its last one shorter). */
+  chunks: PRODUCTS + 1,
+  chunk: PRODUCTS + 2,
+  /** The next chunk to take (every thread takes one at a time with Atomics.add). */
+  next: PRODUCTS + 3,
   /** Fault injection for tests: milliseconds each worker sleeps after taking a chunk, before running it (a descheduled worker on a busy machine); 0 in use. */
-  stall: 31,
+  stall: PRODUCTS + 4,
+  /** The first chunk of product p (chunks are numbered product after product). */
+  firstChunk: PRODUCTS + 5,
   /** The job worker w takes part in (set by the calling thread for the workers it counted ready). */
-  member: 32,
+  member: MEMBER,
   /** The last job worker w finished. */
-  done: 96,
+  done: MEMBER + MAX_WORKERS,
   /** 1 once worker w has instantiated the kernels and waits for jobs. */
-  ready: 160,
-  /** 1 + the first row of the chunk that threw in worker w, 0 if none (the calling thread redoes it; the team stops). */
-  error: 224,
-  /** The last job whose chunk c a worker finished (c = first row / chunk), so the calling thread knows which chunks are done without waiting for a whole worker. */
-  chunkDone: 288,
+  ready: MEMBER + 2 * MAX_WORKERS,
+  /** 1 + the chunk that threw in worker w, 0 if none (the calling thread redoes it; the team stops). */
+  error: MEMBER + 3 * MAX_WORKERS,
+  /** The last job whose chunk c a worker finished, so the calling thread knows which chunks are done without waiting for a whole worker. */
+  chunkDone: MEMBER + 4 * MAX_WORKERS,
   /** 1 while worker w sleeps between jobs (Atomics.wait), 0 while it spins or works. */
-  asleep: 448,
-  /** Chunks a job has at most: about 4 per thread (kernel-threads.ts), 33 threads. */
-  maxChunks: 160,
-  slots: 480,
+  asleep: MEMBER + 4 * MAX_WORKERS + MAX_CHUNKS,
+  /** Chunks a job has at most: about 4 per thread (kernel-threads.ts), 33 threads, plus one per product. */
+  maxChunks: MAX_CHUNKS,
+  slots: MEMBER + 5 * MAX_WORKERS + MAX_CHUNKS,
   /** Workers the block has room for. */
-  maxWorkers: 32,
+  maxWorkers: MAX_WORKERS,
 } as const;
+
+/**
+ * The product that chunk `c` of the current job belongs to (see
+ * {@link KCTRL}.firstChunk).
+ *
+ * @example
+ * ```ts
+ * const p = chunkProduct(ctrl, c);
+ * const r0 = (c - ctrl[KCTRL.firstChunk + p]) * ctrl[KCTRL.chunk];
+ * ```
+ */
+export function chunkProduct(ctrl: Int32Array, c: number): number {
+  const products = ctrl[KCTRL.products];
+  let p = 0;
+  while (p + 1 < products && c >= ctrl[KCTRL.firstChunk + p + 1]) p++;
+  return p;
+}
+
+/**
+ * Views of the job descriptions in a control block, one per product slot
+ * (made once per thread: the block does not move).
+ *
+ * @example
+ * ```ts
+ * const jobs = jobViews(ctrl);
+ * runTernaryRows(fns, jobs[chunkProduct(ctrl, c)], r0, r1);
+ * ```
+ */
+export function jobViews(ctrl: Int32Array): readonly Int32Array[] {
+  return Array.from({ length: MAX_PRODUCTS }, (_, p) => ctrl.subarray(ARGS + p * JOB.length, ARGS + (p + 1) * JOB.length));
+}
 
 /** What a kernel worker starts with. */
 export interface KernelWorkerData {

@@ -25,13 +25,13 @@
 // CPU-bound process running beside): 340-550 ms per step before (waiting
 // for descheduled workers), 26-32 ms after (one thread: 30-33 ms); on a
 // quiet machine 17.4-18.2 ms (one thread: 30 ms).
-import { KCTRL, type KernelWorkerData } from "./kernel-threads-ctrl.js";
+import { KCTRL, type KernelWorkerData, chunkProduct } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin, workerEntry } from "./node-worker.js";
-import { type TernaryJob, finishTernaryJob, prepareTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
+import { JOB, type TernaryJob, copyTernaryOut, prepareTernaryJobs, releaseTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
 import { BackendError } from "../errors.js";
 import { spinUntilEqual, spinUntilEqualWithin } from "../threads/spin.js";
-import { type TernaryKernel, ternaryMatmulCpu } from "../quant/ternary-matmul.js";
+import { type TernaryKernel, type TernaryManyKernel, ternaryMatmulManyCpu } from "../quant/ternary-matmul.js";
 
 /** The slice of a Node `Worker` used here. */
 interface NodeWorker {
@@ -97,7 +97,7 @@ type BrowserWorkerConstructor = new (url: URL, opts: { readonly type: "module" }
  * @example
  * ```ts
  * const team = kernelThreads(2);
- * team?.runRows(kernels, job, N); // splits rows once its worker is ready
+ * team?.runRows(kernels, job); // splits rows once its worker is ready
  * ```
  */
 export class KernelThreads {
@@ -180,27 +180,29 @@ export class KernelThreads {
   }
 
   /**
-   * Runs all `N` output rows of a prepared job on the calling thread and the
-   * idle ready workers, each taking chunks of rows from a shared counter;
-   * returns when every row is done. The calling thread never waits long
-   * for a worker: a chunk a worker has not finished within a few chunk-times
-   * (a descheduled worker, on a busy machine) is redone here (the same
-   * values: every thread computes a row alike), and a worker still busy
-   * with an older job is left out of the next ones until it is idle.
-   * Returns true when the job's blocks may be released now (all workers
-   * are done with it); false when a late worker may still write into them:
-   * the team then releases them itself once it is done. A chunk that threw
-   * in a worker is redone on the calling thread, and the team is not used
-   * again.
+   * Runs every output row of a prepared job's products on the calling
+   * thread and the idle ready workers, each taking chunks of rows from a
+   * shared counter; returns when every row is done. The calling thread
+   * never waits long for a worker: a chunk a worker has not finished within
+   * a few chunk-times (a descheduled worker, on a busy machine) is redone
+   * here (the same values: every thread computes a row alike), and a worker
+   * still busy with an older job is left out of the next ones until it is
+   * idle. Returns true when the job's blocks may be released now (all
+   * workers are done with it); false when a late worker may still write
+   * into them: the team then releases them itself once it is done. A chunk
+   * that threw in a worker is redone on the calling thread, and the team is
+   * not used again. At most {@link KCTRL}.maxProducts products.
    *
    * @example
    * ```ts
-   * const free = team.runRows(kernels, p, N);
+   * const free = team.runRows(kernels, p);
    * finishTernaryJob(kernels, p, out, 0, N, free);
    * ```
    */
-  runRows(kernels: WasmKernels, p: TernaryJob, N: number): boolean {
+  runRows(kernels: WasmKernels, p: TernaryJob): boolean {
     const ctrl = this.#ctrl;
+    const jobs = p.jobs;
+    if (jobs.length > KCTRL.maxProducts) throw new BackendError(`kernel threads: a job holds at most ${KCTRL.maxProducts} products, got ${jobs.length}`);
     this.#sweep(kernels);
     const ready: number[] = [];
     if (this.#backoff > 0) this.#backoff--;
@@ -209,15 +211,22 @@ export class KernelThreads {
       for (let i = 0; i < this.workers; i++) if (Atomics.load(ctrl, KCTRL.ready + i) === 1 && Atomics.load(ctrl, KCTRL.done + i) === this.#job) ready.push(i);
     }
     if (ready.length === 0) {
-      runTernaryRows(kernels, p.job, 0, N);
+      for (const job of jobs) runTernaryRows(kernels, job, 0, job[JOB.N]);
       return true;
     }
+    let rows = 0;
+    for (const job of jobs) rows += job[JOB.N];
     // chunks of whole 4-row tiles, about 4 per thread, taken from a shared counter by every thread: a thread
     // that starts late or runs slow (these vCPUs are not always two cores) takes fewer
-    const chunk = Math.max(4, Math.ceil(N / ((ready.length + 1) * 4) / 4) * 4);
-    const chunks = Math.ceil(N / chunk);
-    ctrl.set(p.job, KCTRL.args);
-    ctrl[KCTRL.rows] = N;
+    const chunk = Math.max(4, Math.ceil(rows / ((ready.length + 1) * 4) / 4) * 4);
+    let chunks = 0;
+    jobs.forEach((job, i) => {
+      ctrl.set(job, KCTRL.args + i * JOB.length);
+      ctrl[KCTRL.firstChunk + i] = chunks;
+      chunks += Math.ceil(job[JOB.N] / chunk);
+    });
+    ctrl[KCTRL.products] = jobs.length;
+    ctrl[KCTRL.chunks] = chunks;
     ctrl[KCTRL.chunk] = chunk;
     Atomics.store(ctrl, KCTRL.next, 0);
     const job = (this.#job + 1) | 0;
@@ -232,18 +241,25 @@ export class KernelThreads {
     Atomics.store(ctrl, KCTRL.job, job);
     Atomics.notify(ctrl, KCTRL.job);
     const mine = this.#mine.fill(0, 0, chunks);
+    /** Runs chunk c here; returns its rows. */
+    const run = (c: number): number => {
+      const i = chunkProduct(ctrl, c);
+      const r0 = (c - ctrl[KCTRL.firstChunk + i]) * chunk;
+      const r1 = Math.min(jobs[i][JOB.N], r0 + chunk);
+      runTernaryRows(kernels, jobs[i], r0, r1);
+      return r1 - r0;
+    };
     let failed: Error | undefined;
     const t0 = performance.now();
     let own = 0;
     try {
-      for (let r0 = Atomics.add(ctrl, KCTRL.next, chunk); r0 < N; r0 = Atomics.add(ctrl, KCTRL.next, chunk)) {
-        runTernaryRows(kernels, p.job, r0, Math.min(N, r0 + chunk));
-        mine[r0 / chunk] = 1;
-        own += Math.min(N, r0 + chunk) - r0;
+      for (let c = Atomics.add(ctrl, KCTRL.next, 1); c < chunks; c = Atomics.add(ctrl, KCTRL.next, 1)) {
+        own += run(c);
+        mine[c] = 1;
       }
     } catch (e) {
       failed = e instanceof Error ? e : new BackendError("kernel threads: a job threw a non-Error value");
-      Atomics.store(ctrl, KCTRL.next, N); // no more chunks for anyone
+      Atomics.store(ctrl, KCTRL.next, chunks); // no more chunks for anyone
     }
     if (failed !== undefined) {
       // the workers may still be in their last chunk: wait before the caller releases the job's blocks
@@ -257,7 +273,7 @@ export class KernelThreads {
     try {
       for (let c = 0; c < chunks; c++) {
         if (mine[c] === 1 || spinUntilEqualWithin(ctrl, KCTRL.chunkDone + c, job, grace)) continue;
-        runTernaryRows(kernels, p.job, c * chunk, Math.min(N, (c + 1) * chunk));
+        run(c);
         this.#rescued++;
       }
     } catch (e) {
@@ -359,21 +375,49 @@ export const THREADED_MIN_WORK = 2 ** 21;
  * ```
  */
 export function threadedTernaryMatmul(threads?: number): TernaryKernel {
+  const many = threadedTernaryMatmulMany(threads);
+  return (x, xScale, w, wScale, M, N, K, groupSize, out) => many(x, xScale, [{ w, wScale, N, out }], M, K, groupSize);
+}
+
+/**
+ * {@link threadedTernaryMatmul} for several products of one activation (q,
+ * k and v; gate and up): the activations are laid out once and the
+ * products' rows go to the team as one job (up to {@link KCTRL}.maxProducts
+ * products a job), so the threads meet once instead of once per product;
+ * small work runs `ternaryMatmulManyCpu` on the calling thread. Each output
+ * is bit-identical to that product's own kernel.
+ *
+ * @example
+ * ```ts
+ * const many = threadedTernaryMatmulMany(2);
+ * many(xCodes, xScale, [{ w: qw, wScale: qs, N, out: q }, { w: kw, wScale: ks, N, out: k }], M, K, K);
+ * ```
+ */
+export function threadedTernaryMatmulMany(threads?: number): TernaryManyKernel {
   let n = threads;
-  return (x, xScale, w, wScale, M, N, K, groupSize, out) => {
+  return (x, xScale, products, M, K, groupSize) => {
     n ??= defaultKernelThreads();
-    const big = n > 1 && M * N * K >= THREADED_MIN_WORK && N >= 8 * n && ternaryWasmApplies(x, K, groupSize);
+    if (products.length > KCTRL.maxProducts) {
+      const self = threadedTernaryMatmulMany(n);
+      for (let i = 0; i < products.length; i += KCTRL.maxProducts) self(x, xScale, products.slice(i, i + KCTRL.maxProducts), M, K, groupSize);
+      return;
+    }
+    let rows = 0;
+    for (const p of products) rows += p.N;
+    const big = n > 1 && M * rows * K >= THREADED_MIN_WORK && rows >= 8 * n && K > 0 && ternaryWasmApplies(x, K, groupSize);
     const t = big ? kernelThreads(n) : undefined;
     const kernels = wasmKernels();
-    if (t === undefined || kernels === undefined || t.ready === 0) {
-      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
+    const p = t === undefined || kernels === undefined || t.ready === 0 ? undefined : prepareTernaryJobs(kernels, x, xScale, products, M, K, groupSize);
+    if (t === undefined || kernels === undefined || p === undefined) {
+      ternaryMatmulManyCpu(x, xScale, products, M, K, groupSize);
       return;
     }
-    const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
-    if (p === undefined) {
-      ternaryMatmulCpu(x, xScale, w, wScale, M, N, K, groupSize, out);
-      return;
+    let free = true;
+    try {
+      free = t.runRows(kernels, p);
+      products.forEach((product, i) => copyTernaryOut(kernels, p.jobs[i], product.out, 0, product.N));
+    } finally {
+      if (free) releaseTernaryJob(kernels, p);
     }
-    finishTernaryJob(kernels, p, out, 0, N, t.runRows(kernels, p, N));
   };
 }

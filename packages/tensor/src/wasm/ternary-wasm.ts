@@ -125,17 +125,35 @@ export function ternaryWasmApplies(x: TypedArray, K: number, groupSize: number):
 export const JOB = { w: 0, rowStride: 1, xv: 2, xBytes: 3, sums: 4, M: 5, N: 6, blocks: 7, blocksPerGroup: 8, G: 9, corr: 10, wScale: 11, xScale: 12, perGroup: 13, out: 14, length: 15 } as const;
 
 /**
- * One product, prepared in wasm memory: its description (`job`, see
- * {@link JOB}) and the per-call blocks to release after reading `out`.
+ * Products of one activation, prepared in wasm memory: one description per
+ * product (`jobs`, see {@link JOB}; all read the same prepared activations,
+ * each has its own weights, sums and outputs) and the per-call blocks to
+ * release after reading the outputs.
  *
  * @example
  * ```ts
  * const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, K);
+ * p?.jobs.length; // 1
  * ```
  */
 export interface TernaryJob {
-  readonly job: Int32Array;
+  readonly jobs: readonly Int32Array[];
   readonly temps: readonly number[];
+}
+
+/**
+ * One weight of a product set: packed words `[N, ceil(K/16)]` and scales
+ * `[N, G]`.
+ *
+ * @example
+ * ```ts
+ * const q: TernaryWeight = { w: qWords, wScale: qScale, N: 1536 };
+ * ```
+ */
+export interface TernaryWeight {
+  readonly w: Uint32Array;
+  readonly wScale: TypedArray;
+  readonly N: number;
 }
 
 /**
@@ -149,7 +167,7 @@ export interface TernaryJob {
  * @example
  * ```ts
  * const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, K);
- * if (p !== undefined) runTernaryRows(kernels, p.job, 0, N);
+ * if (p !== undefined) runTernaryRows(kernels, p.jobs[0], 0, N);
  * ```
  */
 export function prepareTernaryJob(
@@ -163,54 +181,81 @@ export function prepareTernaryJob(
   K: number,
   groupSize: number,
 ): TernaryJob | undefined {
+  return prepareTernaryJobs(kernels, x, xScale, [{ w, wScale, N }], M, K, groupSize);
+}
+
+/**
+ * {@link prepareTernaryJob} for several weights of the same K and scale
+ * groups that read one activation (q, k and v; gate and up): the
+ * activations are laid out once, and each weight gets its own description,
+ * sums and outputs. Undefined when memory cannot grow.
+ *
+ * @example
+ * ```ts
+ * const p = prepareTernaryJobs(kernels, x, xScale, [q, k, v], M, K, K);
+ * p?.jobs.length; // 3
+ * ```
+ */
+export function prepareTernaryJobs(
+  kernels: WasmKernels,
+  x: TypedArray,
+  xScale: TypedArray,
+  weights: readonly TernaryWeight[],
+  M: number,
+  K: number,
+  groupSize: number,
+): TernaryJob | undefined {
   const G = Math.ceil(K / groupSize);
   const blocks = Math.ceil(K / TERNARY_BLOCK);
   const blocksPerGroup = G === 1 ? blocks : groupSize / TERNARY_BLOCK;
   const perGroup = G > 1 && xScale.length === M * G;
-  const wp = wordsPtr(kernels, w);
-  const sp = wp < 0 ? -1 : scalesPtr(kernels, w, wScale, N * G);
-  if (sp < 0) return undefined;
+  const ptrs: [number, number][] = [];
+  for (const { w, wScale, N } of weights) {
+    const wp = wordsPtr(kernels, w);
+    const sp = wp < 0 ? -1 : scalesPtr(kernels, w, wScale, N * G);
+    if (sp < 0) return undefined;
+    ptrs.push([wp, sp]);
+  }
   const { arena } = kernels;
   const xBytes = blocks * TERNARY_BLOCK * 2;
   const xsCount = perGroup ? M * G : M;
-  const temps = [arena.alloc(M * xBytes), arena.alloc(M * G * 4), arena.alloc(M * N * G * 16), arena.alloc(xsCount * 8), arena.alloc(M * N * 4)];
-  if (temps.some((p) => p < 0)) {
-    for (const p of temps) arena.release(p);
-    return undefined;
-  }
-  const [xv, corr, sums, xs, out] = temps as [number, number, number, number, number];
+  const temps = [arena.alloc(M * xBytes), arena.alloc(M * G * 4), arena.alloc(xsCount * 8)];
+  for (const { N } of weights) temps.push(arena.alloc(M * N * G * 16), arena.alloc(M * N * 4));
   // each token's codes, zero-padded to whole blocks in the scratch block, laid out by the prep kernel
-  const padded = scratchBlock(kernels, blocks * TERNARY_BLOCK);
+  const padded = temps.some((p) => p < 0) ? -1 : scratchBlock(kernels, blocks * TERNARY_BLOCK);
   if (padded < 0) {
     for (const p of temps) arena.release(p);
     return undefined;
   }
+  const [xv, corr, xs] = temps as [number, number, number];
   for (let m = 0; m < M; m++) {
     const row = new Int8Array(arena.memory.buffer, padded, blocks * TERNARY_BLOCK);
     row.set(x.subarray(m * K, (m + 1) * K));
     if (blocks * TERNARY_BLOCK > K) row.fill(0, K);
     kernels.ternaryPrep(padded, blocks, blocksPerGroup, xv + m * xBytes, corr + m * G * 4);
   }
-  const buffer = arena.memory.buffer;
-  const xsv = new Float64Array(buffer, xs, xsCount);
+  const xsv = new Float64Array(arena.memory.buffer, xs, xsCount);
   for (let i = 0; i < xsCount; i++) xsv[i] = xScale[i];
-  const job = new Int32Array(JOB.length);
-  job[JOB.w] = wp;
-  job[JOB.rowStride] = wordsPerRow(K) * 4;
-  job[JOB.xv] = xv;
-  job[JOB.xBytes] = xBytes;
-  job[JOB.sums] = sums;
-  job[JOB.M] = M;
-  job[JOB.N] = N;
-  job[JOB.blocks] = blocks;
-  job[JOB.blocksPerGroup] = blocksPerGroup;
-  job[JOB.G] = G;
-  job[JOB.corr] = corr;
-  job[JOB.wScale] = sp;
-  job[JOB.xScale] = xs;
-  job[JOB.perGroup] = perGroup ? 1 : 0;
-  job[JOB.out] = out;
-  return { job, temps };
+  const jobs = weights.map(({ N }, i) => {
+    const job = new Int32Array(JOB.length);
+    job[JOB.w] = ptrs[i][0];
+    job[JOB.rowStride] = wordsPerRow(K) * 4;
+    job[JOB.xv] = xv;
+    job[JOB.xBytes] = xBytes;
+    job[JOB.sums] = temps[3 + 2 * i];
+    job[JOB.M] = M;
+    job[JOB.N] = N;
+    job[JOB.blocks] = blocks;
+    job[JOB.blocksPerGroup] = blocksPerGroup;
+    job[JOB.G] = G;
+    job[JOB.corr] = corr;
+    job[JOB.wScale] = ptrs[i][1];
+    job[JOB.xScale] = xs;
+    job[JOB.perGroup] = perGroup ? 1 : 0;
+    job[JOB.out] = temps[4 + 2 * i];
+    return job;
+  });
+  return { jobs, temps };
 }
 
 /**
@@ -254,7 +299,7 @@ export function ternaryPrepReference(x: ArrayLike<number>, m: number, K: number,
  *
  * @example
  * ```ts
- * runTernaryRows(kernels, p.job, 0, N);
+ * runTernaryRows(kernels, p.jobs[0], 0, N);
  * ```
  */
 export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: number, r1: number): void {
@@ -289,9 +334,39 @@ export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: n
 }
 
 /**
- * Copies rows `[r0, r1)` of a finished job's outputs into `out` `[M, N]` and
- * releases the job's per-call blocks (unless `release` is false: a kernel
- * thread may still write into them, and its team releases them later).
+ * Copies rows `[r0, r1)` of a finished product's outputs (`job`, one of a
+ * {@link TernaryJob}'s descriptions) into `out` `[M, N]`.
+ *
+ * @example
+ * ```ts
+ * copyTernaryOut(kernels, p.jobs[1], kOut, 0, N);
+ * ```
+ */
+export function copyTernaryOut(kernels: WasmKernels, job: Int32Array, out: Float32Array, r0: number, r1: number): void {
+  const M = job[JOB.M];
+  const N = job[JOB.N];
+  const src = new Float32Array(kernels.arena.memory.buffer, job[JOB.out], M * N);
+  if (r0 === 0 && r1 === N) out.set(src);
+  else for (let m = 0; m < M; m++) out.set(src.subarray(m * N + r0, m * N + r1), m * N + r0);
+}
+
+/**
+ * Releases a job's per-call blocks (once no thread writes into them).
+ *
+ * @example
+ * ```ts
+ * releaseTernaryJob(kernels, p);
+ * ```
+ */
+export function releaseTernaryJob(kernels: WasmKernels, p: TernaryJob): void {
+  for (const t of p.temps) kernels.arena.release(t);
+}
+
+/**
+ * Copies rows `[r0, r1)` of a finished single-product job's outputs into
+ * `out` `[M, N]` and releases the job's per-call blocks (unless `release`
+ * is false: a kernel thread may still write into them, and its team
+ * releases them later).
  *
  * @example
  * ```ts
@@ -299,12 +374,8 @@ export function runTernaryRows(k: KernelFunctions, job: ArrayLike<number>, r0: n
  * ```
  */
 export function finishTernaryJob(kernels: WasmKernels, p: TernaryJob, out: Float32Array, r0: number, r1: number, release = true): void {
-  const M = p.job[JOB.M];
-  const N = p.job[JOB.N];
-  const src = new Float32Array(kernels.arena.memory.buffer, p.job[JOB.out], M * N);
-  if (r0 === 0 && r1 === N) out.set(src);
-  else for (let m = 0; m < M; m++) out.set(src.subarray(m * N + r0, m * N + r1), m * N + r0);
-  if (release) for (const t of p.temps) kernels.arena.release(t);
+  copyTernaryOut(kernels, p.jobs[0], out, r0, r1);
+  if (release) releaseTernaryJob(kernels, p);
 }
 
 /**
@@ -344,7 +415,43 @@ export function ternaryMatmulWasm(
   }
   const p = prepareTernaryJob(kernels, x, xScale, w, wScale, M, N, K, groupSize);
   if (p === undefined) return false;
-  runTernaryRows(kernels, p.job, rowStart, rowEnd);
+  runTernaryRows(kernels, p.jobs[0], rowStart, rowEnd);
   finishTernaryJob(kernels, p, out, rowStart, rowEnd);
+  return true;
+}
+
+/**
+ * {@link ternaryMatmulWasm} for several weights of the same K and scale
+ * groups over one activation (q, k and v; gate and up): `outs[i] [M, N_i]`
+ * from `weights[i]`, with the activations laid out once. Each output equals
+ * that weight's own `ternaryMatmulWasm`. Returns false where the wasm
+ * kernel does not apply or memory cannot grow (the caller then runs other
+ * kernels, which write every output).
+ *
+ * @example
+ * ```ts
+ * ternaryMatmulManyWasm(xCodes, xScale, [{ w: qw, wScale: qs, N: 1536, out: q }, { w: kw, wScale: ks, N: 1536, out: k }], 1, 1536, 1536); // true
+ * ```
+ */
+export function ternaryMatmulManyWasm(
+  x: TypedArray,
+  xScale: TypedArray,
+  products: readonly (TernaryWeight & { readonly out: Float32Array })[],
+  M: number,
+  K: number,
+  groupSize: number,
+): boolean {
+  if (!ternaryWasmApplies(x, K, groupSize)) return false;
+  if (M === 0 || K === 0 || products.length < 2 || products.some((p) => p.N === 0)) {
+    return products.every(({ w, wScale, N, out }) => ternaryMatmulWasm(x, xScale, w, wScale, M, N, K, groupSize, out));
+  }
+  const kernels = wasmKernels() as WasmKernels;
+  const p = prepareTernaryJobs(kernels, x, xScale, products, M, K, groupSize);
+  if (p === undefined) return false;
+  products.forEach((product, i) => {
+    runTernaryRows(kernels, p.jobs[i], 0, product.N);
+    copyTernaryOut(kernels, p.jobs[i], product.out, 0, product.N);
+  });
+  releaseTernaryJob(kernels, p);
   return true;
 }
