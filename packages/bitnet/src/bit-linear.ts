@@ -8,7 +8,7 @@
 import { Module, rmsNorm } from "@bitnet-quantize/autograd/nn";
 import { Var, noGrad, param } from "@bitnet-quantize/autograd";
 import { type Backend, type Tensor, Brand, Generator, add, fmtShape, keep, mul, numel, rand, sub, tensor, zeros } from "@bitnet-quantize/tensor";
-import { type PackedTernary, packTernary, ternaryMatmul, ternaryMatmulQ8KGgml, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
+import { type PackedTernary, packTernary, ternaryMatmul, ternaryMatmulMany, ternaryMatmulManyInto, ternaryMatmulQ8KGgml, unpackTernary, wordsPerRow } from "@bitnet-quantize/tensor/quant";
 import { type ActivationMode, type KernelOperands, kernelActivations, kernelActivationsFromRows } from "./activation-mode.js";
 import { BitNetConfig } from "./config.js";
 import { BitNetError } from "./errors.js";
@@ -344,9 +344,30 @@ export class BitLinear extends Module {
   /** The packed kernel on prepared operands, with the weight scales the mode needs, then the bias. */
   #run(input: ProjectionInput, f: Frozen): Tensor {
     const a = input.operands;
-    const [wScale, groupSize] = input.mode === "q8_K" ? [this.#blockScale(f), Q8_K_BLOCK] : [f.wScale, f.groupColumns];
-    const y = ternaryMatmul(a.x, f.packed, a.xScale, wScale, groupSize).reshape([...input.lead, this.outFeatures]);
-    return f.bias === null ? y : add(y, f.bias);
+    const [wScale, groupSize] = this.#kernelScales(input.mode, f);
+    return this.#finish(ternaryMatmul(a.x, f.packed, a.xScale, wScale, groupSize), input, f);
+  }
+
+  /** The weight scales and their group size for an input of `mode`: per 256-block for Q8_K activations, else the layer's own. */
+  #kernelScales(mode: ActivationMode, f: Frozen): [Tensor, number] {
+    return mode === "q8_K" ? [this.#blockScale(f), Q8_K_BLOCK] : [f.wScale, f.groupColumns];
+  }
+
+  /** The kernel's `[M, out]` result shaped as the input's lead dims, plus the bias. */
+  #finish(y: Tensor, input: ProjectionInput, f: Frozen): Tensor {
+    const shaped = y.reshape([...input.lead, this.outFeatures]);
+    return f.bias === null ? shaped : add(shaped, f.bias);
+  }
+
+  /** This layer's frozen weights; throws unless the layer is frozen and `x` was prepared for its input size and quantizer settings. */
+  #checkInput(fn: string, x: ProjectionInput): Frozen {
+    const f = this.#frozen;
+    if (f === null) throw new BitNetError(`BitLinear.${fn}: the layer is not frozen; call freeze() first`);
+    if (x.inFeatures !== this.inFeatures) throw new BitNetError(`BitLinear.${fn}: the prepared input has ${x.inFeatures} features; this layer takes ${this.inFeatures}`);
+    if (x.quantizer !== quantizerKey(this.config)) {
+      throw new BitNetError(`BitLinear.${fn}: the prepared input was quantized with other settings (${x.quantizer}) than this layer's (${quantizerKey(this.config)})`);
+    }
+    return f;
   }
 
   /** The weight scales per 256-block (Q8_K activations divide each block by its own scale). */
@@ -387,10 +408,7 @@ export class BitLinear extends Module {
       }
       return this.#frozenForward(x, this.#frozenFor(x.backend), mode);
     }
-    if (x.inFeatures !== this.inFeatures) throw new BitNetError(`BitLinear.project: the prepared input has ${x.inFeatures} features; this layer takes ${this.inFeatures}`);
-    if (x.quantizer !== quantizerKey(this.config)) {
-      throw new BitNetError(`BitLinear.project: the prepared input was quantized with other settings (${x.quantizer}) than this layer's (${quantizerKey(this.config)})`);
-    }
+    this.#checkInput("project", x);
     return this.#run(x, this.#frozenFor(x.operands.x.backend));
   }
 
@@ -411,15 +429,10 @@ export class BitLinear extends Module {
    * ```
    */
   projectGgml(x: ProjectionInput): Tensor {
-    if (this.#frozen === null) throw new BitNetError("BitLinear.projectGgml: the layer is not frozen; call freeze() first");
+    const f = this.#checkInput("projectGgml", x);
     if (x.mode !== "q8_K") throw new BitNetError(`BitLinear.projectGgml: "ggml" arithmetic needs a "q8_K" input, got ${JSON.stringify(x.mode)}`);
-    if (x.inFeatures !== this.inFeatures) throw new BitNetError(`BitLinear.projectGgml: the prepared input has ${x.inFeatures} features; this layer takes ${this.inFeatures}`);
-    if (x.quantizer !== quantizerKey(this.config)) {
-      throw new BitNetError(`BitLinear.projectGgml: the prepared input was quantized with other settings (${x.quantizer}) than this layer's (${quantizerKey(this.config)})`);
-    }
     const backend = x.operands.x.backend;
     if (backend.readSync === undefined) throw new BitNetError(`BitLinear.projectGgml: "ggml" arithmetic runs on the host; backend ${backend.name} has no synchronous reads`);
-    const f = this.#frozen;
     const { blockD, tensorScale } = this.ggmlScales();
     f.hostWords ??= f.packed.words.dataSync();
     const K = this.inFeatures;
@@ -530,7 +543,12 @@ export class BitLinear extends Module {
 
   /**
    * Projects one input through several frozen layers of the same input size
-   * and quantizer settings (q, k and v; gate and up), quantizing it once.
+   * and quantizer settings (q, k and v; gate and up), quantizing it once:
+   * `x` is a tensor (prepared here with `mode`) or a {@link ProjectionInput}
+   * (then `mode` is the input's). Layers of one weight-scale grouping run
+   * as one `ternaryMatmulMany` (on the CPU backend: the activations laid
+   * out once, and the kernel threads meeting once for all of them); each
+   * result equals that layer's {@link project}, bit for bit.
    *
    * @example
    * ```ts
@@ -538,11 +556,62 @@ export class BitLinear extends Module {
    * k.shape; // [1, 4]
    * ```
    */
-  static projectMany(layers: readonly BitLinear[], x: Tensor, mode: ActivationMode = "int8"): Tensor[] {
+  static projectMany(layers: readonly BitLinear[], x: Tensor | ProjectionInput, mode: ActivationMode = "int8"): Tensor[] {
     const first = layers[0];
     if (first === undefined) return [];
-    const input = first.prepare(x, mode);
-    return layers.map((l) => l.project(input));
+    for (const l of layers) if (l.#frozen === null) throw new BitNetError("BitLinear.projectMany: a layer is not frozen; call freeze() first");
+    const input = isProjectionInput(x) ? x : first.prepare(x, mode);
+    for (const l of layers) l.#checkInput("projectMany", input);
+    const a = input.operands;
+    const fs = layers.map((l) => l.#frozenFor(a.x.backend));
+    const scales = layers.map((l, i) => l.#kernelScales(input.mode, fs[i]));
+    const groupSize = scales[0][1];
+    if (layers.length === 1 || scales.some(([, g]) => g !== groupSize)) return layers.map((l, i) => l.#run(input, fs[i]));
+    const ys = ternaryMatmulMany(a.x, fs.map((f) => f.packed), a.xScale, scales.map(([s]) => s), groupSize);
+    return layers.map((l, i) => l.#finish(ys[i], input, fs[i]));
+  }
+
+  /**
+   * {@link projectMany} into caller arrays, for inference loops on a host
+   * backend (CPU) that reuse their buffers: layer i's output for the
+   * prepared input goes to `outs[i]` (`rows·out` float32 values, row-major),
+   * bit-identical to `projectMany`'s result i, with no tensor made for it.
+   * Needs a backend with synchronous reads.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = [new BitLinear(16, 8).freeze(), new BitLinear(16, 4).freeze()];
+   * const input = a.prepareRows(new Float32Array(16).fill(0.5), 1, "int8", getBackend());
+   * const [ya, yb] = [new Float32Array(8), new Float32Array(4)];
+   * BitLinear.projectManyInto([a, b], input, [ya, yb]); // ya, yb hold the two projections
+   * ```
+   */
+  static projectManyInto(layers: readonly BitLinear[], input: ProjectionInput, outs: readonly Float32Array[]): void {
+    if (outs.length !== layers.length) throw new BitNetError(`BitLinear.projectManyInto: ${layers.length} layers but ${outs.length} outputs`);
+    for (const l of layers) l.#checkInput("projectManyInto", input);
+    const a = input.operands;
+    const backend = a.x.backend;
+    if (backend.readSync === undefined) throw new BitNetError(`BitLinear.projectManyInto: backend ${backend.name} has no synchronous reads; use projectMany`);
+    const M = numel(input.lead);
+    layers.forEach((l, i) => {
+      const o = outs[i];
+      if (!(o instanceof Float32Array) || o.length !== M * l.outFeatures) throw new BitNetError(`BitLinear.projectManyInto: output ${i} must be a Float32Array of ${M} x ${l.outFeatures} values`);
+    });
+    const frozen = layers.map((l, i) => {
+      const f = l.#frozenFor(backend);
+      return { l, f, scales: l.#kernelScales(input.mode, f), out: outs[i] };
+    });
+    // one kernel call per weight-scale grouping (all of them, in a model)
+    for (const groupSize of new Set(frozen.map((e) => e.scales[1]))) {
+      const run = frozen.filter((e) => e.scales[1] === groupSize);
+      ternaryMatmulManyInto(a.x, run.map((e) => e.f.packed), a.xScale, run.map((e) => e.scales[0]), groupSize, run.map((e) => e.out));
+    }
+    for (const { l, f, out } of frozen) {
+      if (f.bias === null) continue;
+      // float32 adds, as add(y, bias) rounds them
+      const bias = f.bias.cast("float32").dataSync();
+      for (let m = 0; m < M; m++) for (let n = 0; n < l.outFeatures; n++) out[m * l.outFeatures + n] += bias[n];
+    }
   }
 
   /**

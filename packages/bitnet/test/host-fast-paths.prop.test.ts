@@ -10,7 +10,7 @@ import {
   kernelActivations, kernelActivationsFromRows, q8KQuantizeRows, rmsNormRows, rmsNormTensor,
 } from "@bitnet-quantize/bitnet";
 import { absMaxInt8Tensor } from "@bitnet-quantize/bitnet/testing";
-import { getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
+import { cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
 
 /** The index of the first element where a and b differ as values (Object.is: -0 and NaN count), or -1. */
 function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -200,6 +200,30 @@ describe("frozen projections that share one prepared input", () => {
       expect(layers[1].project(layers[0].prepare(randn([2, 2, 512], { seed: 8 }), mode)).shape).toEqual([2, 2, 8]);
     }
     expect(BitLinear.projectMany([], randn([1, 4]))).toEqual([]);
+  });
+
+  it("projectManyInto writes each layer's projectMany bits into the caller's arrays (biases, mixed weight-scale groupings, every mode, one and two threads)", () => {
+    const grouped = BitNetConfig.builder().groupSize(256).build();
+    const layers = [
+      BitLinear.fromWeight(randn([24, 512], { seed: 1 }), randn([24], { seed: 11 })),
+      new BitLinear(512, 8, { seed: 2 }),
+      BitLinear.fromWeight(randn([16, 512], { seed: 3 }), null, grouped),
+    ].map((l) => l.freeze());
+    for (const backend of [cpuBackend({ threads: 1 }), cpuBackend({ threads: 2 })]) {
+      for (const mode of ["int8", "float", "q8_K"] as const) {
+        const x = randn([3, 512], { seed: 7 });
+        const input = layers[0].prepareRows(x.dataSync(), 3, mode, backend);
+        const want = BitLinear.projectMany(layers, input).map((t) => t.dataSync());
+        const outs = layers.map((l) => new Float32Array(3 * l.outFeatures).fill(Number.NaN));
+        BitLinear.projectManyInto(layers, input, outs);
+        for (let i = 0; i < layers.length; i++) expect(firstDifference(outs[i], want[i])).toBe(-1);
+      }
+    }
+    const input = layers[0].prepareRows(new Float32Array(512).fill(0.5), 1, "int8", getBackend());
+    expect(() => BitLinear.projectManyInto(layers, input, [new Float32Array(24)])).toThrow(/3 layers but 1 outputs/);
+    expect(() => BitLinear.projectManyInto(layers.slice(0, 1), input, [new Float32Array(23)])).toThrow(/output 0 must be a Float32Array of 1 x 24 values/);
+    expect(() => BitLinear.projectManyInto([new BitLinear(512, 4)], input, [new Float32Array(4)])).toThrow(/not frozen/);
+    expect(() => BitLinear.projectManyInto([new BitLinear(256, 4).freeze()], input, [new Float32Array(4)])).toThrow(/has 512 features; this layer takes 256/);
   });
 
   it("a layer's own input norm is applied when its config asks, and an input prepared with other settings is refused", () => {

@@ -10,7 +10,7 @@ import {
   BitLinear, BitNetError, BitNetModel, QuantizationError, type ActivationMode, type KVCacheType, q8KActivations, roundToFloat16,
 } from "@bitnet-quantize/bitnet";
 import { f16BitsToF32, f32ToF16Bits } from "@bitnet-quantize/gguf/codecs";
-import { type Backend, type TernaryMatmulArgs, cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
+import { type Backend, type TernaryMatmulArgs, type TernaryMatmulManyArgs, cpuBackend, getBackend, randn, roundHalfEven, tensor } from "@bitnet-quantize/tensor";
 import { packTernary } from "@bitnet-quantize/tensor/quant";
 import { ReferenceInference, referenceWeights } from "./llama-reference.js";
 import { roundFloat32ToFloat16, roundToFloat16Reference } from "../src/model/float16.js";
@@ -82,17 +82,34 @@ describe("BitNetInference against the plain reference forward", () => {
   });
 });
 
-/** Counts the ternaryMatmul calls of backend `b` (wrapping its method until `restore`). */
+/**
+ * Counts the ternary products backend `b` computes (wrapping its
+ * ternaryMatmul, ternaryMatmulMany and ternaryMatmulManyInto until
+ * `restore`): one per weight of each call.
+ */
 function countTernary(b: Backend): { calls: () => number; reset: () => void; restore: () => void } {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as is, and called below with .call(b, …)
-  const orig = b.ternaryMatmul;
-  if (orig === undefined) throw new Error(`${b.name} has no ternaryMatmul`);
+  const [one, many, into] = [b.ternaryMatmul, b.ternaryMatmulMany, b.ternaryMatmulManyInto];
+  if (one === undefined || many === undefined || into === undefined) throw new Error(`${b.name} lacks a ternary op`);
   let n = 0;
   b.ternaryMatmul = (args: TernaryMatmulArgs) => {
     n++;
-    return orig.call(b, args);
+    return one.call(b, args);
   };
-  return { calls: () => n, reset: () => void (n = 0), restore: () => void (b.ternaryMatmul = orig) };
+  b.ternaryMatmulMany = (args: TernaryMatmulManyArgs) => {
+    n += args.weights.length;
+    return many.call(b, args);
+  };
+  b.ternaryMatmulManyInto = (args: TernaryMatmulManyArgs, outs: readonly Float32Array[]) => {
+    n += args.weights.length;
+    into.call(b, args, outs);
+  };
+  const restore = (): void => {
+    b.ternaryMatmul = one;
+    b.ternaryMatmulMany = many;
+    b.ternaryMatmulManyInto = into;
+  };
+  return { calls: () => n, reset: () => void (n = 0), restore };
 }
 
 /**
@@ -108,7 +125,7 @@ function spyBackend(): { backend: Backend; ternary: () => number; float: () => n
 }
 
 describe("projections run on the backend that holds the weights", () => {
-  it("generate with a spy backend: every projection calls its ternaryMatmul, the default CPU kernel never runs", async () => {
+  it("generate with a spy backend: every projection runs on its ternary ops, the default CPU kernel never runs", async () => {
     const model = new BitNetModel(cfg, { seed: 2 }).freeze();
     const spy = spyBackend();
     const cpu = getBackend();

@@ -3,7 +3,9 @@
 // (the shared activation quantizer and the backend's packed `ternaryMatmul`:
 // the CPU lookup-table kernels, WebGPU, or any backend holding the weights);
 // layers that read one input (q, k, v; gate, up) share one prepared,
-// quantized input; the lm_head is the backend's float matmul. What stays
+// quantized input and run as one `BitLinear.projectMany` (the backend's
+// `ternaryMatmulMany` where it has one: on the CPU, one job for the kernel
+// threads instead of one per projection); the lm_head is the backend's float matmul. What stays
 // here is the glue: embedding lookup, NEOX RoPE with ggml's tables, causal
 // attention over the KV cache (cached-attention.ts), the RMSNorms, the gated
 // FFN activation, and the residual adds. Not the training path
@@ -33,7 +35,7 @@
 import { type Backend, type Tensor, getBackend, indexSelect, matmul, tensor } from "@bitnet-quantize/tensor";
 import type { ActivationMode } from "../activation-mode.js";
 import { ARITHMETICS, type Arithmetic } from "../arithmetic.js";
-import type { BitLinear, ProjectionInput } from "../bit-linear.js";
+import { BitLinear, type ProjectionInput } from "../bit-linear.js";
 import { BitNetError } from "../errors.js";
 import { rmsNormRows, rmsNormTensor } from "../rms-norm.js";
 import { cachedAttention, cachedAttentionGgml } from "./cached-attention.js";
@@ -259,15 +261,10 @@ export class BitNetInference {
     return x instanceof Float32Array ? layer.prepareRows(x, N, this.mode, this.backend) : layer.prepare(x, this.mode);
   }
 
-  /** The projection of a prepared input, in this pass's arithmetic. */
-  #project(layer: BitLinear, input: ProjectionInput): Tensor {
-    return this.#ggml ? layer.projectGgml(input) : layer.project(input);
-  }
-
-  /** RMSNorm of `x` ([N, C] host rows) with `weight`: a host loop, or tensor ops off the host. `inPlace` lets the host loop overwrite x. */
-  #norm(x: Float32Array, C: number, weight: Tensor, inPlace: boolean): Float32Array | Tensor {
+  /** RMSNorm of `x` ([N, C] host rows) with `weight`: a host loop (into `out` when given, which may be x), or tensor ops off the host. */
+  #norm(x: Float32Array, C: number, weight: Tensor, out: Float32Array | undefined): Float32Array | Tensor {
     const eps = this.weights.config.normEps;
-    if (this.#host) return rmsNormRows(x, C, eps, this.#hostWeight(weight), inPlace ? x : undefined);
+    if (this.#host) return rmsNormRows(x, C, eps, this.#hostWeight(weight), out);
     // a copy: the pass goes on writing x (uploads copy too, but without relying on when)
     return rmsNormTensor(this.#tensor(x.slice(), [x.length / C, C]), eps, this.#on(weight));
   }
@@ -288,10 +285,11 @@ export class BitNetInference {
     const rowsOf = indexSelect(this.#on(this.weights.embedding), 0, tensor(Int32Array.from(ids), [N], "int32", this.backend));
     const x = Float32Array.from(yield rowsOf);
     const start = cache.length;
-    for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache);
+    const ws = this.#host && !this.#ggml ? new Workspace(N, c) : undefined;
+    for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache, ws);
     cache.advance(N);
     const rows = all ? N : 1;
-    let h = this.#norm(x.subarray((N - rows) * C), C, this.weights.outputNorm, false);
+    let h = this.#norm(x.subarray((N - rows) * C), C, this.weights.outputNorm, undefined);
     if (this.lmHeadInput === "f16") {
       const hh = h instanceof Float32Array ? h : yield h;
       h = Float32Array.from(hh, roundToFloat16);
@@ -324,7 +322,24 @@ export class BitNetInference {
     return tensor(data, shape, "float32", this.backend);
   }
 
-  *#layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache): Generator<Need, void, Float32Array> {
+  /**
+   * The projections of one prepared input by `layers`, as host arrays: on a
+   * host backend written into `outs` (this call's reused buffers, no tensor
+   * made) or, in "ggml" arithmetic, read from `projectGgml`; elsewhere
+   * yielded tensors read back as copies this pass may overwrite.
+   */
+  *#projections(layers: readonly BitLinear[], input: ProjectionInput, outs: readonly Float32Array[] | undefined): Generator<Need, Float32Array[], Float32Array> {
+    if (this.#ggml) return layers.map((l) => hostFloats(l.projectGgml(input).dataSync()));
+    if (outs !== undefined) {
+      BitLinear.projectManyInto(layers, input, outs);
+      return [...outs];
+    }
+    const ys: Float32Array[] = [];
+    for (const t of BitLinear.projectMany(layers, input)) ys.push((yield t).slice());
+    return ys;
+  }
+
+  *#layer(l: number, x: Float32Array, N: number, start: number, cache: KVCache, ws: Workspace | undefined): Generator<Need, void, Float32Array> {
     const c = this.weights.config;
     const w = this.weights.layers[l];
     const C = c.dim;
@@ -332,11 +347,9 @@ export class BitNetInference {
     const K = c.kvHeads;
     const D = C / H;
     const KD = K * D;
-    // q, k and v read one normed input, quantized once; copies: a host read may alias storage the next op reuses
-    const a = this.#prepare(w.q, this.#norm(x, C, w.attnNorm, false), N);
-    const q = (yield this.#project(w.q, a)).slice();
-    const k = (yield this.#project(w.k, a)).slice();
-    const v = yield this.#project(w.v, a);
+    // q, k and v read one normed input, quantized once
+    const a = this.#prepare(w.q, this.#norm(x, C, w.attnNorm, ws?.xn), N);
+    const [q, k, v] = yield* this.#projections([w.q, w.k, w.v], a, ws && [ws.q, ws.k, ws.v]);
     const rope = this.#ggml ? ropeInPlaceGgml : ropeInPlace;
     for (let n = 0; n < N; n++) {
       const pos = start + n;
@@ -344,24 +357,53 @@ export class BitNetInference {
       for (let h = 0; h < K; h++) rope(k, n * KD + h * D, D, this.#rope, pos);
       cache.write(l, pos, k.subarray(n * KD, (n + 1) * KD), v.subarray(n * KD, (n + 1) * KD));
     }
-    const att = new Float32Array(N * C);
+    const att = ws?.att ?? new Float32Array(N * C);
     const attention = this.#ggml ? cachedAttentionGgml : cachedAttention;
     attention(q, cache.keys[l], cache.values[l], att, { N, start, heads: H, kvHeads: K, headDim: D, f16: cache.type === "f16" });
-    const o = yield this.#project(w.o, this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, true), N));
+    const [o] = yield* this.#projections([w.o], this.#prepare(w.o, this.#norm(att, C, w.attnSubNorm, att), N), ws && [ws.out]);
     for (let i = 0; i < N * C; i++) x[i] = x[i] + o[i];
     // gate and up read one normed input, quantized once
-    const f = this.#prepare(w.gate, this.#norm(x, C, w.ffnNorm, false), N);
+    const f = this.#prepare(w.gate, this.#norm(x, C, w.ffnNorm, ws?.xn), N);
     let hidden: Float32Array | Tensor;
     if (this.#host) {
-      const g = (yield this.#project(w.gate, f)).slice();
-      const u = yield this.#project(w.up, f);
+      const [g, u] = yield* this.#projections([w.gate, w.up], f, ws && [ws.gate, ws.up]);
       const act = this.#ggml ? ffnActivationRowsGgml(g, u, c.hiddenActivation, c.ffnDim, g) : ffnActivationRows(g, u, c.hiddenActivation, g);
       hidden = rmsNormRows(act, c.ffnDim, c.normEps, this.#hostWeight(w.ffnSubNorm), g);
     } else {
-      hidden = rmsNormTensor(ffnActivation(w.gate.project(f), w.up.project(f), c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
+      const [gt, ut] = BitLinear.projectMany([w.gate, w.up], f);
+      hidden = rmsNormTensor(ffnActivation(gt, ut, c.hiddenActivation), c.normEps, this.#on(w.ffnSubNorm));
     }
-    const dn = yield this.#project(w.down, this.#prepare(w.down, hidden, N));
+    const [dn] = yield* this.#projections([w.down], this.#prepare(w.down, hidden, N), ws && [ws.out]);
     for (let i = 0; i < N * C; i++) x[i] = x[i] + dn[i];
+  }
+}
+
+/**
+ * One forward call's host buffers, reused by every layer (a decode step
+ * allocates these few rows instead of new arrays per projection): the
+ * normed input, q, k, v, the attention output, the o and down projections,
+ * gate and up.
+ */
+class Workspace {
+  readonly xn: Float32Array;
+  readonly q: Float32Array;
+  readonly k: Float32Array;
+  readonly v: Float32Array;
+  readonly att: Float32Array;
+  readonly out: Float32Array;
+  readonly gate: Float32Array;
+  readonly up: Float32Array;
+
+  constructor(N: number, c: BitNetModelConfig) {
+    const kvDim = c.kvHeads * (c.dim / c.heads);
+    this.xn = new Float32Array(N * c.dim);
+    this.q = new Float32Array(N * c.dim);
+    this.k = new Float32Array(N * kvDim);
+    this.v = new Float32Array(N * kvDim);
+    this.att = new Float32Array(N * c.dim);
+    this.out = new Float32Array(N * c.dim);
+    this.gate = new Float32Array(N * c.ffnDim);
+    this.up = new Float32Array(N * c.ffnDim);
   }
 }
 
