@@ -18,8 +18,9 @@
 // stay allocated until that worker is done with them; a worker still in an
 // older job sits out the next ones; and after a worker that was awake at the
 // job's start and is still not done once its chunk was redone (descheduled,
-// not just slow to wake up from its sleep) the next 8..1024 products
-// (doubling while it keeps happening) run on the calling thread alone, so
+// not just slow to wake up from its sleep) the next jobs, 2^14..2^21 output
+// rows of them (about 8..1024 single products of a decode step; doubling
+// while it keeps happening), run on the calling thread alone, so
 // the workers go to sleep and leave the cores to others. Measured here (the
 // 168 products of a decode step of the large-shaped model, two threads, a
 // CPU-bound process running beside): 340-550 ms per step before (waiting
@@ -108,7 +109,7 @@ export class KernelThreads {
   #job = 0;
   #failed = false;
   #rescued = 0;
-  /** Products to run on the calling thread alone before using the workers again, and the length of the last such stretch. */
+  /** Output rows to run on the calling thread alone before using the workers again, and the length of the last such stretch. */
   #backoff = 0;
   #penalty = 0;
   /** Milliseconds per row of the calling thread's last chunks. */
@@ -204,8 +205,11 @@ export class KernelThreads {
     const jobs = p.jobs;
     if (jobs.length > KCTRL.maxProducts) throw new BackendError(`kernel threads: a job holds at most ${KCTRL.maxProducts} products, got ${jobs.length}`);
     this.#sweep(kernels);
+    let rows = 0;
+    for (const job of jobs) rows += job[JOB.N];
     const ready: number[] = [];
-    if (this.#backoff > 0) this.#backoff--;
+    // counted in rows, not jobs: a job of several products (q, k and v) is that much longer
+    if (this.#backoff > 0) this.#backoff -= rows;
     else if (!this.#failed) {
       // only workers done with every earlier job: one still in an old job's loop would take this job's counter
       for (let i = 0; i < this.workers; i++) if (Atomics.load(ctrl, KCTRL.ready + i) === 1 && Atomics.load(ctrl, KCTRL.done + i) === this.#job) ready.push(i);
@@ -214,8 +218,6 @@ export class KernelThreads {
       for (const job of jobs) runTernaryRows(kernels, job, 0, job[JOB.N]);
       return true;
     }
-    let rows = 0;
-    for (const job of jobs) rows += job[JOB.N];
     // chunks of whole 4-row tiles, about 4 per thread, taken from a shared counter by every thread: a thread
     // that starts late or runs slow (these vCPUs are not always two cores) takes fewer
     const chunk = Math.max(4, Math.ceil(rows / ((ready.length + 1) * 4) / 4) * 4);
@@ -329,9 +331,9 @@ export class KernelThreads {
   }
 }
 
-/** Products run without the workers after one with a late worker: at first, and at most (a decode step has 168). */
-const BACKOFF_MIN = 8;
-const BACKOFF_MAX = 1024;
+/** Output rows run without the workers after a job with a late worker: at first, and at most (a decode step of the large-shaped model has about 2^18.5). */
+const BACKOFF_MIN = 2 ** 14;
+const BACKOFF_MAX = 2 ** 21;
 
 
 let team: KernelThreads | null | undefined;
