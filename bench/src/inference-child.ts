@@ -10,7 +10,7 @@
 // a collected ArrayBuffer's memory (the file's 177 MB) only after the GC, on
 // a later task; read straight after one gc() it still counts.
 import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+import { PerformanceObserver, constants, performance } from "node:perf_hooks";
 import { importGguf } from "@bitnet-quantize/bitnet/gguf";
 import { type Backend, cpuBackend, setBackend } from "@bitnet-quantize/tensor";
 // internal: the bench reads how much of the kernels' wasm memory is in use
@@ -57,6 +57,15 @@ if (where === "webgpu") {
   const { createWebGPUBackend } = await import("@bitnet-quantize/backend-webgpu");
   backend = await createWebGPUBackend({ gpu: create([]) });
 }
+// garbage collections while decoding: a decode step that allocates per projection collects every few steps
+const gcs: { start: number; ms: number; major: boolean }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+    gcs.push({ start: e.startTime, ms: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+  }
+});
+gcObserver.observe({ entryTypes: ["gc"] });
 const ids = tokenizer.encode("Once upon a time there was a little cat. The cat liked to play in the sun with a red ball and a dog");
 const prompt = Array.from({ length: PROMPT }, (_, i) => ids[i % ids.length]);
 const result: Record<string, number | string> = { threads, where: where ?? "cpu", fileMiB, loadMs, loadCpuMs, rssBeforeMiB: rssBefore, rssLoadedMiB: rssLoaded, modelMiB };
@@ -82,10 +91,15 @@ for (const activations of backend === undefined ? (["q8_K", "int8"] as const) : 
   }
   const decodeMs = performance.now() - td;
   const cdu = process.cpuUsage(cd);
+  await tick(); // the observer reports on a later task
+  const during = gcs.filter((g) => g.start >= td && g.start < td + decodeMs);
+  result[`${activations}DecodeMajorGcs`] = during.filter((g) => g.major).length;
+  result[`${activations}DecodeGcMs`] = during.reduce((sum, g) => sum + g.ms, 0);
   result[`${activations}DecodeCpuMsPerTok`] = (cdu.user + cdu.system) / 1000 / DECODE;
   result[`${activations}PromptTokPerS`] = (PROMPT * 1000) / promptMs;
   result[`${activations}DecodeTokPerS`] = (DECODE * 1000) / decodeMs;
 }
+gcObserver.disconnect();
 await settle();
 result["rssAfterMiB"] = rssMiB();
 console.log(JSON.stringify(result));

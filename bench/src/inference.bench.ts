@@ -41,6 +41,11 @@ interface Ours {
   /** CPU time (all threads) per decoded token: comparable on a loaded machine. */
   readonly q8_KDecodeCpuMsPerTok?: number;
   readonly int8DecodeCpuMsPerTok: number;
+  /** Garbage collections while decoding: major (mark-compact) ones, and the time of all of them. */
+  readonly q8_KDecodeMajorGcs?: number;
+  readonly q8_KDecodeGcMs?: number;
+  readonly int8DecodeMajorGcs: number;
+  readonly int8DecodeGcMs: number;
 }
 
 function ours(child: BundledChild, file: string, threads: number, where?: string): Ours | string {
@@ -143,6 +148,12 @@ export async function run(): Promise<void> {
       console.log(`| ${label} | ${f(r.loadMs, 0)} (${f(r.loadCpuMs, 0)}) | ${f(r.rssBeforeMiB, 0)} | ${f(r.rssLoadedMiB, 0)} (${f(r.rssLoadedMiB / fileMiB, 2)}) | ${f(up, 0)} (${f(up / fileMiB, 2)}) | ${f(r.modelMiB, 0)} | ${f(r.rssAfterMiB, 0)} | ${f(r.q8_KPromptTokPerS ?? Number.NaN, 2)} | ${f(r.q8_KDecodeTokPerS ?? Number.NaN, 2)} | ${f(r.int8PromptTokPerS, 2)} | ${f(r.int8DecodeTokPerS, 2)} |`);
     }
   }
+  console.log("\nGarbage collection while decoding the 16 tokens: major (mark-compact) collections, and milliseconds in all collections.");
+  console.log("\n| run | major GCs q8_K | GC ms q8_K | major GCs int8 | GC ms int8 |");
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const [label, r] of rows) {
+    if (typeof r !== "string") console.log(`| ${label} | ${r.q8_KDecodeMajorGcs ?? "n/a"} | ${f(r.q8_KDecodeGcMs ?? Number.NaN, 1)} | ${r.int8DecodeMajorGcs} | ${f(r.int8DecodeGcMs, 1)} |`);
+  }
   // 2 threads over 1 thread, within each round
   const scaling = { q8_K: [] as number[], int8: [] as number[] };
   for (let round = 1; round <= rounds; round++) {
@@ -182,4 +193,12 @@ export async function run(): Promise<void> {
       console.log(`| -t ${t}, median of the rounds' ratios | | | 1/${f(1 / median(v.q8_K), 2)} | 1/${f(1 / median(v.int8), 2)} | | |`);
     }
   }
+  // llama.cpp's own 2 threads over 1 thread, within each round: what this machine gives a native engine
+  const llamaScaling: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const one = runs.find((r) => r.round === round && r.threads === 1)?.llama;
+    const two = runs.find((r) => r.round === round && r.threads === 2)?.llama;
+    if (one !== undefined && two !== undefined && typeof one !== "string" && typeof two !== "string") llamaScaling.push(two.tg / one.tg);
+  }
+  if (llamaScaling.length > 0) console.log(`\nllama.cpp 2 threads / 1 thread, decode${rounds > 1 ? ", median of the rounds" : ""}: ${f(median(llamaScaling), 2)}x${each(llamaScaling)}`);
 }
