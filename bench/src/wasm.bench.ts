@@ -10,8 +10,10 @@
 // - the 168 ternary products of one decode step of the large-shaped model
 //   (24 layers: q, k, v, o 1536x1536, gate and up 4096x1536, down 1536x4096,
 //   random weights, Q8_K-style groups), on one thread and on the CPU
-//   backend's kernel threads (two), without the single-threaded work that
-//   sits between them in a real step (inference.bench.ts measures that);
+//   backend's kernel threads (two), one call per product and as the
+//   inference pass calls them (q, k and v as one ternaryMatmulMany, gate and
+//   up as one), without the single-threaded work that sits between them in
+//   a real step (inference.bench.ts measures that);
 // - one layer's decode attention (16 heads of 96, fp16 cache) at 40 and 128
 //   cached positions: cachedAttention over a plain cache (its JavaScript
 //   loops) and over a cache resident in the kernels' memory (WebAssembly).
@@ -27,10 +29,10 @@ import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { cpuBackend, matmul, randint, randn, setBackend, tensor } from "@bitnet-quantize/tensor";
-import { packTernaryArray } from "@bitnet-quantize/tensor/quant";
+import { type TernaryManyKernel, type TernaryProduct, packTernaryArray, ternaryMatmulManyCpu } from "@bitnet-quantize/tensor/quant";
 import { ternaryMatmulCpuJs } from "../../packages/tensor/src/quant/ternary-matmul.js";
 import { ternaryMatmulWasm } from "../../packages/tensor/src/wasm/ternary-wasm.js";
-import { kernelThreads, threadedTernaryMatmul } from "../../packages/tensor/src/wasm/kernel-threads.js";
+import { kernelThreads, threadedTernaryMatmul, threadedTernaryMatmulMany } from "../../packages/tensor/src/wasm/kernel-threads.js";
 import { ternaryMatmulCpu } from "../../packages/tensor/src/quant/ternary-matmul.js";
 import { Var } from "@bitnet-quantize/autograd";
 import { Linear, ReLU, Sequential, crossEntropy } from "@bitnet-quantize/autograd/nn";
@@ -181,10 +183,38 @@ async function decodeStepProducts(): Promise<void> {
     console.log("### decode step's products: no kernel threads in this Node; skipped");
     return;
   }
+  // the same products as the inference pass runs them: q, k and v as one call, gate and up as one (96 calls)
+  const fusedOuts = mats.map(({ N }) => new Float32Array(N));
+  const calls: { x: Int8Array; xScale: Float32Array; K: number; products: TernaryProduct[] }[] = [];
+  for (let l = 0; l < 24; l++) {
+    for (const group of [[0, 1, 2], [3], [4, 5], [6]]) {
+      const products: TernaryProduct[] = [];
+      let K = 0;
+      for (const j of group) {
+        const m = mats[7 * l + j];
+        const out = fusedOuts[7 * l + j];
+        if (m === undefined || out === undefined) throw new Error("decode step's products: bad index");
+        products.push({ w: m.words, wScale: m.wScale, N: m.N, out });
+        K = m.K;
+      }
+      const a = xs.get(K);
+      if (a === undefined) throw new Error(`decode step's products: no input of ${K}`);
+      calls.push({ ...a, K, products });
+    }
+  }
+  const fused = (many: TernaryManyKernel) => (): void => {
+    for (const c of calls) many(c.x, c.xScale, c.products, 1, c.K, 256);
+  };
+  const twoMany = threadedTernaryMatmulMany(2);
+  step(ternaryMatmulCpu)();
+  fused(twoMany)();
+  if (outs.some((o, i) => o.some((v, j) => v !== fusedOuts[i]?.[j]))) throw new Error("decode step's products: the fused calls' results differ");
   const rescued = team?.rescued ?? 0;
-  await compare("the 168 ternary products of a decode step of the large-shaped model, batch 1 (weights resident in wasm memory)", [
+  await compare("the 168 ternary products of a decode step of the large-shaped model, batch 1 (weights resident in wasm memory): one call per product, or q/k/v and gate/up as one call each (ternaryMatmulMany, 96 calls)", [
     { name: "1 thread", fn: step(ternaryMatmulCpu) },
+    { name: "1 thread, fused", fn: fused(ternaryMatmulManyCpu) },
     { name: "2 threads (kernel threads)", fn: step(two) },
+    { name: "2 threads, fused", fn: fused(twoMany) },
   ], { baseline: "1 thread", time: 4000, iterations: 30 });
   console.log(`chunks redone on the calling thread because the worker was late: ${(team?.rescued ?? 0) - rescued}`);
 }
