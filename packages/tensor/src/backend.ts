@@ -137,7 +137,9 @@ export interface TernaryMatmulArgs {
  *
  * @example
  * ```ts
- * const args: TernaryMatmulManyArgs = { x, xScale, k: 256, groupSize: 256, weights: [{ w: q, wScale: qs }, { w: k, wScale: ks }] };
+ * const w = packTernary(tensor([[1, -1, 0]]));
+ * const args: TernaryMatmulManyArgs = { x: tensor(new Int8Array([2, 3, 4]), [1, 3]).view, xScale: tensor([1]).view, k: 3, groupSize: 3, weights: [{ w: w.words.view, wScale: tensor([[0.5]]).view }] };
+ * getBackend().ternaryMatmulMany?.(args).length; // 1
  * ```
  */
 export interface TernaryMatmulManyArgs {

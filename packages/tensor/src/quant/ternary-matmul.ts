@@ -36,7 +36,7 @@ export type TernaryKernel = (
  *
  * @example
  * ```ts
- * const q: TernaryProduct = { w: qWords, wScale: qScale, N: 1536, out: new Float32Array(1536) };
+ * const q: TernaryProduct = { w: packTernaryArray([1, -1, 0], 1, 3), wScale: new Float32Array([0.5]), N: 1, out: new Float32Array(1) };
  * ```
  */
 export interface TernaryProduct {
@@ -66,7 +66,10 @@ export type TernaryManyKernel = (
  *
  * @example
  * ```ts
- * const many = eachProduct(ternaryMatmulCpuJs);
+ * const many = eachProduct(ternaryMatmulReference);
+ * const out = new Float32Array(1);
+ * many(new Int8Array([2, 3, 4]), new Float32Array([1]), [{ w: packTernaryArray([1, -1, 0], 1, 3), wScale: new Float32Array([0.5]), N: 1, out }], 1, 3, 3);
+ * out[0]; // -0.5
  * ```
  */
 export function eachProduct(kernel: TernaryKernel): TernaryManyKernel {
@@ -124,7 +127,10 @@ export function ternaryMatmulCpu(
  *
  * @example
  * ```ts
- * ternaryMatmulManyCpu(xCodes, xScale, [{ w: qw, wScale: qs, N, out: q }, { w: kw, wScale: ks, N, out: k }], M, K, K);
+ * const [a, b] = [new Float32Array(1), new Float32Array(2)];
+ * const w = (ts: number[], n: number) => ({ w: packTernaryArray(ts, n, 3), wScale: new Float32Array(n).fill(0.5), N: n });
+ * ternaryMatmulManyCpu(new Int8Array([2, 3, 4]), new Float32Array([1]), [{ ...w([1, -1, 0], 1), out: a }, { ...w([0, 1, 1, 1, 1, 1], 2), out: b }], 1, 3, 3);
+ * Array.from(b); // [3.5, 4.5]
  * ```
  */
 export function ternaryMatmulManyCpu(x: TypedArray, xScale: TypedArray, products: readonly TernaryProduct[], M: number, K: number, groupSize: number): void {
