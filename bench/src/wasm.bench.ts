@@ -22,8 +22,9 @@
 //   heads per cached position;
 // - the host loops of one decode step of the large-shaped model, each kernel
 //   against its plain twin: the FFN's SiLU(gate)·up (24 rows of 4096), the
-//   RMSNorms (24 x (3 rows of 1536 + 1 of 4096)), and the AbsMax int8
-//   quantization of the projections' inputs (same rows).
+//   RMSNorms (24 x (3 rows of 1536 + 1 of 4096)), the AbsMax int8
+//   quantization of the projections' inputs (same rows), and the fp16
+//   cache's binary16 roundings (24 x 3 rows of 1536: q, k, v).
 // Usage: npm run bench -- wasm   (about 3 minutes on two cores)
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -42,7 +43,7 @@ import { matmulBlocked } from "../../packages/tensor/src/cpu/matmul.js";
 import { matmulWasmNN, matmulWasmNT } from "../../packages/tensor/src/wasm/matmul-wasm.js";
 import { cachedAttention } from "@bitnet-quantize/bitnet";
 import {
-  absMaxRange, absMaxRangeReference, headDotsF64, headWeightedSumF64, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
+  absMaxRange, absMaxRangeReference, headDotsF64, headWeightedSumF64, quantizeInt8Range, quantizeInt8RangeReference, residentFloat32, roundFloat16Range, roundFloat16RangeReference, rmsNormRowsF32, rmsNormRowsF32Reference, siluMulF32,
   rowDotsF64, siluMulF32Reference, weightedRowSumF64,
 } from "@bitnet-quantize/tensor";
 import { compare } from "./compare.js";
@@ -296,6 +297,22 @@ async function decodeHostLoops(): Promise<void> {
     { name: "plain loops", fn: quantize(absMaxRangeReference, quantizeInt8RangeReference) },
     { name: "wasm SIMD", fn: quantize(absMaxRange, quantizeInt8Range) },
   ], { baseline: "plain loops", time: 1500, iterations: 30 });
+  // the fp16 cache's roundings: per layer q (in place), then k and v into the cache
+  const cache = new Float32Array(2 * 1536);
+  const halves = (f: typeof roundFloat16Range) => (): void => {
+    for (let l = 0; l < 24; l++) {
+      for (let r = 0; r < 3; r++) f(small.subarray(r * 1536, (r + 1) * 1536), r === 0 ? out1 : cache, r === 2 ? 1536 : 0, 1536);
+    }
+  };
+  const h = new Float32Array(4096);
+  const hr = new Float32Array(4096);
+  roundFloat16Range(big, h, 0, 4096);
+  roundFloat16RangeReference(big, hr, 0, 4096);
+  same(h, hr, "roundFloat16Range");
+  await compare("a decode step's binary16 roundings (fp16 cache), 24 x 3 rows of 1536", [
+    { name: "plain loop", fn: halves(roundFloat16RangeReference) },
+    { name: "wasm SIMD", fn: halves(roundFloat16Range) },
+  ], { baseline: "plain loop", time: 1500, iterations: 30 });
 }
 
 /**

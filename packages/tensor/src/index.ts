@@ -18,6 +18,7 @@ export { wasmSimdSupported } from "./wasm/wasm-kernels.js";
 export { siluMulF32, siluMulF32Reference } from "./wasm/silu-wasm.js";
 export { rmsNormRowsF32, rmsNormRowsF32Reference } from "./wasm/rms-norm-wasm.js";
 export { type HeadsLayout, headDotsF64, headDotsF64Reference, headWeightedSumF64, headWeightedSumF64Reference } from "./wasm/attention-heads.js";
+export { roundFloat16Range, roundFloat16RangeReference } from "./wasm/float16-round.js";
 export {
   type Int8Rounding, absMaxRange, absMaxRangeReference, quantizeInt8Range, quantizeInt8RangeF32, quantizeInt8RangeF32Reference, quantizeInt8RangeReference,
 } from "./wasm/int8-rows.js";

@@ -1,6 +1,7 @@
 // Rounding a number to the nearest IEEE binary16 value (ties to even),
 // returned as a number: what storing in an fp16 buffer and reading back does.
 // For llama.cpp's default fp16 KV cache. Not a codec (gguf has those).
+import { roundFloat16Range } from "@bitnet-quantize/tensor";
 import { BitNetError } from "../errors.js";
 
 const bits = new Float64Array(1);
@@ -63,18 +64,12 @@ export function roundToFloat16Reference(x: number): number {
   return x > 0 ? v : -v;
 }
 
-/** The float32 bits of 65520: from here up a float32 rounds to binary16 infinity. */
-const F16_OVERFLOW_BITS = 0x477ff000;
-/** The float32 biased exponent of 2^-14, binary16's smallest normal binade. */
-const F16_MIN_NORMAL_EXP = 113;
-
 /**
  * {@link roundToFloat16} of `n` float32 values at once, `dst[dstOffset + i] =
- * roundToFloat16(src[i])`, on the float32 bits in integer arithmetic (drop 13
- * mantissa bits, ties to even, the carry running into the exponent); values
- * below binary16's normal range (and NaN) go through {@link roundToFloat16}.
- * The same values as the scalar function, several times faster: the fp16
- * KV cache's writes.
+ * roundToFloat16(src[i])`: tensor's `roundFloat16Range` (a WebAssembly SIMD
+ * kernel on the float32 bits where it runs, with its plain twin elsewhere),
+ * the same values as the scalar function (NaN stays NaN): the fp16 KV
+ * cache's writes and attention's fp16 q.
  *
  * @example
  * ```ts
@@ -86,20 +81,5 @@ export function roundFloat32ToFloat16(src: Float32Array, dst: Float32Array, dstO
   if (!(n >= 0 && n <= src.length && dstOffset >= 0 && dstOffset + n <= dst.length) || !Number.isInteger(n) || !Number.isInteger(dstOffset)) {
     throw new BitNetError(`roundFloat32ToFloat16: ${n} values from ${src.length} into ${dst.length} at ${dstOffset} do not fit`);
   }
-  // integer views of the same bytes (float32 values are 4-byte aligned)
-  const s = new Uint32Array(src.buffer, src.byteOffset, n);
-  const d = new Uint32Array(dst.buffer, dst.byteOffset + dstOffset * 4, n);
-  for (let i = 0; i < n; i++) {
-    const u = s[i];
-    const a = u & 0x7fffffff;
-    const e = a >>> 23;
-    if (e >= F16_MIN_NORMAL_EXP && a < F16_OVERFLOW_BITS) {
-      // keep 10 mantissa bits: add just under half an ulp, plus one at an odd kept bit (ties to even), then clear
-      d[i] = (u & 0x80000000) | ((a + 0xfff + ((a >>> 13) & 1)) & 0x7fffe000);
-    } else if (a === 0x7f800000 || (a >= F16_OVERFLOW_BITS && a < 0x7f800000)) {
-      d[i] = (u & 0x80000000) | 0x7f800000; // ±Infinity, and finite values past 65520 overflow to it
-    } else {
-      dst[dstOffset + i] = roundToFloat16(src[i]); // NaN, zeros, subnormal binary16 results
-    }
-  }
+  roundFloat16Range(src, dst, dstOffset, n);
 }

@@ -104,6 +104,8 @@ export const SIMD = {
   "i16x8.extend_high_i8x16_s": 0x88,
   "i32x4.extend_low_i16x8_s": 0xa7,
   "i32x4.extend_high_i16x8_s": 0xa8,
+  "i32x4.gt_s": 0x3b,
+  "i32x4.ge_s": 0x3f,
   "i32x4.shl": 0xab,
   "i32x4.shr_s": 0xac,
   "i32x4.shr_u": 0xad,

@@ -16,6 +16,7 @@ import { emitTernaryPrep } from "./ternary-prep-kernel.js";
 import { emitTernaryRescale, emitTernaryRescale4 } from "./ternary-rescale-kernel.js";
 import { emitRowDotsF64, emitWeightedRowSumF64 } from "./row-dots-kernel.js";
 import { emitSiluMulF32 } from "./silu-kernel.js";
+import { emitRoundFloat16F32 } from "./float16-round-kernel.js";
 import { emitAbsMaxF32, emitQuantizeInt8, emitQuantizeInt8F32 } from "./int8-rows-kernel.js";
 import { emitRmsNormF32 } from "./rms-norm-kernel.js";
 import { emitHeadsDotsF64, emitHeadsWeightedSumF64 } from "./attention-heads-kernel.js";
@@ -71,6 +72,8 @@ export interface KernelFunctions {
   /** Attention's weighted sums for all heads, walking the cache position by position (attention-heads-kernel.ts). */
   readonly headWeightedSum: KernelFn;
   readonly headDots: KernelFn;
+  /** Float32 values rounded to binary16 precision (float16-round-kernel.ts). */
+  readonly roundFloat16: KernelFn;
 }
 
 /**
@@ -151,6 +154,7 @@ export function kernelFunctions(): FunctionBuilder[] {
     emitRmsNormF32("rms_norm_f32"),
     emitHeadsWeightedSumF64("heads_wsum_f64"),
     emitHeadsDotsF64("heads_dots_f64"),
+    emitRoundFloat16F32("round_f16_f32"),
   ];
 }
 
@@ -184,6 +188,7 @@ function bind(api: WasmApi, module: WasmModule, memory: WasmMemory): KernelFunct
     rmsNorm: fn("rms_norm_f32"),
     headWeightedSum: fn("heads_wsum_f64"),
     headDots: fn("heads_dots_f64"),
+    roundFloat16: fn("round_f16_f32"),
   };
 }
 
