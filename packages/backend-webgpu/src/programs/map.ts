@@ -68,18 +68,20 @@ export function mapProgram(spec: MapSpec, shape: readonly number[], limits: Kern
 
   const wg = flatWorkgroupSize(limits);
   const n = spec.inputs.length;
-  const decls: string[] = spec.inputs.map((x, k) => wgslBuffer(k, `in${k}`, x.type, "read"));
-  decls.push(wgslBuffer(n, "out", spec.outType, "write"), wgslMeta(n + 1));
-  const index = (k: number): string => {
-    const base = `(2u + ndim + ${k}u * (ndim + 1u))`;
-    return contiguous[k] === true ? `md[${base} + ndim] + i` : `stridedOffset(i, ndim, 2u, ${base}, md[${base} + ndim])`;
-  };
-  const names = spec.inputs.map((_, k) => `v${k}`);
-  const reads = spec.inputs.map((_, k) => `  let v${k} = in${k}[${index(k)}];`).join("\n");
-  const outIndex = spec.outLayout === undefined ? "i" : index(n);
   const flags = contiguous.map((c) => (c ? "c" : "s")).join("");
   const key = `map:${spec.name}:${spec.inputs.map((x) => x.type).join(",")}->${spec.outType}:${flags}:${spec.outLayout === undefined ? "o" : "w"}:${wg}`;
-  const wgsl = /* wgsl */ `
+  // the source only when the pipeline cache misses (once per key): a decode step dispatches thousands of maps
+  const source = (): string => {
+    const decls: string[] = spec.inputs.map((x, k) => wgslBuffer(k, `in${k}`, x.type, "read"));
+    decls.push(wgslBuffer(n, "out", spec.outType, "write"), wgslMeta(n + 1));
+    const index = (k: number): string => {
+      const base = `(2u + ndim + ${k}u * (ndim + 1u))`;
+      return contiguous[k] === true ? `md[${base} + ndim] + i` : `stridedOffset(i, ndim, 2u, ${base}, md[${base} + ndim])`;
+    };
+    const names = spec.inputs.map((_, k) => `v${k}`);
+    const reads = spec.inputs.map((_, k) => `  let v${k} = in${k}[${index(k)}];`).join("\n");
+    const outIndex = spec.outLayout === undefined ? "i" : index(n);
+    return /* wgsl */ `
 ${decls.join("\n")}
 ${WGSL_STRIDED}
 ${WGSL_IS_NAN}
@@ -92,9 +94,18 @@ fn main(${WGSL_FLAT_BUILTINS}) {
 ${reads}
   out[${outIndex}] = ${spec.expr(names)};
 }`;
+  };
   const bindings: BindingKind[] = [...spec.inputs.map((): BindingKind => "read"), "write"];
   return {
-    program: { key, wgsl, workgroupSize: [wg, 1, 1], dispatch: dispatch2d(Math.ceil(count / wg), limits.maxWorkgroupsPerDimension), bindings },
+    program: {
+      key,
+      get wgsl() {
+        return source();
+      },
+      workgroupSize: [wg, 1, 1],
+      dispatch: dispatch2d(Math.ceil(count / wg), limits.maxWorkgroupsPerDimension),
+      bindings,
+    },
     meta: Uint32Array.from(meta),
   };
 }
