@@ -30,7 +30,8 @@ function check(fn: string, src: Float32Array, dst: Float32Array, dstOffset: numb
  * (ties to even; past 65520 to infinity; NaN stays NaN) for `i < n`, as
  * float32. The WebAssembly SIMD kernel where it runs (4 values per step,
  * the rest in the loop), else {@link roundFloat16RangeReference}; the same
- * values either way. `src` and `dst` may be one array.
+ * values either way. `dst` may be `src` itself, rounded in place with
+ * `dstOffset` 0; other overlaps of the two are not supported.
  *
  * @example
  * ```ts
