@@ -1,7 +1,8 @@
 // The control block shared by the CPU backend's kernel threads
 // (kernel-threads.ts) and their worker module (kernel-worker.ts): int32
 // slots of one SharedArrayBuffer.
-import { JOB } from "./ternary-wasm.js";
+import { JOB, runTernaryRows } from "./ternary-wasm.js";
+import type { KernelFunctions } from "./wasm-kernels.js";
 
 /** Products a team job holds at most (q, k and v take three). */
 const MAX_PRODUCTS = 4;
@@ -52,21 +53,34 @@ export const KCTRL = {
   maxWorkers: MAX_WORKERS,
 } as const;
 
-/**
- * The product that chunk `c` of the current job belongs to (see
- * {@link KCTRL}.firstChunk).
- *
- * @example
- * ```ts
- * const p = chunkProduct(ctrl, c);
- * const r0 = (c - ctrl[KCTRL.firstChunk + p]) * ctrl[KCTRL.chunk];
- * ```
- */
-export function chunkProduct(ctrl: Int32Array, c: number): number {
+/** The product that chunk `c` of the current job belongs to (see KCTRL.firstChunk). */
+function chunkProduct(ctrl: Int32Array, c: number): number {
   const products = ctrl[KCTRL.products];
   let p = 0;
   while (p + 1 < products && c >= ctrl[KCTRL.firstChunk + p + 1]) p++;
   return p;
+}
+
+/**
+ * Runs chunk `c` of the current job with the kernels `k`: the rows of its
+ * product that the chunk covers (products are cut into chunks of
+ * {@link KCTRL}.chunk rows, numbered product after product, each product's
+ * last chunk shorter), from `jobs`, the products' descriptions. Returns the
+ * rows run. The calling thread and the workers run chunks alike.
+ *
+ * @example
+ * ```ts
+ * const rows = runTernaryChunk(kernels, ctrl, p.jobs, c);
+ * ```
+ */
+export function runTernaryChunk(k: KernelFunctions, ctrl: Int32Array, jobs: readonly ArrayLike<number>[], c: number): number {
+  const p = chunkProduct(ctrl, c);
+  const job = jobs[p];
+  const chunk = ctrl[KCTRL.chunk];
+  const r0 = (c - ctrl[KCTRL.firstChunk + p]) * chunk;
+  const r1 = Math.min(job[JOB.N], r0 + chunk);
+  runTernaryRows(k, job, r0, r1);
+  return r1 - r0;
 }
 
 /**
@@ -76,7 +90,7 @@ export function chunkProduct(ctrl: Int32Array, c: number): number {
  * @example
  * ```ts
  * const jobs = jobViews(ctrl);
- * runTernaryRows(fns, jobs[chunkProduct(ctrl, c)], r0, r1);
+ * runTernaryChunk(fns, ctrl, jobs, c);
  * ```
  */
 export function jobViews(ctrl: Int32Array): readonly Int32Array[] {

@@ -26,7 +26,7 @@
 // CPU-bound process running beside): 340-550 ms per step before (waiting
 // for descheduled workers), 26-32 ms after (one thread: 30-33 ms); on a
 // quiet machine 17.4-18.2 ms (one thread: 30 ms).
-import { KCTRL, type KernelWorkerData, chunkProduct } from "./kernel-threads-ctrl.js";
+import { KCTRL, type KernelWorkerData, runTernaryChunk } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin, workerEntry } from "./node-worker.js";
 import { JOB, type TernaryJob, copyTernaryOut, prepareTernaryJobs, releaseTernaryJob, runTernaryRows, ternaryWasmApplies } from "./ternary-wasm.js";
 import { type WasmKernels, wasmKernels } from "./wasm-kernels.js";
@@ -243,14 +243,7 @@ export class KernelThreads {
     Atomics.store(ctrl, KCTRL.job, job);
     Atomics.notify(ctrl, KCTRL.job);
     const mine = this.#mine.fill(0, 0, chunks);
-    /** Runs chunk c here; returns its rows. */
-    const run = (c: number): number => {
-      const i = chunkProduct(ctrl, c);
-      const r0 = (c - ctrl[KCTRL.firstChunk + i]) * chunk;
-      const r1 = Math.min(jobs[i][JOB.N], r0 + chunk);
-      runTernaryRows(kernels, jobs[i], r0, r1);
-      return r1 - r0;
-    };
+    const run = (c: number): number => runTernaryChunk(kernels, ctrl, jobs, c);
     let failed: Error | undefined;
     const t0 = performance.now();
     let own = 0;

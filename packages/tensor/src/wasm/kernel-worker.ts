@@ -10,9 +10,8 @@
 // `workerData` (through `process.getBuiltinModule`: it imports no `node:`
 // module); in a browser (a module worker of a cross-origin isolated page)
 // with its data as the first message.
-import { KCTRL, type KernelWorkerData, chunkProduct, jobViews } from "./kernel-threads-ctrl.js";
+import { KCTRL, type KernelWorkerData, jobViews, runTernaryChunk } from "./kernel-threads-ctrl.js";
 import { nodeBuiltin } from "./node-worker.js";
-import { JOB, runTernaryRows } from "./ternary-wasm.js";
 import { type KernelFunctions, kernelsOver } from "./wasm-kernels.js";
 import type { WasmMemory, WasmModule } from "./webassembly-api.js";
 import { spinUntilChanged } from "../threads/spin.js";
@@ -20,15 +19,11 @@ import { spinUntilChanged } from "../threads/spin.js";
 /** Takes chunks of the current job until none are left (or one throws: then says which, and stops). */
 function takeChunks(ctrl: Int32Array, jobs: readonly Int32Array[], fns: KernelFunctions, index: number, seen: number): void {
   const chunks = ctrl[KCTRL.chunks];
-  const chunk = ctrl[KCTRL.chunk];
   for (let c = Atomics.add(ctrl, KCTRL.next, 1); c < chunks; c = Atomics.add(ctrl, KCTRL.next, 1)) {
     const stall = ctrl[KCTRL.stall];
     if (stall > 0) Atomics.wait(ctrl, KCTRL.stall, stall, stall);
-    const p = chunkProduct(ctrl, c);
-    const job = jobs[p];
-    const r0 = (c - ctrl[KCTRL.firstChunk + p]) * chunk;
     try {
-      runTernaryRows(fns, job, r0, Math.min(job[JOB.N], r0 + chunk));
+      runTernaryChunk(fns, ctrl, jobs, c);
       Atomics.store(ctrl, KCTRL.chunkDone + c, seen);
     } catch {
       // a trap (a bad job): say where, so the calling thread redoes these rows instead of waiting forever

@@ -17,6 +17,7 @@
 // prepared-weights cache does).
 import type { TypedArray } from "../dtype.js";
 import { wordsPerRow } from "../quant/packed-format.js";
+import type { TernaryProduct } from "../quant/ternary-matmul.js";
 import { TAIL_BYTES, newResident, residentOffset } from "./resident.js";
 import { scratchBlock } from "./scratch-block.js";
 import { TERNARY_BLOCK } from "./ternary-kernel.js";
@@ -436,7 +437,7 @@ export function ternaryMatmulWasm(
 export function ternaryMatmulManyWasm(
   x: TypedArray,
   xScale: TypedArray,
-  products: readonly (TernaryWeight & { readonly out: Float32Array })[],
+  products: readonly TernaryProduct[],
   M: number,
   K: number,
   groupSize: number,
