@@ -561,14 +561,32 @@ export class BitLinear extends Module {
     if (first === undefined) return [];
     for (const l of layers) if (l.#frozen === null) throw new BitNetError("BitLinear.projectMany: a layer is not frozen; call freeze() first");
     const input = isProjectionInput(x) ? x : first.prepare(x, mode);
-    for (const l of layers) l.#checkInput("projectMany", input);
-    const a = input.operands;
-    const fs = layers.map((l) => l.#frozenFor(a.x.backend));
-    const scales = layers.map((l, i) => l.#kernelScales(input.mode, fs[i]));
-    const groupSize = scales[0][1];
-    if (layers.length === 1 || scales.some(([, g]) => g !== groupSize)) return layers.map((l, i) => l.#run(input, fs[i]));
-    const ys = ternaryMatmulMany(a.x, fs.map((f) => f.packed), a.xScale, scales.map(([s]) => s), groupSize);
-    return layers.map((l, i) => l.#finish(ys[i], input, fs[i]));
+    const ys: Tensor[] = [];
+    for (const { groupSize, members } of BitLinear.#kernelGroups("projectMany", layers, input)) {
+      const a = input.operands;
+      const outs = ternaryMatmulMany(a.x, members.map((m) => m.f.packed), a.xScale, members.map((m) => m.scale), groupSize);
+      members.forEach((m, j) => (ys[m.i] = layers[m.i].#finish(outs[j], input, m.f)));
+    }
+    return ys;
+  }
+
+  /**
+   * The layers' frozen weights on the input's backend with the weight scales
+   * an input of its mode needs, grouped by scale group size: one kernel call
+   * per group (a model's layers all share one). Checks each layer against
+   * the input first.
+   */
+  static #kernelGroups(fn: string, layers: readonly BitLinear[], input: ProjectionInput): { groupSize: number; members: { i: number; f: Frozen; scale: Tensor }[] }[] {
+    for (const l of layers) l.#checkInput(fn, input);
+    const groups = new Map<number, { i: number; f: Frozen; scale: Tensor }[]>();
+    layers.forEach((l, i) => {
+      const f = l.#frozenFor(input.operands.x.backend);
+      const [scale, groupSize] = l.#kernelScales(input.mode, f);
+      const members = groups.get(groupSize) ?? [];
+      members.push({ i, f, scale });
+      groups.set(groupSize, members);
+    });
+    return [...groups].map(([groupSize, members]) => ({ groupSize, members }));
   }
 
   /**
@@ -588,7 +606,6 @@ export class BitLinear extends Module {
    */
   static projectManyInto(layers: readonly BitLinear[], input: ProjectionInput, outs: readonly Float32Array[]): void {
     if (outs.length !== layers.length) throw new BitNetError(`BitLinear.projectManyInto: ${layers.length} layers but ${outs.length} outputs`);
-    for (const l of layers) l.#checkInput("projectManyInto", input);
     const a = input.operands;
     const backend = a.x.backend;
     if (backend.readSync === undefined) throw new BitNetError(`BitLinear.projectManyInto: backend ${backend.name} has no synchronous reads; use projectMany`);
@@ -597,20 +614,16 @@ export class BitLinear extends Module {
       const o = outs[i];
       if (!(o instanceof Float32Array) || o.length !== M * l.outFeatures) throw new BitNetError(`BitLinear.projectManyInto: output ${i} must be a Float32Array of ${M} x ${l.outFeatures} values`);
     });
-    const frozen = layers.map((l, i) => {
-      const f = l.#frozenFor(backend);
-      return { l, f, scales: l.#kernelScales(input.mode, f), out: outs[i] };
-    });
-    // one kernel call per weight-scale grouping (all of them, in a model)
-    for (const groupSize of new Set(frozen.map((e) => e.scales[1]))) {
-      const run = frozen.filter((e) => e.scales[1] === groupSize);
-      ternaryMatmulManyInto(a.x, run.map((e) => e.f.packed), a.xScale, run.map((e) => e.scales[0]), groupSize, run.map((e) => e.out));
-    }
-    for (const { l, f, out } of frozen) {
-      if (f.bias === null) continue;
-      // float32 adds, as add(y, bias) rounds them
-      const bias = f.bias.cast("float32").dataSync();
-      for (let m = 0; m < M; m++) for (let n = 0; n < l.outFeatures; n++) out[m * l.outFeatures + n] += bias[n];
+    for (const { groupSize, members } of BitLinear.#kernelGroups("projectManyInto", layers, input)) {
+      ternaryMatmulManyInto(a.x, members.map((m) => m.f.packed), a.xScale, members.map((m) => m.scale), groupSize, members.map((m) => outs[m.i]));
+      for (const { i, f } of members) {
+        if (f.bias === null) continue;
+        // float32 adds, as add(y, bias) rounds them
+        const bias = f.bias.cast("float32").dataSync();
+        const out = outs[i];
+        const n = layers[i].outFeatures;
+        for (let m = 0; m < M; m++) for (let j = 0; j < n; j++) out[m * n + j] += bias[j];
+      }
     }
   }
 

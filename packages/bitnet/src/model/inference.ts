@@ -285,7 +285,7 @@ export class BitNetInference {
     const rowsOf = indexSelect(this.#on(this.weights.embedding), 0, tensor(Int32Array.from(ids), [N], "int32", this.backend));
     const x = Float32Array.from(yield rowsOf);
     const start = cache.length;
-    const ws = this.#host && !this.#ggml ? new Workspace(N, c) : undefined;
+    const ws = this.#host ? new Workspace(N, c) : undefined;
     for (let l = 0; l < c.layers; l++) yield* this.#layer(l, x, N, start, cache, ws);
     cache.advance(N);
     const rows = all ? N : 1;
